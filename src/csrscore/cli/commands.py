@@ -1,0 +1,77 @@
+"""The subcommands. Each parses its arguments and renders what the library returns."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from csrscore.records import ReportSet, load_reports, report_schema
+
+
+def register(subparsers: Any) -> None:
+    validate = subparsers.add_parser(
+        "validate",
+        help="validate report records and list the rejected ones",
+        description="Validate report records. Exit 0 when all are valid, 1 when any is rejected.",
+        epilog="example: csrscore validate examples/reports.json",
+    )
+    validate.add_argument(
+        "reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin"
+    )
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.set_defaults(handler=run_validate)
+
+    schema = subparsers.add_parser(
+        "schema",
+        help="print a JSON Schema",
+        description="Print the JSON Schema (draft 2020-12) of one of csrscore's formats.",
+        epilog="example: csrscore schema report > report.schema.json",
+    )
+    schema.add_argument("name", choices=("report",))
+    schema.set_defaults(handler=run_schema)
+
+
+def read_reports(name: str, *, strict: bool = False) -> ReportSet:
+    if name == "-":
+        stdin: Any = _Named(sys.stdin.buffer, "<stdin>")
+        return load_reports(stdin, strict=strict)
+    return load_reports(name, strict=strict)
+
+
+class _Named:
+    """A stdin wrapper with a readable name for error locations."""
+
+    def __init__(self, handle: Any, name: str) -> None:
+        self._handle = handle
+        self.name = name
+
+    def read(self) -> bytes:
+        data: bytes = self._handle.read()
+        return data
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    loaded = read_reports(args.reports)
+    if args.format == "json":
+        document = {
+            "source": loaded.source,
+            "valid": len(loaded.reports),
+            "rejected": [rejection.to_dict() for rejection in loaded.rejected],
+        }
+        print(json.dumps(document, indent=2))
+    else:
+        print(
+            f"{loaded.source or '<input>'}: {len(loaded.reports)} valid, "
+            f"{len(loaded.rejected)} rejected"
+        )
+        for rejection in loaded.rejected:
+            print(f"  {rejection}")
+    return 1 if loaded.rejected else 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    schemas = {"report": report_schema}
+    print(json.dumps(schemas[args.name](), indent=2, ensure_ascii=False))
+    return 0

@@ -1,0 +1,61 @@
+"""Entry point: builds the parser, dispatches, and turns errors into exit codes.
+
+Exit codes: 0 success, 1 input problems, 2 usage errors, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from csrscore import __version__
+from csrscore.cli import commands
+from csrscore.errors import CsrscoreError
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csrscore",
+        description="Score, rank and explain corporate social responsibility disclosures.",
+        epilog="example: csrscore validate examples/reports.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"csrscore {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback for errors (for bug reports)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CsrscoreError as exc:
+        if args.debug:
+            raise
+        print(f"csrscore: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("csrscore: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing useful is left to say.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""The company-report record: one company's CSR disclosure for one reporting year.
+
+Validation runs inside pydantic-core wherever possible. Long-form disclosures are validated
+as typed dicts rather than models because building millions of model instances would cost
+more than the JSON parse itself; a single pass per record then normalizes both forms to
+:class:`Disclosure`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, NamedTuple, TypeAlias
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    StringConstraints,
+    field_validator,
+)
+from typing_extensions import NotRequired, TypedDict
+
+from csrscore.records.countries import ISO_3166_ALPHA2
+
+__all__ = [
+    "DISCLOSURE_KEY_PATTERN",
+    "Assurance",
+    "Company",
+    "Disclosure",
+    "DisclosureValue",
+    "Evidence",
+    "Report",
+    "ReportMeta",
+    "Violation",
+    "ViolationStatus",
+]
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+DISCLOSURE_KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _iso_date_text(value: Any) -> Any:
+    # Lax pydantic would read a bare number as a Unix timestamp; a report date is text.
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO date as text, YYYY-MM-DD")
+    return value
+
+
+def _in_year_range(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"date year must be within {MIN_YEAR}..{MAX_YEAR}")
+    return value
+
+
+def _country_code(value: str) -> str:
+    if value not in ISO_3166_ALPHA2:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+IsoDate: TypeAlias = Annotated[
+    dt.date, BeforeValidator(_iso_date_text), AfterValidator(_in_year_range)
+]
+Identifier: TypeAlias = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
+]
+Slug: TypeAlias = Annotated[str, StringConstraints(max_length=64, pattern=SLUG_PATTERN)]
+Text: TypeAlias = Annotated[StrictStr, StringConstraints(max_length=10_000)]
+NonEmptyText: TypeAlias = Annotated[
+    StrictStr, StringConstraints(min_length=1, max_length=500, pattern=r"\S")
+]
+FiniteNumber: TypeAlias = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+DisclosureKey: TypeAlias = Annotated[
+    str, StringConstraints(max_length=128, pattern=DISCLOSURE_KEY_PATTERN)
+]
+# The short form of a disclosure value. Smart union mode keeps `true` a bool and `1` a number.
+DisclosureValue: TypeAlias = StrictBool | FiniteNumber | Text | list[Text]
+
+
+class Evidence(TypedDict, closed=True):
+    """Where in the report a disclosure can be checked."""
+
+    page: NotRequired[Annotated[int, Field(ge=0, le=100_000, strict=True)]]
+    url: NotRequired[Annotated[StrictStr, StringConstraints(max_length=2_000)]]
+    quote: NotRequired[Text]
+
+
+class LongDisclosure(TypedDict, closed=True):
+    """The long form as written in a report file."""
+
+    value: DisclosureValue
+    unit: NotRequired[Annotated[StrictStr, StringConstraints(max_length=64)]]
+    evidence: NotRequired[Evidence]
+    assured: NotRequired[StrictBool]
+    note: NotRequired[Text]
+
+
+class Disclosure(NamedTuple):
+    """One disclosed value, with what backs it. Both input forms normalize to this."""
+
+    value: bool | float | str | tuple[str, ...]
+    unit: str | None = None
+    evidence: Evidence | None = None
+    assured: bool = False
+    note: str | None = None
+
+
+def _normalize(raw: DisclosureValue | LongDisclosure) -> Disclosure:
+    if isinstance(raw, dict):
+        value = raw["value"]
+        return Disclosure(
+            tuple(value) if isinstance(value, list) else value,
+            raw.get("unit"),
+            raw.get("evidence"),
+            raw.get("assured", False),
+            raw.get("note"),
+        )
+    if isinstance(raw, list):
+        return Disclosure(tuple(raw))
+    return Disclosure(raw)
+
+
+class Company(BaseModel):
+    model_config = _STRICT
+
+    id: Identifier
+    name: NonEmptyText
+    sector: Slug | None = None
+    country: (
+        Annotated[
+            StrictStr,
+            AfterValidator(_country_code),
+            Field(json_schema_extra={"enum": sorted(ISO_3166_ALPHA2)}),
+        ]
+        | None
+    ) = None
+
+
+class Assurance(BaseModel):
+    model_config = _STRICT
+
+    provider: NonEmptyText | None = None
+    standard: NonEmptyText | None = None
+    level: Literal["none", "limited", "reasonable"] = "limited"
+
+
+class ReportMeta(BaseModel):
+    """The published report itself; absent for companies that published none."""
+
+    model_config = _STRICT
+
+    title: NonEmptyText | None = None
+    url: Annotated[StrictStr, StringConstraints(max_length=2_000)] | None = None
+    published: IsoDate | None = None
+    period_end: IsoDate | None = None
+    language: Annotated[StrictStr, StringConstraints(pattern=_LANGUAGE_PATTERN)] | None = None
+    frameworks: list[NonEmptyText] = Field(default_factory=list)
+    assurance: Assurance | None = None
+
+
+ViolationStatus: TypeAlias = Literal["open", "responded", "corrected", "closed"]
+
+
+class Violation(BaseModel):
+    """A regulatory violation record, as collected by IPE-style databases."""
+
+    model_config = _STRICT
+
+    id: Identifier
+    date: IsoDate
+    authority: NonEmptyText | None = None
+    category: Slug | None = None
+    status: ViolationStatus
+    public_response: StrictBool = False
+
+
+class Report(BaseModel):
+    """One company's CSR disclosure for one reporting year."""
+
+    model_config = _STRICT
+
+    company: Company
+    year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, strict=True)]
+    report: ReportMeta | None = None
+    disclosures: dict[DisclosureKey, DisclosureValue | LongDisclosure] = Field(default_factory=dict)
+    violations: list[Violation] = Field(default_factory=list)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("disclosures", mode="after")
+    @classmethod
+    def _normalize_disclosures(
+        cls, raw: dict[str, DisclosureValue | LongDisclosure]
+    ) -> dict[str, Disclosure]:
+        return {key: _normalize(value) for key, value in raw.items()}
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.company.id, self.year)
+
+    def disclosure(self, key: str) -> Disclosure | None:
+        found: Any = self.disclosures.get(key)
+        return found  # type: ignore[no-any-return]
