@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ ReportSource: TypeAlias = (
 )
 
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_FIRST_TOKEN = re.compile(rb"\S")
 
 
 @dataclass(frozen=True)
@@ -143,28 +146,63 @@ def _load(source: ReportSource) -> ReportSet:
 
 
 def _load_bytes(data: bytes, source: str | None) -> ReportSet:
-    stripped = data.lstrip()
-    if stripped.startswith(b"\xef\xbb\xbf"):
-        stripped = stripped[3:].lstrip()
-    if not stripped:
-        raise ReportError("the input is empty; expected JSON or JSON Lines", Location(source))
-    fast = _fast_path(stripped, source)
+    # Leading whitespace stays in place so that error line numbers match the file; dropping
+    # the BOM keeps the fast path open to files saved by editors that add one.
+    data = data.removeprefix(_UTF8_BOM)
+    first = _FIRST_TOKEN.search(data)
+    if first is None:
+        raise ReportError(_EMPTY, Location(source))
+    head = data[first.start() : first.start() + 1]
+    fast = _fast_path(data, head, source)
     if fast is not None:
         return fast
     try:
-        document = json.loads(stripped)
+        document = _parse_json(data)
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and stripped[:1] == b"{":
-            return _load_jsonl(io.BytesIO(stripped), source)
+        if exc.msg == "Extra data" and head == b"{":
+            return _load_jsonl(io.BytesIO(data), source)
         raise _decode_error(exc, source) from None
     except UnicodeDecodeError as exc:
-        raise ReportError(f"not UTF-8 text ({exc.reason})", Location(source)) from None
+        raise _encoding_error(exc, data, source) from None
     except RecursionError:
         raise ReportError("JSON nesting is too deep", Location(source)) from None
+    if _is_single_record(document) and b"\n" not in data.strip():
+        # One record on one line is JSON Lines with a single line, e.g. from `jq -c`.
+        return _load_jsonl(io.BytesIO(data), source)
     return _from_document(document, source)
 
 
-def _fast_path(data: bytes, source: str | None) -> ReportSet | None:
+def _is_single_record(document: Any) -> bool:
+    return isinstance(document, Mapping) and "reports" not in document and "company" in document
+
+
+_EMPTY = "the input is empty; expected JSON or JSON Lines"
+
+
+def _parse_json(text: str | bytes) -> Any:
+    """`json.loads`, except that integers too long for Python's int parser become floats.
+
+    Python refuses to parse integers of more than 4300 digits (a guard against slow
+    conversions) and raises ValueError from deep inside the decoder, which would lose the
+    whole file. Read as a float, such a number becomes infinity, and the record that holds it
+    is rejected with a located message like any other out-of-range value.
+    """
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise
+    except ValueError:
+        return json.loads(text, parse_int=_int_or_float)
+
+
+def _int_or_float(digits: str) -> int | float:
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
+
+
+def _fast_path(data: bytes, head: bytes, source: str | None) -> ReportSet | None:
     """Validate the whole document inside pydantic-core when it is entirely valid.
 
     Most real files are clean, and this skips building Python dicts for every record.
@@ -172,10 +210,10 @@ def _fast_path(data: bytes, source: str | None) -> ReportSet | None:
     produces located messages and keeps the valid records.
     """
     try:
-        if data[:1] == b"[":
+        if head == b"[":
             reports = _REPORT_LIST.validate_json(data)
             metadata: dict[str, Any] = {}
-        elif data[:1] == b"{":
+        elif head == b"{":
             wrapped = _WRAPPED.validate_json(data)
             reports, metadata = wrapped.reports, dict(wrapped.model_extra or {})
         else:
@@ -189,7 +227,20 @@ def _fast_path(data: bytes, source: str | None) -> ReportSet | None:
 
 def _decode_error(exc: json.JSONDecodeError, source: str | None) -> ReportError:
     location = Location(source=source, line=exc.lineno, column=exc.colno)
-    return ReportError(f"invalid JSON: {exc.msg.removesuffix(' at')}", location)
+    message = exc.msg.removesuffix(" at")
+    if exc.pos >= len(exc.doc.rstrip()):
+        message = "the input ends in the middle of a value; is the file truncated?"
+    return ReportError(f"invalid JSON: {message}", location)
+
+
+def _encoding_error(exc: UnicodeDecodeError, data: bytes, source: str | None) -> ReportError:
+    location = Location(source)
+    if exc.encoding.replace("_", "-").lower().startswith("utf-8"):
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        location = Location(
+            source, line=data.count(b"\n", 0, exc.start) + 1, column=exc.start - line_start + 1
+        )
+    return ReportError(f"not UTF-8 text ({exc.reason})", location)
 
 
 def _from_document(document: Any, source: str | None) -> ReportSet:
@@ -197,8 +248,10 @@ def _from_document(document: Any, source: str | None) -> ReportSet:
         return _validate_records(document, source)
     if isinstance(document, Mapping):
         if "reports" not in document:
+            hint = "; this one looks like a single report: wrap it in [ ]"
             raise ReportError(
-                "a JSON object must hold a 'reports' array (or give a top-level array)",
+                "a JSON object must hold a 'reports' array (or give a top-level array)"
+                + (hint if _is_single_record(document) else ""),
                 Location(source),
             )
         records = document["reports"]
@@ -208,7 +261,7 @@ def _from_document(document: Any, source: str | None) -> ReportSet:
         loaded = _validate_records(records, source)
         return ReportSet(loaded.reports, loaded.rejected, source, metadata)
     raise ReportError(
-        f"expected a JSON array of reports, got {type(document).__name__}", Location(source)
+        f"expected a JSON array of reports, got {_json_type(document)}", Location(source)
     )
 
 
@@ -216,27 +269,40 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
     """Read JSON Lines one line at a time; a bad line rejects that record only."""
     reports: list[Report] = []
     rejected: list[Rejection] = []
-    first_seen: dict[tuple[str, int], int] = {}
+    first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     index = 0
     for line_number, line in enumerate(handle, start=1):
-        text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
+        try:
+            text = line.decode("utf-8") if isinstance(line, bytes) else line
+        except UnicodeDecodeError as exc:
+            message = f"not UTF-8 text ({exc.reason} at column {exc.start + 1})"
+            rejected.append(Rejection(index, message, line=line_number, source=source))
+            index += 1
+            continue
+        if line_number == 1:
+            text = text.removeprefix("\ufeff")
         if not text.strip():
             continue
         try:
-            raw: Any = json.loads(text)
+            raw: Any = _parse_json(text)
         except json.JSONDecodeError as exc:
             message = f"invalid JSON: {exc.msg} (column {exc.colno})"
+            rejected.append(Rejection(index, message, line=line_number, source=source))
+        except RecursionError:
+            message = "JSON nesting is too deep"
             rejected.append(Rejection(index, message, line=line_number, source=source))
         else:
             _accept(raw, index, source, line_number, reports, rejected, first_seen)
         index += 1
+    if index == 0:
+        raise ReportError(_EMPTY, Location(source))
     return ReportSet(tuple(reports), tuple(rejected), source)
 
 
 def _validate_records(records: list[Any], source: str | None) -> ReportSet:
     reports: list[Report] = []
     rejected: list[Rejection] = []
-    first_seen: dict[tuple[str, int], int] = {}
+    first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     for index, raw in enumerate(records):
         _accept(raw, index, source, None, reports, rejected, first_seen)
     return ReportSet(tuple(reports), tuple(rejected), source)
@@ -249,7 +315,7 @@ def _accept(
     line: int | None,
     reports: list[Report],
     rejected: list[Rejection],
-    first_seen: dict[tuple[str, int], int],
+    first_seen: dict[tuple[str, int], tuple[int, int | None]],
 ) -> None:
     company_id = _readable_id(raw)
     if isinstance(raw, Report):
@@ -268,12 +334,13 @@ def _accept(
                 message += f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})"
             rejected.append(Rejection(index, message, path, company_id, line, source))
             return
-    first = first_seen.setdefault(report.key, index)
+    first, first_line = first_seen.setdefault(report.key, (index, line))
     if first != index:
+        where = f"record {first}" if first_line is None else f"record {first} (line {first_line})"
         rejected.append(
             Rejection(
                 index,
-                f"duplicate of record {first}: same company id and year {report.year}",
+                f"duplicate of {where}: same company id and year {report.year}",
                 "company.id",
                 report.company.id,
                 line,

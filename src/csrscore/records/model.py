@@ -9,6 +9,7 @@ more than the JSON parse itself; a single pass per record then normalizes both f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, NamedTuple, TypeAlias
 
 from pydantic import (
@@ -20,6 +21,7 @@ from pydantic import (
     StrictBool,
     StrictStr,
     StringConstraints,
+    field_serializer,
     field_validator,
 )
 from typing_extensions import NotRequired, TypedDict
@@ -43,17 +45,22 @@ MIN_YEAR = 1990
 MAX_YEAR = 2100
 DISCLOSURE_KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-_LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+_ISO_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
 def _iso_date_text(value: Any) -> Any:
-    # Lax pydantic would read a bare number as a Unix timestamp; a report date is text.
+    # Lax pydantic would read a number, or a string of digits, as a Unix timestamp, and
+    # would take a datetime with a zero time; a report date is YYYY-MM-DD text, as in the
+    # schema's "format": "date".
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
-        raise ValueError("expected an ISO date as text, YYYY-MM-DD")
+    if not isinstance(value, str) or not _ISO_DATE_TEXT.fullmatch(value):
+        raise ValueError("must be an ISO date as text, YYYY-MM-DD")
     return value
 
 
@@ -74,7 +81,7 @@ IsoDate: TypeAlias = Annotated[
 ]
 Identifier: TypeAlias = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
+    StringConstraints(min_length=1, max_length=128, pattern=IDENTIFIER_PATTERN),
 ]
 Slug: TypeAlias = Annotated[str, StringConstraints(max_length=64, pattern=SLUG_PATTERN)]
 Text: TypeAlias = Annotated[StrictStr, StringConstraints(max_length=10_000)]
@@ -115,6 +122,23 @@ class Disclosure(NamedTuple):
     evidence: Evidence | None = None
     assured: bool = False
     note: str | None = None
+
+
+def _denormalize(disclosure: Disclosure) -> DisclosureValue | dict[str, Any]:
+    """The input form of a disclosure: short when only the value is set, long otherwise."""
+    value = list(disclosure.value) if isinstance(disclosure.value, tuple) else disclosure.value
+    if disclosure == Disclosure(disclosure.value):
+        return value
+    long_form: dict[str, Any] = {"value": value}
+    if disclosure.unit is not None:
+        long_form["unit"] = disclosure.unit
+    if disclosure.evidence is not None:
+        long_form["evidence"] = dict(disclosure.evidence)
+    if disclosure.assured:
+        long_form["assured"] = True
+    if disclosure.note is not None:
+        long_form["note"] = disclosure.note
+    return long_form
 
 
 def _normalize(raw: DisclosureValue | LongDisclosure) -> Disclosure:
@@ -165,7 +189,7 @@ class ReportMeta(BaseModel):
     url: Annotated[StrictStr, StringConstraints(max_length=2_000)] | None = None
     published: IsoDate | None = None
     period_end: IsoDate | None = None
-    language: Annotated[StrictStr, StringConstraints(pattern=_LANGUAGE_PATTERN)] | None = None
+    language: Annotated[StrictStr, StringConstraints(pattern=LANGUAGE_PATTERN)] | None = None
     frameworks: list[NonEmptyText] = Field(default_factory=list)
     assurance: Assurance | None = None
 
@@ -204,6 +228,12 @@ class Report(BaseModel):
         cls, raw: dict[str, DisclosureValue | LongDisclosure]
     ) -> dict[str, Disclosure]:
         return {key: _normalize(value) for key, value in raw.items()}
+
+    @field_serializer("disclosures")
+    def _serialize_disclosures(self, disclosures: dict[str, Any]) -> dict[str, Any]:
+        # The field holds Disclosure tuples after validation; write them back in the input
+        # forms, so that a dumped report loads again as an equal report.
+        return {key: _denormalize(value) for key, value in disclosures.items()}
 
     @property
     def key(self) -> tuple[str, int]:

@@ -1,0 +1,53 @@
+"""Columnar form of one field across all reports: what every condition runs over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field for N reports.
+
+    Text values are integer codes into `vocabulary`, so text operators run once per
+    distinct value and are then gathered. List values are stored flat: item `k` belongs to
+    row `list_rows[k]` and has code `list_codes[k]`. Dates are day ordinals in `numbers`.
+    """
+
+    present: BoolArray
+    assured: BoolArray
+    evidence: BoolArray
+    booleans: BoolArray
+    truth: BoolArray
+    numbers: FloatArray
+    codes: IntArray
+    vocabulary: tuple[str, ...]
+    list_rows: IntArray
+    list_codes: IntArray
+
+    def __len__(self) -> int:
+        return len(self.present)
+
+    def vocabulary_mask(self, keep: list[bool]) -> BoolArray:
+        """Per-row truth of a per-distinct-value test; rows without text get False."""
+        lookup = np.array([*keep, False], dtype=bool)
+        return lookup[self.codes]
+
+    def rows_with_items(self, item_mask: BoolArray) -> BoolArray:
+        """Rows whose list holds at least one item selected by `item_mask`."""
+        out = np.zeros(len(self.present), dtype=bool)
+        out[self.list_rows[item_mask]] = True
+        return out
+
+    def code_of(self, text: str) -> int:
+        try:
+            return self.vocabulary.index(text)
+        except ValueError:
+            return -2  # matches no row: absent text is -1

@@ -1,0 +1,132 @@
+"""Lint: problems a schema cannot see, reported as warnings with locations.
+
+Errors that make a rubric unusable (unknown fields, type mismatches, bad regexes,
+non-positive weights, empty ranges, duplicate ids) are raised while parsing; lint adds the
+findings that a rubric can be scored with but is probably wrong about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from csrscore.errors import Location
+from csrscore.rubric.conditions import AllOf, Condition, FieldTest, Not, fields_of
+from csrscore.rubric.findings import Finding
+from csrscore.rubric.model import Criterion, Group, Rubric
+
+
+def _conjuncts(condition: Condition) -> frozenset[Condition]:
+    if isinstance(condition, AllOf):
+        return frozenset(part for item in condition.items for part in _conjuncts(item))
+    return frozenset({condition})
+
+
+def is_contradictory(condition: Condition) -> bool:
+    """True for conjunctions that can never hold: `x` with `not x`, exists with missing."""
+    parts = _conjuncts(condition)
+    for part in parts:
+        if isinstance(part, Not) and part.item in parts:
+            return True
+        missing = FieldTest("missing", getattr(part, "field", ""), None, None)
+        if isinstance(part, FieldTest) and part.op == "exists" and missing in parts:
+            return True
+        if isinstance(part, FieldTest) and part.op == "eq":
+            others = {
+                p.operand
+                for p in parts
+                if isinstance(p, FieldTest) and p.op == "eq" and p.field == part.field
+            }
+            if len(others) > 1:
+                return True
+    return False
+
+
+def unreachable_levels(criterion: Criterion) -> list[tuple[int, str]]:
+    """Indexes of levels that can never be the one that counts, with the reason."""
+    found: list[tuple[int, str]] = []
+    levels = criterion.levels
+    for i, level in enumerate(levels):
+        if is_contradictory(level.when):
+            found.append((i, "its condition can never hold"))
+            continue
+        if criterion.cumulative:
+            blocked = next((j for j in range(i) if is_contradictory(levels[j].when)), None)
+            if blocked is not None:
+                found.append((i, f"level {blocked + 1} before it can never hold"))
+            continue
+        mine = _conjuncts(level.when)
+        for j, other in enumerate(levels):
+            better = other.points > level.points or (other.points == level.points and j > i)
+            if j != i and better and _conjuncts(other.when) <= mine:
+                found.append(
+                    (
+                        i,
+                        f"level {j + 1} ({other.label!r}) holds whenever it does and earns "
+                        f"at least as many points",
+                    )
+                )
+                break
+    return found
+
+
+def _location(rubric: Rubric, node_id: str, path: str) -> Location:
+    known = rubric.locations.get(node_id)
+    return Location(
+        known.source if known else rubric.source, known.line if known else None, path=path
+    )
+
+
+def _siblings(rubric: Rubric) -> Iterable[Group]:
+    return rubric.groups
+
+
+def lint_rubric(rubric: Rubric) -> list[Finding]:
+    findings: list[Finding] = []
+
+    def warn(code: str, node_id: str, path: str, message: str) -> None:
+        findings.append(Finding("warning", code, message, _location(rubric, node_id, path)))
+
+    for criterion in rubric.criteria:
+        for index, reason in unreachable_levels(criterion):
+            warn(
+                "unreachable-level",
+                criterion.id,
+                f"{criterion.path}.levels[{index}]",
+                f"level {index + 1} ({criterion.levels[index].label!r}) can never count: {reason}",
+            )
+        if criterion.cumulative:
+            for i in range(1, len(criterion.levels)):
+                if criterion.levels[i].points < criterion.levels[i - 1].points:
+                    warn(
+                        "level-order",
+                        criterion.id,
+                        f"{criterion.path}.levels[{i}]",
+                        f"cumulative level {i + 1} earns fewer points than level {i}",
+                    )
+    for node in rubric.root.walk():
+        if node.applies_when is not None:
+            disclosure_fields = sorted(
+                name
+                for name in fields_of(node.applies_when)
+                if (spec := rubric.catalog.get(name)) is not None and spec.origin == "disclosure"
+            )
+            if disclosure_fields:
+                warn(
+                    "na-from-disclosure",
+                    node.id,
+                    f"{node.path}.applies_when",
+                    "applicability depends on disclosure "
+                    f"{', '.join(map(repr, disclosure_fields))}: a company that omits it "
+                    "becomes N/A instead of scoring 0",
+                )
+    for group in _siblings(rubric):
+        explicit = [child.weight is not None for child in group.children]
+        if any(explicit) and not all(explicit):
+            warn(
+                "mixed-weights",
+                group.id,
+                group.path or "groups",
+                "some children have explicit weights and others default to their maximum "
+                "points; the two scales rarely mix as intended",
+            )
+    return findings

@@ -1,0 +1,231 @@
+"""Loading rubrics by name or path: YAML -> schema check -> extends -> typed nodes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from csrscore.errors import CsrscoreError, Location, RubricError
+from csrscore.rubric.catalog import Catalog, field_spec_from_data
+from csrscore.rubric.compose import iter_nodes, merge
+from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
+from csrscore.rubric.lint import lint_rubric
+from csrscore.rubric.model import Rubric
+from csrscore.rubric.parse import RubricParser, suggest
+from csrscore.rubric.schema import catalog_schema
+from csrscore.rubric.validate import check_schema
+from csrscore.rubric.yamlsafe import YamlDocument, load_yaml
+
+__all__ = ["check_rubric", "data_dir", "list_rubrics", "load_catalog", "load_rubric"]
+
+MAX_EXTENDS_DEPTH = 8
+DEFAULT_CATALOG = "default"
+
+
+def data_dir(kind: str) -> Path:
+    """Shipped data: inside the wheel, or the repository's top-level folder in a checkout."""
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_data" / kind
+    return packaged if packaged.is_dir() else here.parents[3] / kind
+
+
+def list_rubrics() -> list[str]:
+    """Names of the shipped rubrics."""
+    return sorted(
+        path.stem for path in data_dir("rubrics").glob("*.yaml") if path.stem != "catalog"
+    )
+
+
+def _rubric_path(name_or_path: str | os.PathLike[str], base: Path | None) -> Path:
+    text = os.fspath(name_or_path)
+    looks_like_path = any(sep in text for sep in "/\\") or text.endswith((".yaml", ".yml"))
+    if looks_like_path:
+        path = Path(text)
+        return path if path.is_absolute() or base is None else base / path
+    shipped = data_dir("rubrics") / f"{text}.yaml"
+    if not shipped.is_file() or text == "catalog":
+        names = list_rubrics()
+        raise RubricError(
+            f"no shipped rubric named {text!r}{suggest(text, names)}; "
+            f"shipped: {', '.join(names)}; or give a path to a .yaml file",
+            Location(text),
+        )
+    return shipped
+
+
+def _read(path: Path) -> YamlDocument:
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise RubricError(exc.strerror or str(exc), Location(str(path))) from None
+    return load_yaml(text, str(path))
+
+
+class _Locator:
+    """Maps a path in (possibly merged) rubric data to a file and line.
+
+    Within a single file the path's own line is exact. After `extends`, paths shift, so we
+    fall back to the nearest enclosing node with an id, located in whichever file defined it.
+    """
+
+    def __init__(self, data: Any, document: YamlDocument, ids: Mapping[str, Location]) -> None:
+        self.data = data
+        self.document = document
+        self.ids = ids
+        self.merged = data is not document.data
+
+    def __call__(self, path: NodePath) -> Location:
+        text = format_node_path(path) or None
+        if not self.merged:
+            return Location(self.document.source, self.document.line_of(path), path=text)
+        found: Location | None = None
+        node: Any = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                found = self.ids.get(node["id"], found)
+        if found is None:
+            return Location(self.document.source, self.document.line_of(path), path=text)
+        return Location(found.source, found.line, path=text)
+
+
+def _node_locations(document: YamlDocument, data: Any) -> dict[str, Location]:
+    return {
+        str(node["id"]): Location(
+            document.source, document.line_of(path), path=format_node_path(path)
+        )
+        for path, node, _ in iter_nodes(data)
+        if isinstance(node.get("id"), str)
+    }
+
+
+def _resolve(
+    path: Path, chain: tuple[Path, ...]
+) -> tuple[dict[str, Any], dict[str, Location], tuple[str, Path], YamlDocument]:
+    """Resolved data, where each node id was defined, the catalog reference, the file."""
+    document = _read(path)
+    data = document.data
+    findings = Findings(_Locator(data, document, {}))
+    if not isinstance(data, dict):
+        findings.error("schema", "a rubric is a YAML mapping at the top level", ())
+        findings.raise_if_errors()
+    check_schema(data, findings)
+    findings.raise_if_errors()
+    ids = _node_locations(document, data)
+    catalog_ref = (str(data.get("catalog", DEFAULT_CATALOG)), path.parent)
+    if "extends" not in data:
+        return data, ids, catalog_ref, document
+
+    extends_location = Location(str(path), document.line_of(("extends",)), path="extends")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise RubricError(f"'extends' is nested deeper than {MAX_EXTENDS_DEPTH}", extends_location)
+    try:
+        parent_path = _rubric_path(data["extends"], path.parent).resolve()
+    except RubricError as exc:
+        raise RubricError(exc.message, extends_location) from None
+    if parent_path in (*chain, path.resolve()):
+        raise RubricError(f"'extends' forms a cycle through {parent_path.name}", extends_location)
+    parent, parent_ids, parent_catalog, _ = _resolve(parent_path, (*chain, path.resolve()))
+    merged = merge(parent, data, findings)
+    findings.raise_if_errors()
+    ids = {**parent_ids, **ids}
+    for section in ("replace", "overrides", "add"):
+        for node_id in data.get(section, {}):
+            line = document.line_of((section, node_id))
+            ids[node_id] = Location(str(path), line, path=f"{section}.{node_id}")
+    for key in ("extends", "overrides", "drop", "replace", "add"):
+        merged.pop(key, None)
+    merged_findings = Findings(_Locator(merged, document, ids))
+    check_schema(merged, merged_findings)
+    merged_findings.raise_if_errors()
+    return merged, ids, (catalog_ref if "catalog" in data else parent_catalog), document
+
+
+@lru_cache(maxsize=16)
+def _load_catalog_cached(path: str, stamp: tuple[int, int]) -> Catalog:
+    document = _read(Path(path))
+    data = document.data
+    fields = data.get("fields") if isinstance(data, dict) else None
+    if not isinstance(fields, dict):
+        raise RubricError("a catalog needs a 'fields' mapping", Location(path))
+    for error in Draft202012Validator(catalog_schema()).iter_errors(data):
+        where = tuple(error.absolute_path)
+        raise RubricError(
+            error.message[:200],
+            Location(path, document.line_of(where), path=format_node_path(where)),
+        )
+    specs = {name: field_spec_from_data(name, spec) for name, spec in fields.items()}
+    return Catalog(str(data.get("catalog", Path(path).stem)), str(data.get("version", "")), specs)
+
+
+def load_catalog(
+    name_or_path: str | os.PathLike[str] = DEFAULT_CATALOG, base: Path | None = None
+) -> Catalog:
+    """Load a disclosure catalog: 'default' (the shipped one) or a YAML path."""
+    text = os.fspath(name_or_path)
+    if text == DEFAULT_CATALOG:
+        path = data_dir("rubrics") / "catalog.yaml"
+    else:
+        path = Path(text) if Path(text).is_absolute() or base is None else base / text
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise RubricError(f"catalog not readable: {exc.strerror}", Location(str(path))) from None
+    return _load_catalog_cached(str(path.resolve()), (stat.st_mtime_ns, stat.st_size))
+
+
+def _content_hash(data: Mapping[str, Any], catalog: Catalog) -> str:
+    canonical = json.dumps(
+        {"rubric": data, "catalog": [catalog.name, catalog.version]},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _build(path: Path) -> tuple[Rubric, list[Finding]]:
+    data, ids, (catalog_name, catalog_base), document = _resolve(path, ())
+    catalog = load_catalog(catalog_name, catalog_base)
+    extra = {
+        name: field_spec_from_data(name, spec) for name, spec in data.get("fields", {}).items()
+    }
+    catalog = catalog.extended(extra) if extra else catalog
+    findings = Findings(_Locator(data, document, ids))
+    rubric = RubricParser(catalog, findings).rubric(data, str(path))
+    findings.raise_if_errors()
+    rubric = replace(rubric, content_hash=_content_hash(data, catalog), locations=ids)
+    return rubric, lint_rubric(rubric)
+
+
+def load_rubric(rubric: Rubric | str | os.PathLike[str]) -> Rubric:
+    """Load a shipped rubric by name (e.g. 'iso26000') or a rubric file by path.
+
+    Raises :class:`RubricError` on the first error, located as file:line node.path.
+    Lint warnings do not stop loading; see :func:`check_rubric`.
+    """
+    if isinstance(rubric, Rubric):
+        return rubric
+    return _build(_rubric_path(rubric, None))[0]
+
+
+def check_rubric(rubric: str | os.PathLike[str]) -> list[Finding]:
+    """Every error and lint warning for a rubric, as data. Never raises for bad rubrics."""
+    try:
+        return _build(_rubric_path(rubric, None))[1]
+    except RubricError as exc:
+        findings: list[Finding] | None = getattr(exc, "findings", None)
+        return findings or [Finding("error", "load", exc.message, exc.location)]
+    except CsrscoreError as exc:
+        return [Finding("error", "load", str(exc), Location(os.fspath(rubric)))]

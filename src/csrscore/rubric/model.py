@@ -1,0 +1,172 @@
+"""The rubric as typed, immutable nodes, after loading, composition and checking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, TypeAlias
+
+from csrscore.errors import Location
+from csrscore.rubric.catalog import Catalog
+from csrscore.rubric.conditions import Condition, ViolationFilter
+
+Aggregation: TypeAlias = Literal["arithmetic", "geometric"]
+Direction: TypeAlias = Literal["higher", "lower"]
+NaPolicy: TypeAlias = Literal["exclude", "zero"]
+
+
+@dataclass(frozen=True)
+class Level:
+    points: float
+    label: str
+    when: Condition
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ValueScoring:
+    field: str
+    low: float
+    high: float
+    points: float
+    direction: Direction = "higher"
+
+
+@dataclass(frozen=True)
+class Band:
+    at: float
+    points: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Bands:
+    field: str
+    steps: tuple[Band, ...]
+    direction: Direction = "higher"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    path: str
+    description: str = ""
+    weight: float | None = None
+    applies_when: Condition | None = None
+    references: Mapping[str, Any] = field(default_factory=dict)
+    levels: tuple[Level, ...] = ()
+    cumulative: bool = False
+    value: ValueScoring | None = None
+    bands: Bands | None = None
+
+    @property
+    def kind(self) -> Literal["levels", "value", "bands"]:
+        if self.value is not None:
+            return "value"
+        if self.bands is not None:
+            return "bands"
+        return "levels"
+
+    @property
+    def max_points(self) -> float:
+        if self.value is not None:
+            return self.value.points
+        if self.bands is not None:
+            return max(step.points for step in self.bands.steps)
+        return max(level.points for level in self.levels)
+
+    @property
+    def effective_weight(self) -> float:
+        return self.max_points if self.weight is None else self.weight
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: str
+    path: str
+    children: tuple[Group | Criterion, ...]
+    description: str = ""
+    weight: float | None = None
+    applies_when: Condition | None = None
+    references: Mapping[str, Any] = field(default_factory=dict)
+    aggregation: Aggregation = "arithmetic"
+
+    @cached_property
+    def max_points(self) -> float:
+        return sum(child.max_points for child in self.children)
+
+    @property
+    def effective_weight(self) -> float:
+        return self.max_points if self.weight is None else self.weight
+
+    def walk(self) -> Iterator[Group | Criterion]:
+        """This group and every node below it, depth first, parents before children."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Group):
+                yield from child.walk()
+            else:
+                yield child
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A penalty, bonus or cap applied after aggregation.
+
+    kind "count": `points_each` × matching violation records, bounded by floor/ceiling.
+    kind "points": a flat `points` where `when` holds. kind "cap": total at most `cap`.
+    """
+
+    id: str
+    title: str
+    kind: Literal["count", "points", "cap"]
+    path: str
+    description: str = ""
+    references: Mapping[str, Any] = field(default_factory=dict)
+    when: Condition | None = None
+    points_each: float = 0.0
+    count: ViolationFilter | None = None
+    floor: float | None = None
+    ceiling: float | None = None
+    points: float = 0.0
+    cap: float | None = None
+
+
+@dataclass(frozen=True)
+class Rubric:
+    name: str
+    version: str
+    title: str
+    root: Group
+    catalog: Catalog
+    scale: float = 100.0
+    na_policy: NaPolicy = "exclude"
+    grades: tuple[tuple[str, float], ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
+    description: str = ""
+    references: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    content_hash: str = ""
+    document: Mapping[str, Any] = field(default_factory=dict)
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    @cached_property
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(node for node in self.root.walk() if isinstance(node, Criterion))
+
+    @cached_property
+    def groups(self) -> tuple[Group, ...]:
+        return tuple(node for node in self.root.walk() if isinstance(node, Group))
+
+    @cached_property
+    def nodes(self) -> Mapping[str, Group | Criterion]:
+        return {node.id: node for node in self.root.walk()}
+
+    def grade_for(self, total: float) -> str:
+        for label, threshold in self.grades:
+            if total >= threshold:
+                return label
+        return ""

@@ -1,0 +1,417 @@
+"""Plain rubric data (already schema-valid) -> typed nodes, with type checks.
+
+Every field test is checked against the catalog here, before any report is seen: an
+unknown field, an operator that does not apply to the field's type, an operand of the wrong
+type or an invalid regular expression is a located error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any, cast
+
+from csrscore.operators import OPERATORS
+from csrscore.rubric.catalog import BUILTIN_FIELDS, RESERVED_PREFIXES, Catalog, FieldSpec
+from csrscore.rubric.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountComparison,
+    FieldTest,
+    Not,
+    PublishedWithin,
+    ViolationCount,
+    ViolationFilter,
+)
+from csrscore.rubric.findings import Findings, NodePath, format_node_path
+from csrscore.rubric.model import (
+    Adjustment,
+    Aggregation,
+    Band,
+    Bands,
+    Criterion,
+    Group,
+    Level,
+    Rubric,
+    ValueScoring,
+)
+
+ROOT_ID = "__root__"
+MAX_REGEX_LENGTH = 500
+_COUNT_COMPARISONS: tuple[CountComparison, ...] = ("gte", "gt", "lte", "lt", "eq")
+
+
+# Spellings people reach for first, mapped to our operator names.
+_ALIASES = {
+    "greater_than": "gt",
+    "greater_than_or_equal": "gte",
+    "less_than": "lt",
+    "less_than_or_equal": "lte",
+    "equals": "eq",
+    "not_equals": "ne",
+    "regex": "matches",
+    "has": "contains",
+    "and": "all",
+    "or": "any",
+    "is_true": "true",
+}
+
+
+def suggest(name: str, options: list[str]) -> str:
+    stem = name.replace("-", "_").lower()
+    for alias, target in _ALIASES.items():
+        if target in options and difflib.SequenceMatcher(None, stem, alias).ratio() >= 0.8:
+            return f" (did you mean {target!r}?)"
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def parse_date(text: Any) -> dt.date | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else None
+    except ValueError:
+        return None
+
+
+class RubricParser:
+    def __init__(self, catalog: Catalog, findings: Findings) -> None:
+        self.catalog = catalog
+        self.findings = findings
+        self.seen_ids: dict[str, NodePath] = {}
+
+    # --- tree -----------------------------------------------------------------------
+
+    def rubric(self, data: Mapping[str, Any], source: str | None) -> Rubric:
+        aggregation = cast(Aggregation, data.get("aggregation", "arithmetic"))
+        children = tuple(
+            self.group(child, ("groups", i), aggregation)
+            for i, child in enumerate(data.get("groups", []))
+        )
+        root = Group(ROOT_ID, data["title"], "", children, aggregation=aggregation)
+        grades = tuple(
+            sorted(
+                ((str(label), float(limit)) for label, limit in data.get("grades", {}).items()),
+                key=lambda band: -band[1],
+            )
+        )
+        if grades and grades[-1][1] != 0:
+            self.findings.error(
+                "grades-gap",
+                f"no grade band starts at 0; totals below {grades[-1][1]:g} would get no grade",
+                ("grades",),
+            )
+        adjustments = tuple(
+            self.adjustment(item, ("adjustments", i))
+            for i, item in enumerate(data.get("adjustments", []))
+        )
+        return Rubric(
+            name=data["rubric"],
+            version=str(data["version"]),
+            title=data["title"],
+            root=root,
+            catalog=self.catalog,
+            scale=float(data.get("scale", 100)),
+            na_policy=data.get("na_policy", "exclude"),
+            grades=grades,
+            adjustments=adjustments,
+            description=data.get("description", ""),
+            references=data.get("references", {}),
+            source=source,
+            document=data,
+        )
+
+    def _register(self, node_id: str, path: NodePath) -> None:
+        first = self.seen_ids.setdefault(node_id, path)
+        if first != path:
+            self.findings.error(
+                "duplicate-id",
+                f"duplicate id {node_id!r}; first used at {format_node_path(first)}",
+                (*path, "id"),
+            )
+
+    def _weight(self, data: Mapping[str, Any], path: NodePath) -> float | None:
+        weight = data.get("weight")
+        if weight is not None and weight <= 0:
+            self.findings.error(
+                "weight",
+                f"weight must be positive, got {weight:g}; to drop a node use 'drop' "
+                "or applies_when",
+                (*path, "weight"),
+            )
+        return None if weight is None else float(weight)
+
+    def group(self, data: Mapping[str, Any], path: NodePath, inherited: Aggregation) -> Group:
+        self._register(data["id"], path)
+        aggregation = cast(Aggregation, data.get("aggregation", inherited))
+        children: list[Group | Criterion] = [
+            self.group(child, (*path, "groups", i), aggregation)
+            for i, child in enumerate(data.get("groups", []))
+        ]
+        children += [
+            self.criterion(child, (*path, "criteria", i))
+            for i, child in enumerate(data.get("criteria", []))
+        ]
+        if not children:
+            self.findings.error("empty-group", "group has no groups or criteria", path)
+        applies = data.get("applies_when")
+        return Group(
+            id=data["id"],
+            title=data["title"],
+            path=format_node_path(path),
+            children=tuple(children),
+            description=data.get("description", ""),
+            weight=self._weight(data, path),
+            applies_when=None
+            if applies is None
+            else self.condition(applies, (*path, "applies_when")),
+            references=data.get("references", {}),
+            aggregation=aggregation,
+        )
+
+    def criterion(self, data: Mapping[str, Any], path: NodePath) -> Criterion:
+        self._register(data["id"], path)
+        applies = data.get("applies_when")
+        levels = tuple(
+            Level(
+                points=float(level["points"]),
+                label=level["label"],
+                when=self.condition(level["when"], (*path, "levels", i, "when")),
+                description=level.get("description", ""),
+            )
+            for i, level in enumerate(data.get("levels", []))
+        )
+        criterion = Criterion(
+            id=data["id"],
+            title=data["title"],
+            path=format_node_path(path),
+            description=data.get("description", ""),
+            weight=self._weight(data, path),
+            applies_when=None
+            if applies is None
+            else self.condition(applies, (*path, "applies_when")),
+            references=data.get("references", {}),
+            levels=levels,
+            cumulative=bool(data.get("cumulative", False)),
+            value=self._value(data.get("value"), (*path, "value")),
+            bands=self._bands(data.get("bands"), (*path, "bands")),
+        )
+        if "cumulative" in data and criterion.kind != "levels":
+            self.findings.error("cumulative", "'cumulative' applies to level ladders only", path)
+        if criterion.max_points <= 0:
+            self.findings.error("no-points", "criterion can earn no points: its maximum is 0", path)
+        return criterion
+
+    def _numeric_field(self, name: str, path: NodePath) -> None:
+        spec = self._field(name, path)
+        if spec is not None and spec.type != "number":
+            self.findings.error(
+                "type", f"field {name!r} is {spec.type}; value scoring needs a number", path
+            )
+
+    def _value(self, data: Mapping[str, Any] | None, path: NodePath) -> ValueScoring | None:
+        if data is None:
+            return None
+        self._numeric_field(data["field"], (*path, "field"))
+        if data["min"] >= data["max"]:
+            self.findings.error(
+                "range",
+                f"min ({data['min']:g}) must be below max ({data['max']:g}); "
+                "use direction: lower to reward small values",
+                path,
+            )
+        return ValueScoring(
+            field=data["field"],
+            low=float(data["min"]),
+            high=float(data["max"]),
+            points=float(data["points"]),
+            direction=data.get("direction", "higher"),
+        )
+
+    def _bands(self, data: Mapping[str, Any] | None, path: NodePath) -> Bands | None:
+        if data is None:
+            return None
+        self._numeric_field(data["field"], (*path, "field"))
+        steps = tuple(
+            Band(float(step["at"]), float(step["points"]), step.get("label", ""))
+            for step in data["steps"]
+        )
+        thresholds = [step.at for step in steps]
+        if len(set(thresholds)) != len(thresholds):
+            self.findings.error("bands", "two steps share the same 'at' threshold", path)
+        return Bands(data["field"], steps, data.get("direction", "higher"))
+
+    def adjustment(self, data: Mapping[str, Any], path: NodePath) -> Adjustment:
+        self._register(data["id"], path)
+        when = data.get("when")
+        kind = "count" if "points_each" in data else "points" if "points" in data else "cap"
+        count = data.get("count")
+        floor, ceiling = data.get("floor"), data.get("ceiling")
+        if floor is not None and ceiling is not None and floor > ceiling:
+            self.findings.error("range", "floor is above ceiling", path)
+        return Adjustment(
+            id=data["id"],
+            title=data["title"],
+            kind=kind,  # type: ignore[arg-type]
+            path=format_node_path(path),
+            description=data.get("description", ""),
+            references=data.get("references", {}),
+            when=None if when is None else self.condition(when, (*path, "when")),
+            points_each=float(data.get("points_each", 0.0)),
+            count=None
+            if count is None
+            else self._violation_filter(count["violations"], (*path, "count", "violations")),
+            floor=None if floor is None else float(floor),
+            ceiling=None if ceiling is None else float(ceiling),
+            points=float(data.get("points", 0.0)),
+            cap=None if data.get("cap") is None else float(data["cap"]),
+        )
+
+    # --- conditions -----------------------------------------------------------------
+
+    def condition(self, data: Mapping[str, Any], path: NodePath) -> Condition:
+        ((op, argument),) = data.items()
+        here = (*path, op)
+        if op in ("all", "any"):
+            items = tuple(self.condition(item, (*here, i)) for i, item in enumerate(argument))
+            return AllOf(items) if op == "all" else AnyOf(items)
+        if op == "not":
+            return Not(self.condition(argument, here))
+        if op == "published_within_days":
+            return PublishedWithin(int(argument))
+        if op == "violations":
+            compare: CountComparison = "gte"
+            threshold = 1
+            for name in _COUNT_COMPARISONS:
+                if name in argument:
+                    compare, threshold = name, int(argument[name])
+            filters = {k: v for k, v in argument.items() if k not in _COUNT_COMPARISONS}
+            if sum(name in argument for name in _COUNT_COMPARISONS) > 1:
+                self.findings.error("violations", "give one count comparison only", here)
+            return ViolationCount(self._violation_filter(filters, here), compare, threshold)
+        if isinstance(argument, str):
+            field_name, operand = argument, None
+        else:
+            ((field_name, operand),) = argument.items()
+        return self._field_test(op, field_name, operand, here)
+
+    def _field(self, name: str, path: NodePath) -> FieldSpec | None:
+        spec = self.catalog.get(name)
+        if spec is None:
+            known = [*self.catalog.fields, *BUILTIN_FIELDS]
+            kind = "built-in field" if name.startswith(RESERVED_PREFIXES) else "disclosure key"
+            self.findings.error(
+                "unknown-field",
+                f"unknown {kind} {name!r}{suggest(name, known)}; declare it in the catalog "
+                "or under 'fields'",
+                path,
+            )
+        return spec
+
+    def _field_test(self, op: str, name: str, operand: Any, path: NodePath) -> FieldTest:
+        operator = OPERATORS[op]
+        spec = self._field(name, path)
+        if spec is None:
+            return FieldTest(op, name, operand, operand)
+        if spec.type not in operator.types:
+            allowed = ", ".join(sorted(operator.types))
+            self.findings.error(
+                "type",
+                f"operator {op!r} does not apply to {spec.type} field {name!r} "
+                f"(it applies to: {allowed})",
+                path,
+            )
+            return FieldTest(op, name, operand, operand)
+        if operator.disclosure_only and spec.origin != "disclosure":
+            self.findings.error(
+                "type", f"operator {op!r} applies to disclosures only, not {name!r}", path
+            )
+        normalized = self._operand(operator.operand, spec, operand, path)
+        if op == "between" and normalized is not None and normalized[0] > normalized[1]:
+            self.findings.error(
+                "range", f"between: low {operand[0]} is above high {operand[1]}", path
+            )
+        return FieldTest(op, name, normalized, operand)
+
+    def _operand(self, kind: str, spec: FieldSpec, operand: Any, path: NodePath) -> Any:
+        if kind == "none":
+            return None
+        if kind == "regex":
+            try:
+                return re.compile(operand)
+            except re.error as exc:
+                self.findings.error("regex", f"invalid regular expression: {exc}", path)
+                return None
+        if kind == "range":
+            return tuple(self._single(spec, value, path) for value in operand)
+        if kind == "list":
+            return tuple(self._single(spec, value, path) for value in operand)
+        if kind == "item":
+            if spec.type == "list" and spec.values is not None and operand not in spec.values:
+                self.findings.error("value", _not_allowed(spec, operand, "item"), path)
+            return operand
+        return self._single(spec, operand, path)
+
+    def _single(self, spec: FieldSpec, value: Any, path: NodePath) -> Any:
+        """Check one operand value against the field type; dates become day ordinals."""
+        expected = {
+            "bool": "a boolean",
+            "number": "a number",
+            "date": "an ISO date (YYYY-MM-DD)",
+        }.get(spec.type, "text")
+        if spec.type == "date":
+            date = parse_date(value)
+            if date is None:
+                self.findings.error(
+                    "type", f"{spec.name!r} is a date; expected {expected}, got {value!r}", path
+                )
+                return 0.0
+            return float(date.toordinal())
+        ok = {
+            "bool": isinstance(value, bool),
+            "number": isinstance(value, (int, float)) and not isinstance(value, bool),
+        }.get(spec.type, isinstance(value, str))
+        if not ok:
+            self.findings.error(
+                "type", f"{spec.name!r} is {spec.type}; expected {expected}, got {value!r}", path
+            )
+            return value
+        if spec.type == "number":
+            return float(value)
+        if spec.type == "enum" and spec.values is not None and value not in spec.values:
+            self.findings.error("value", _not_allowed(spec, value, "value"), path)
+        return value
+
+    def _violation_filter(self, data: Mapping[str, Any], path: NodePath) -> ViolationFilter:
+        def many(key: str) -> tuple[str, ...] | None:
+            value = data.get(key)
+            if value is None:
+                return None
+            return (value,) if isinstance(value, str) else tuple(value)
+
+        dates = {}
+        for key in ("from", "to"):
+            if key in data:
+                dates[key] = parse_date(data[key])
+                if dates[key] is None:
+                    self.findings.error("type", f"'{key}' must be an ISO date", (*path, key))
+        return ViolationFilter(
+            statuses=many("status"),
+            categories=many("category"),
+            public_response=data.get("public_response"),
+            date_from=dates.get("from"),
+            date_to=dates.get("to"),
+            within_years=data.get("within_years"),
+        )
+
+
+def _not_allowed(spec: FieldSpec, value: str, noun: str) -> str:
+    allowed = list(spec.values or ())
+    return (
+        f"{value!r} is not an allowed {noun} of {spec.name!r}{suggest(value, allowed)}; "
+        f"allowed: {', '.join(allowed)}"
+    )
