@@ -75,6 +75,11 @@ class ReportSet:
     rejected: tuple[Rejection, ...] = ()
     source: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    positions: tuple[int, ...] = ()  # input record index of each valid report
+
+    def position(self, i: int) -> int:
+        """The input record index of `reports[i]`."""
+        return self.positions[i] if self.positions else i
 
     def __len__(self) -> int:
         return len(self.reports)
@@ -222,7 +227,7 @@ def _fast_path(data: bytes, head: bytes, source: str | None) -> ReportSet | None
         return None
     if len({report.key for report in reports}) != len(reports):
         return None
-    return ReportSet(tuple(reports), (), source, metadata)
+    return ReportSet(tuple(reports), (), source, metadata, tuple(range(len(reports))))
 
 
 def _decode_error(exc: json.JSONDecodeError, source: str | None) -> ReportError:
@@ -259,7 +264,7 @@ def _from_document(document: Any, source: str | None) -> ReportSet:
             raise ReportError("'reports' must be an array", Location(source, path="reports"))
         metadata = {key: value for key, value in document.items() if key != "reports"}
         loaded = _validate_records(records, source)
-        return ReportSet(loaded.reports, loaded.rejected, source, metadata)
+        return ReportSet(loaded.reports, loaded.rejected, source, metadata, loaded.positions)
     raise ReportError(
         f"expected a JSON array of reports, got {_json_type(document)}", Location(source)
     )
@@ -269,6 +274,7 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
     """Read JSON Lines one line at a time; a bad line rejects that record only."""
     reports: list[Report] = []
     rejected: list[Rejection] = []
+    positions: list[int] = []
     first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     index = 0
     for line_number, line in enumerate(handle, start=1):
@@ -292,20 +298,23 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
             message = "JSON nesting is too deep"
             rejected.append(Rejection(index, message, line=line_number, source=source))
         else:
-            _accept(raw, index, source, line_number, reports, rejected, first_seen)
+            if _accept(raw, index, source, line_number, reports, rejected, first_seen):
+                positions.append(index)
         index += 1
     if index == 0:
         raise ReportError(_EMPTY, Location(source))
-    return ReportSet(tuple(reports), tuple(rejected), source)
+    return ReportSet(tuple(reports), tuple(rejected), source, {}, tuple(positions))
 
 
 def _validate_records(records: list[Any], source: str | None) -> ReportSet:
     reports: list[Report] = []
     rejected: list[Rejection] = []
     first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
+    positions: list[int] = []
     for index, raw in enumerate(records):
-        _accept(raw, index, source, None, reports, rejected, first_seen)
-    return ReportSet(tuple(reports), tuple(rejected), source)
+        if _accept(raw, index, source, None, reports, rejected, first_seen):
+            positions.append(index)
+    return ReportSet(tuple(reports), tuple(rejected), source, {}, tuple(positions))
 
 
 def _accept(
@@ -316,14 +325,15 @@ def _accept(
     reports: list[Report],
     rejected: list[Rejection],
     first_seen: dict[tuple[str, int], tuple[int, int | None]],
-) -> None:
+) -> bool:
+    """Validate one record into `reports` or `rejected`; True when it was accepted."""
     company_id = _readable_id(raw)
     if isinstance(raw, Report):
         report = raw
     elif not isinstance(raw, Mapping):
         message = f"expected a JSON object, got {_json_type(raw)}"
         rejected.append(Rejection(index, message, line=line, source=source))
-        return
+        return False
     else:
         try:
             report = Report.model_validate(raw)
@@ -333,7 +343,7 @@ def _accept(
             if len(problems) > 1:
                 message += f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})"
             rejected.append(Rejection(index, message, path, company_id, line, source))
-            return
+            return False
     first, first_line = first_seen.setdefault(report.key, (index, line))
     if first != index:
         where = f"record {first}" if first_line is None else f"record {first} (line {first_line})"
@@ -347,8 +357,9 @@ def _accept(
                 source,
             )
         )
-        return
+        return False
     reports.append(report)
+    return True
 
 
 def _readable_id(raw: Any) -> str | None:

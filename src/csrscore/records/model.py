@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -218,7 +218,17 @@ class Report(BaseModel):
     company: Company
     year: Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, strict=True)]
     report: ReportMeta | None = None
-    disclosures: dict[DisclosureKey, DisclosureValue | LongDisclosure] = Field(default_factory=dict)
+    if TYPE_CHECKING:
+        # What the field holds once validated; the annotation below is what it accepts.
+        disclosures: dict[str, Disclosure] = Field(default_factory=dict)
+    else:
+        disclosures: dict[DisclosureKey, DisclosureValue | LongDisclosure] = Field(
+            default_factory=dict,
+            # pydantic states the key pattern as patternProperties, which alone would let
+            # keys that miss the pattern through; the model rejects them, and so must the
+            # schema.
+            json_schema_extra={"additionalProperties": False},
+        )
     violations: list[Violation] = Field(default_factory=list)
     extensions: dict[str, Any] = Field(default_factory=dict)
 
@@ -230,7 +240,7 @@ class Report(BaseModel):
         return {key: _normalize(value) for key, value in raw.items()}
 
     @field_serializer("disclosures")
-    def _serialize_disclosures(self, disclosures: dict[str, Any]) -> dict[str, Any]:
+    def _serialize_disclosures(self, disclosures: dict[str, Disclosure]) -> dict[str, Any]:
         # The field holds Disclosure tuples after validation; write them back in the input
         # forms, so that a dumped report loads again as an equal report.
         return {key: _denormalize(value) for key, value in disclosures.items()}
@@ -240,5 +250,4 @@ class Report(BaseModel):
         return (self.company.id, self.year)
 
     def disclosure(self, key: str) -> Disclosure | None:
-        found: Any = self.disclosures.get(key)
-        return found  # type: ignore[no-any-return]
+        return self.disclosures.get(key)

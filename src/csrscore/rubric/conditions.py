@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 CountComparison: TypeAlias = Literal["gte", "gt", "lte", "lt", "eq"]
@@ -16,7 +17,9 @@ class FieldTest:
     op: str
     field: str
     operand: Any
-    source_operand: Any = field(default=None, compare=False)  # as written, for explanations
+    source_operand: Any = dataclasses.field(
+        default=None, compare=False
+    )  # as written, for explanations
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,130 @@
+"""Compile a rubric into a plan: the tree flattened into index arrays.
+
+Criteria get column indexes 0..C-1 in document order; groups are listed children-first
+(post-order), so aggregation is one pass over the list with every child ready before its
+parent. Weights live in plain arrays, so re-scoring with new weights only swaps arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.rubric.catalog import FieldSpec
+from csrscore.rubric.conditions import Condition, FieldTest, leaves
+from csrscore.rubric.model import Aggregation, Criterion, Group, Rubric
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """One group: which criteria and sub-groups feed it, by index."""
+
+    group: Group
+    criterion_children: IntArray  # indexes into Plan.criteria
+    group_children: IntArray  # indexes into Plan.groups
+    aggregation: Aggregation
+
+
+@dataclass(frozen=True)
+class Plan:
+    rubric: Rubric
+    criteria: tuple[Criterion, ...]
+    groups: tuple[GroupPlan, ...]  # post-order; the root is last
+    level_points: FloatArray  # C x (L+1); column 0 is "no level reached"
+    max_points: FloatArray  # C
+    criterion_weights: FloatArray  # C
+    group_weights: FloatArray  # G
+    fields: dict[str, FieldSpec]
+    provenance: frozenset[str]  # fields tested with assured / has_evidence
+
+    @property
+    def root_index(self) -> int:
+        return len(self.groups) - 1
+
+    @property
+    def group_ids(self) -> tuple[str, ...]:
+        return tuple(plan.group.id for plan in self.groups)
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+
+def conditions_of(rubric: Rubric) -> list[Condition]:
+    found: list[Condition] = []
+    for node in rubric.root.walk():
+        if node.applies_when is not None:
+            found.append(node.applies_when)
+        if isinstance(node, Criterion):
+            found.extend(level.when for level in node.levels)
+    found.extend(a.when for a in rubric.adjustments if a.when is not None)
+    return found
+
+
+def compile_rubric(rubric: Rubric) -> Plan:
+    criteria = rubric.criteria
+    criterion_index = {c.id: i for i, c in enumerate(criteria)}
+    ordered: list[Group] = []
+
+    def post_order(group: Group) -> None:
+        for child in group.children:
+            if isinstance(child, Group):
+                post_order(child)
+        ordered.append(group)
+
+    post_order(rubric.root)
+    group_index = {g.id: i for i, g in enumerate(ordered)}
+    plans = tuple(
+        GroupPlan(
+            group=g,
+            criterion_children=np.array(
+                [criterion_index[c.id] for c in g.children if isinstance(c, Criterion)],
+                dtype=np.int64,
+            ),
+            group_children=np.array(
+                [group_index[c.id] for c in g.children if isinstance(c, Group)], dtype=np.int64
+            ),
+            aggregation=g.aggregation,
+        )
+        for g in ordered
+    )
+    widest = max(
+        (len(c.levels) if c.kind == "levels" else len(c.bands.steps) if c.bands else 1)
+        for c in criteria
+    )
+    level_points = np.zeros((len(criteria), widest + 1))
+    for i, criterion in enumerate(criteria):
+        points = [level.points for level in criterion.levels]
+        if criterion.bands is not None:
+            points = [step.points for step in criterion.bands.steps]
+        level_points[i, 1 : len(points) + 1] = points
+    names: set[str] = set()
+    provenance: set[str] = set()
+    for condition in conditions_of(rubric):
+        for leaf in leaves(condition):
+            if isinstance(leaf, FieldTest):
+                names.add(leaf.field)
+                if leaf.op in ("assured", "has_evidence"):
+                    provenance.add(leaf.field)
+    for criterion in criteria:
+        scored = criterion.value or criterion.bands
+        if scored is not None:
+            names.add(scored.field)
+    fields = {}
+    for name in sorted(names):
+        spec = rubric.catalog.get(name)
+        if spec is not None:
+            fields[name] = spec
+    return Plan(
+        rubric=rubric,
+        criteria=criteria,
+        groups=plans,
+        level_points=level_points,
+        max_points=np.array([c.max_points for c in criteria], dtype=np.float64),
+        criterion_weights=np.array([c.effective_weight for c in criteria], dtype=np.float64),
+        group_weights=np.array([g.effective_weight for g in ordered], dtype=np.float64),
+        fields=fields,
+        provenance=frozenset(provenance),
+    )

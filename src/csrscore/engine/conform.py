@@ -1,0 +1,82 @@
+"""Check report records against the rubric's catalog before scoring.
+
+A wrong type on a known key rejects the record (it could never be scored as the rubric
+means); a key the catalog does not know is only a warning, since it may belong to another
+rubric.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from csrscore.records.load import Rejection, ReportSet
+from csrscore.records.model import Report
+from csrscore.rubric.catalog import Catalog, FieldSpec
+
+_KIND_OF_TYPE = {"bool": bool, "number": float, "text": str, "enum": str, "list": tuple}
+
+
+@dataclass(frozen=True)
+class UnknownKey:
+    key: str
+    records: int
+    first_index: int
+
+    def __str__(self) -> str:
+        return (
+            f"disclosure key {self.key!r} is not in the catalog; ignored "
+            f"({self.records} record{'s' * (self.records != 1)}, "
+            f"first at record {self.first_index})"
+        )
+
+
+def type_problem(spec: FieldSpec, value: Any) -> str | None:
+    expected = _KIND_OF_TYPE.get(spec.type)
+    if expected is not None and type(value) is not expected:
+        return f"catalog says {spec.type}, got {type(value).__name__}"
+    if spec.values is not None:
+        items = value if isinstance(value, tuple) else (value,)
+        bad = [item for item in items if item not in spec.values]
+        if bad:
+            return f"{bad[0]!r} is not one of: {', '.join(spec.values)}"
+    return None
+
+
+def conform(reports: ReportSet, catalog: Catalog) -> tuple[ReportSet, tuple[UnknownKey, ...]]:
+    """Split out records that contradict the catalog; collect keys it does not know."""
+    kept: list[Report] = []
+    positions: list[int] = []
+    rejected = list(reports.rejected)
+    unknown: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    fields = catalog.fields
+    for index, report in enumerate(reports.reports):
+        problem: Rejection | None = None
+        for key, disclosure in report.disclosures.items():
+            spec = fields.get(key)
+            if spec is None:
+                unknown[key] += 1
+                first_seen.setdefault(key, reports.position(index))
+                continue
+            message = type_problem(spec, disclosure.value)
+            if message is not None and problem is None:
+                problem = Rejection(
+                    index=reports.position(index),
+                    message=message,
+                    path=f'disclosures["{key}"]',
+                    company_id=report.company.id,
+                    source=reports.source,
+                )
+        if problem is None:
+            kept.append(report)
+            positions.append(reports.position(index))
+        else:
+            rejected.append(problem)
+    warnings = tuple(UnknownKey(k, unknown[k], first_seen[k]) for k in sorted(unknown))
+    rejected.sort(key=lambda rejection: rejection.index)
+    conformed = replace(
+        reports, reports=tuple(kept), rejected=tuple(rejected), positions=tuple(positions)
+    )
+    return conformed, warnings

@@ -1,0 +1,169 @@
+"""`Scores`: every intermediate array of one scoring run, read-only.
+
+Ranks, explanations and sensitivity analysis all read these arrays, so they can never
+disagree with the scores they describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from csrscore.compile.plan import Plan
+from csrscore.engine.columns import BoolArray, FloatArray, IntArray
+from csrscore.engine.conform import UnknownKey
+from csrscore.errors import UnknownCompanyError
+from csrscore.rank import TIE_DECIMALS, RankMethod, percentiles, rank_totals
+from csrscore.records.load import Rejection
+from csrscore.records.model import Report
+from csrscore.rubric.model import Rubric
+from csrscore.rubric.parse import suggest
+
+COMPANY_FIELDS = ("sector", "country", "year")
+
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    rubric: Rubric
+    plan: Plan
+    reports: tuple[Report, ...]
+    company_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    sectors: tuple[str | None, ...]
+    countries: tuple[str | None, ...]
+    years: IntArray
+    criterion_ids: tuple[str, ...]
+    levels: IntArray  # N x C; -1 N/A, 0 nothing reached, k = level k
+    points: FloatArray  # N x C
+    applicable: BoolArray  # N x C
+    group_ids: tuple[str, ...]  # every group at every depth, in plan order; root last
+    group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
+    group_applicable: BoolArray  # N x G
+    base: FloatArray  # N: root fraction x scale
+    adjustment_ids: tuple[str, ...]
+    adjustments: FloatArray  # N x A: points each adjustment changed the total by
+    violation_counts: IntArray  # N x A
+    clamp: FloatArray  # N: the change from clamping to [0, scale]
+    totals: FloatArray  # N, float64
+    grades: tuple[str, ...]
+    rejected: tuple[Rejection, ...] = ()
+    warnings: tuple[UnknownKey, ...] = ()
+    positions: tuple[int, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
+    def __len__(self) -> int:
+        return len(self.company_ids)
+
+    # --- lookups ----------------------------------------------------------------------
+
+    def index_of(self, company_id: str, year: int | None = None) -> int:
+        """Row of a company (the latest year unless `year` is given)."""
+        rows = [i for i, cid in enumerate(self.company_ids) if cid == company_id]
+        if year is not None:
+            rows = [i for i in rows if int(self.years[i]) == year]
+        if not rows:
+            close = suggest(company_id, sorted(set(self.company_ids)))
+            what = f"{company_id!r}" + (f" in {year}" if year is not None else "")
+            raise UnknownCompanyError(f"no scored company {what}{close}")
+        return max(rows, key=lambda i: int(self.years[i]))
+
+    def group_column(self, group_id: str) -> int:
+        return self.group_ids.index(group_id)
+
+    @property
+    def top_group_ids(self) -> tuple[str, ...]:
+        return tuple(child.id for child in self.rubric.root.children)
+
+    def company_field(self, name: str) -> list[Any]:
+        """Per-company values of `sector`, `country`, `year` or any `company.*` field."""
+        key = name.removeprefix("company.")
+        if key == "year":
+            return [int(y) for y in self.years]
+        if key in ("id", "name", "sector", "country"):
+            return [getattr(report.company, key) for report in self.reports]
+        raise ValueError(f"cannot group by {name!r}; use sector, country, year or company.<field>")
+
+    # --- ranks ------------------------------------------------------------------------
+
+    def rank(self, method: RankMethod = "competition", by: str | None = None) -> IntArray:
+        """Ranks (1 = best) overall or within each value of `by`.
+
+        Ties are decided on totals rounded to TIE_DECIMALS places; `ordinal` breaks them by
+        company id.
+        """
+        groups = None if by is None else self.company_field(by)
+        return rank_totals(self.totals, self.company_ids, method, groups)
+
+    def percentile(self, by: str | None = None) -> FloatArray:
+        groups = None if by is None else self.company_field(by)
+        return percentiles(self.totals, groups)
+
+    # --- export -----------------------------------------------------------------------
+
+    def to_records(
+        self, method: RankMethod = "competition", by: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One plain dict per company, JSON-ready, full precision."""
+        ranks = self.rank(method, by)
+        pct = self.percentile(by)
+        out: list[dict[str, Any]] = []
+        root = len(self.group_ids) - 1
+        for i in range(len(self)):
+            out.append(
+                {
+                    "company_id": self.company_ids[i],
+                    "name": self.names[i],
+                    "sector": self.sectors[i],
+                    "country": self.countries[i],
+                    "year": int(self.years[i]),
+                    "rank": int(ranks[i]),
+                    "percentile": float(pct[i]),
+                    "total": float(self.totals[i]),
+                    "grade": self.grades[i],
+                    "base": float(self.base[i]),
+                    "groups": {
+                        gid: _nullable(self.group_scores[i, g] * 100.0)
+                        for g, gid in enumerate(self.group_ids)
+                        if g != root
+                    },
+                    "criteria": {
+                        cid: None if self.levels[i, c] < 0 else float(self.points[i, c])
+                        for c, cid in enumerate(self.criterion_ids)
+                    },
+                    "adjustments": {
+                        aid: float(self.adjustments[i, a])
+                        for a, aid in enumerate(self.adjustment_ids)
+                    },
+                }
+            )
+        return out
+
+    def to_pandas(self) -> Any:
+        """A DataFrame of `to_records()` (groups and criteria flattened). Needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from exc
+        return pd.json_normalize(self.to_records(), sep=".")
+
+
+def _nullable(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def round_total(value: float) -> float:
+    return round(value, TIE_DECIMALS)
+
+
+def rows_by(values: Sequence[Any]) -> dict[Any, list[int]]:
+    groups: dict[Any, list[int]] = {}
+    for i, value in enumerate(values):
+        groups.setdefault(value, []).append(i)
+    return groups
