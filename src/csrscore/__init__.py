@@ -1,5 +1,10 @@
-"""csrscore: score, rank and explain corporate social responsibility disclosures."""
+"""csrscore: score, rank and explain corporate social responsibility disclosures.
 
+The pipeline: records (load_reports) -> rubric (load_rubric) -> compile -> engine (score)
+-> rank (Scores.rank).
+"""
+
+from csrscore.engine import Scores, score
 from csrscore.errors import (
     CsrscoreError,
     InputError,
@@ -16,21 +21,41 @@ from csrscore.records import (
     load_reports,
     report_schema,
 )
+from csrscore.rubric import (
+    Catalog,
+    Finding,
+    Rubric,
+    check_rubric,
+    list_rubrics,
+    load_catalog,
+    load_rubric,
+    rubric_schema,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Catalog",
     "CsrscoreError",
     "Disclosure",
+    "Finding",
     "InputError",
     "Location",
     "Rejection",
     "Report",
     "ReportError",
     "ReportSet",
+    "Rubric",
     "RubricError",
+    "Scores",
     "UnknownCompanyError",
     "__version__",
+    "check_rubric",
+    "list_rubrics",
+    "load_catalog",
     "load_reports",
+    "load_rubric",
     "report_schema",
+    "rubric_schema",
+    "score",
 ]

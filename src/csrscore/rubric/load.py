@@ -111,10 +111,10 @@ def _node_locations(document: YamlDocument, data: Any) -> dict[str, Location]:
 
 
 def _resolve(
-    path: Path, chain: tuple[Path, ...]
+    path: Path, chain: tuple[Path, ...], given: YamlDocument | None = None
 ) -> tuple[dict[str, Any], dict[str, Location], tuple[str, Path], YamlDocument]:
     """Resolved data, where each node id was defined, the catalog reference, the file."""
-    document = _read(path)
+    document = given or _read(path)
     data = document.data
     findings = Findings(_Locator(data, document, {}))
     if not isinstance(data, dict):
@@ -195,28 +195,36 @@ def _content_hash(data: Mapping[str, Any], catalog: Catalog) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _build(path: Path) -> tuple[Rubric, list[Finding]]:
-    data, ids, (catalog_name, catalog_base), document = _resolve(path, ())
+def _build(path: Path, given: YamlDocument | None = None) -> tuple[Rubric, list[Finding]]:
+    data, ids, (catalog_name, catalog_base), document = _resolve(path, (), given)
     catalog = load_catalog(catalog_name, catalog_base)
     extra = {
         name: field_spec_from_data(name, spec) for name, spec in data.get("fields", {}).items()
     }
     catalog = catalog.extended(extra) if extra else catalog
     findings = Findings(_Locator(data, document, ids))
-    rubric = RubricParser(catalog, findings).rubric(data, str(path))
+    rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
     rubric = replace(rubric, content_hash=_content_hash(data, catalog), locations=ids)
     return rubric, lint_rubric(rubric)
 
 
-def load_rubric(rubric: Rubric | str | os.PathLike[str]) -> Rubric:
-    """Load a shipped rubric by name (e.g. 'iso26000') or a rubric file by path.
+RubricSource = Rubric | str | os.PathLike[str] | Mapping[str, Any]
 
-    Raises :class:`RubricError` on the first error, located as file:line node.path.
-    Lint warnings do not stop loading; see :func:`check_rubric`.
+
+def load_rubric(rubric: RubricSource) -> Rubric:
+    """Load a shipped rubric by name (e.g. 'iso26000'), a YAML file by path, or rubric data.
+
+    Rubric data (a mapping, e.g. parsed JSON from another tool) resolves relative paths
+    (`catalog`, `extends`) against the working directory. Raises :class:`RubricError` on
+    the first error, located as file:line node.path. Lint warnings do not stop loading;
+    see :func:`check_rubric`.
     """
     if isinstance(rubric, Rubric):
         return rubric
+    if isinstance(rubric, Mapping):
+        document = YamlDocument(dict(rubric), "<rubric data>")
+        return _build(Path("<rubric data>"), document)[0]
     return _build(_rubric_path(rubric, None))[0]
 
 

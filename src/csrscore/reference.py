@@ -1,0 +1,219 @@
+"""The reference evaluator: the scoring rules of docs/methodology.md, one report at a time.
+
+It is deliberately plain and slow. It shares nothing with the engine except the scalar
+operator functions, so the differential tests that compare the two check the engine against
+an independent reading of the methodology.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from csrscore.operators import MISSING, OPERATORS, FieldValue
+from csrscore.records.model import Disclosure, Report
+from csrscore.rubric.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldTest,
+    Not,
+    PublishedWithin,
+    ViolationCount,
+    ViolationFilter,
+    compare_count,
+)
+from csrscore.rubric.model import Criterion, Group, Rubric
+
+
+@dataclass
+class ReferenceResult:
+    company_id: str
+    year: int
+    levels: dict[str, int] = field(default_factory=dict)  # -1 = N/A
+    points: dict[str, float] = field(default_factory=dict)
+    group_scores: dict[str, float | None] = field(default_factory=dict)  # None = N/A
+    base: float = 0.0
+    adjustments: dict[str, float] = field(default_factory=dict)
+    total: float = 0.0
+    grade: str = ""
+
+
+def _evidence(disclosure: Disclosure) -> bool:
+    evidence = disclosure.evidence or {}
+    return any(evidence.get(key) not in (None, "") for key in ("page", "url", "quote"))
+
+
+def _stats(report: Report) -> dict[str, float]:
+    values = list(report.disclosures.values())
+    if not values:
+        return dict.fromkeys(
+            ("disclosures", "quantitative_share", "assured_share", "evidence_share"), 0.0
+        )
+    return {
+        "disclosures": float(len(values)),
+        "quantitative_share": sum(isinstance(d.value, float) for d in values) / len(values),
+        "assured_share": sum(d.assured for d in values) / len(values),
+        "evidence_share": sum(_evidence(d) for d in values) / len(values),
+    }
+
+
+def field_value(report: Report, name: str) -> FieldValue:
+    """What a condition sees of one field of one report."""
+    if name in report.disclosures:
+        disclosure = report.disclosures[name]
+        return FieldValue(True, disclosure.value, disclosure.assured, _evidence(disclosure))
+    value: Any = None
+    if name == "year":
+        value = float(report.year)
+    elif name.startswith("company."):
+        value = getattr(report.company, name[len("company.") :])
+    elif name.startswith("stats."):
+        value = _stats(report)[name[len("stats.") :]]
+    elif name.startswith("report.") and report.report is not None:
+        meta = report.report
+        part = name[len("report.") :]
+        if part.startswith("assurance."):
+            value = None if meta.assurance is None else getattr(meta.assurance, part[10:])
+        else:
+            value = getattr(meta, part)
+            if part in ("published", "period_end") and value is not None:
+                value = float(value.toordinal())
+            if part == "frameworks":
+                value = tuple(value) or None
+    return MISSING if value is None else FieldValue(True, value)
+
+
+def _violations(report: Report, where: ViolationFilter) -> int:
+    return sum(
+        where.matches(v.status, v.category, v.public_response, v.date, report.year)
+        for v in report.violations
+    )
+
+
+def holds(condition: Condition, report: Report) -> bool:
+    if isinstance(condition, FieldTest):
+        operator = OPERATORS[condition.op]
+        return bool(operator.scalar(field_value(report, condition.field), condition.operand))
+    if isinstance(condition, AllOf):
+        return all(holds(item, report) for item in condition.items)
+    if isinstance(condition, AnyOf):
+        return any(holds(item, report) for item in condition.items)
+    if isinstance(condition, Not):
+        return not holds(condition.item, report)
+    if isinstance(condition, PublishedWithin):
+        meta = report.report
+        if meta is None or meta.published is None or meta.period_end is None:
+            return False
+        return (meta.published - meta.period_end).days <= condition.days
+    assert isinstance(condition, ViolationCount)
+    return compare_count(
+        _violations(report, condition.filter), condition.compare, condition.threshold
+    )
+
+
+def _best(options: list[tuple[bool, float]]) -> int:
+    """1-based index of the holding option with the most points, later on ties; else 0."""
+    best = 0
+    for k, (ok, points) in enumerate(options, start=1):
+        if ok and (best == 0 or points >= options[best - 1][1]):
+            best = k
+    return best
+
+
+def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
+    """(level, points) of an applicable criterion."""
+    if criterion.value is not None:
+        spec = criterion.value
+        seen = field_value(report, spec.field)
+        if not seen.present or isinstance(seen.value, bool) or not isinstance(seen.value, float):
+            return 0, 0.0
+        position = (seen.value - spec.low) / (spec.high - spec.low)
+        if spec.direction == "lower":
+            position = (spec.high - seen.value) / (spec.high - spec.low)
+        return 1, min(max(position, 0.0), 1.0) * spec.points
+    if criterion.bands is not None:
+        bands = criterion.bands
+        seen = field_value(report, bands.field)
+        number = seen.value if seen.present and isinstance(seen.value, float) else None
+        options = [
+            (
+                number is not None
+                and (number >= step.at if bands.direction == "higher" else number <= step.at),
+                step.points,
+            )
+            for step in bands.steps
+        ]
+        level = _best(options)
+        return level, 0.0 if level == 0 else bands.steps[level - 1].points
+    if criterion.cumulative:
+        level = 0
+        for k, item in enumerate(criterion.levels, start=1):
+            if not holds(item.when, report):
+                break
+            level = k
+    else:
+        level = _best([(holds(item.when, report), item.points) for item in criterion.levels])
+    return level, 0.0 if level == 0 else criterion.levels[level - 1].points
+
+
+def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
+    result = ReferenceResult(report.company.id, report.year)
+
+    def applies(node: Group | Criterion) -> bool:
+        return node.applies_when is None or holds(node.applies_when, report)
+
+    def visit(group: Group, inherited: bool) -> tuple[float | None, bool]:
+        """(score, counts in the parent) for one group."""
+        applicable = inherited and applies(group)
+        children: list[tuple[float, float, bool]] = []  # (weight, fraction, counted)
+        for child in group.children:
+            if isinstance(child, Group):
+                child_score, counted = visit(child, applicable)
+                children.append((child.effective_weight, child_score or 0.0, counted))
+            else:
+                counted = applicable and applies(child)
+                level, points = criterion_result(child, report) if counted else (-1, 0.0)
+                result.levels[child.id], result.points[child.id] = level, points
+                children.append((child.effective_weight, points / child.max_points, counted))
+        if rubric.na_policy == "zero":
+            used = [(w, f if counted else 0.0) for w, f, counted in children]
+        else:
+            used = [(w, f) for w, f, counted in children if counted]
+        weight = sum(w for w, _ in used)
+        if not applicable or weight == 0:
+            score = 0.0 if rubric.na_policy == "zero" else None
+        elif group.aggregation == "geometric":
+            if any(f <= 0 for _, f in used):
+                score = 0.0
+            else:
+                score = math.exp(sum(w * math.log(f) for w, f in used) / weight)
+        else:
+            score = sum(w * f for w, f in used) / weight
+        result.group_scores[group.id] = score
+        return score, rubric.na_policy == "zero" or score is not None
+
+    root_score, _ = visit(rubric.root, True)
+    result.base = (root_score or 0.0) * rubric.scale
+    running = result.base
+    for adjustment in sorted(rubric.adjustments, key=lambda a: a.kind == "cap"):
+        active = adjustment.when is None or holds(adjustment.when, report)
+        effect = 0.0
+        if active and adjustment.kind == "cap":
+            assert adjustment.cap is not None
+            effect = min(running, adjustment.cap) - running
+        elif active and adjustment.kind == "count":
+            assert adjustment.count is not None
+            effect = adjustment.points_each * _violations(report, adjustment.count)
+            if adjustment.floor is not None:
+                effect = max(effect, adjustment.floor)
+            if adjustment.ceiling is not None:
+                effect = min(effect, adjustment.ceiling)
+        elif active:
+            effect = adjustment.points
+        result.adjustments[adjustment.id] = effect
+        running += effect
+    result.total = min(max(running, 0.0), rubric.scale)
+    result.grade = rubric.grade_for(result.total)
+    return result

@@ -1,0 +1,116 @@
+"""The engine against the reference evaluator, on random rubrics and random reports."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from csrscore import load_reports, load_rubric, score
+from csrscore.reference import reference_score
+from tests.engine.strategies import FIELDS, disclosure_values, report_records, rubrics
+
+TOLERANCE = 1e-9
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+        return (a is None or math.isnan(a)) and (b is None or math.isnan(b))
+    return abs(a - b) <= TOLERANCE
+
+
+@given(rubric_data=rubrics(), records=report_records())
+def test_engine_equals_reference(
+    rubric_data: dict[str, Any], records: list[dict[str, Any]]
+) -> None:
+    rubric = load_rubric(rubric_data)
+    reports = load_reports(records, strict=True)
+    scores = score(reports, rubric)
+    assert len(scores) == len(reports.reports)
+    for i, report in enumerate(reports.reports):
+        expected = reference_score(report, rubric)
+        for c, cid in enumerate(scores.criterion_ids):
+            assert scores.levels[i, c] == expected.levels[cid], cid
+            assert abs(scores.points[i, c] - expected.points[cid]) <= TOLERANCE, cid
+        for g, gid in enumerate(scores.group_ids):
+            engine_value = float(scores.group_scores[i, g])
+            assert _close(engine_value, expected.group_scores[gid]), (
+                gid,
+                engine_value,
+                expected.group_scores[gid],
+            )
+        for a, aid in enumerate(scores.adjustment_ids):
+            assert abs(scores.adjustments[i, a] - expected.adjustments[aid]) <= TOLERANCE, aid
+        assert abs(scores.base[i] - expected.base) <= TOLERANCE
+        assert abs(scores.totals[i] - expected.total) <= TOLERANCE
+        assert scores.grades[i] == expected.grade
+
+
+@given(rubric_data=rubrics(), records=report_records())
+def test_totals_within_scale(rubric_data: dict[str, Any], records: list[dict[str, Any]]) -> None:
+    scores = score(records, load_rubric(rubric_data))
+    assert np.all(scores.totals >= 0)
+    assert np.all(scores.totals <= scores.rubric.scale)
+    total = scores.base + scores.adjustments.sum(axis=1) + scores.clamp
+    np.testing.assert_allclose(total, scores.totals, atol=TOLERANCE)
+
+
+@given(rubric_data=rubrics(), records=report_records(), seed=st.randoms(use_true_random=False))
+def test_shuffling_changes_only_order(
+    rubric_data: dict[str, Any], records: list[dict[str, Any]], seed: Any
+) -> None:
+    rubric = load_rubric(rubric_data)
+    first = score(records, rubric)
+    shuffled = list(records)
+    seed.shuffle(shuffled)
+    second = score(shuffled, rubric)
+    by_key = {(cid, int(y)): i for i, (cid, y) in enumerate(zip(second.company_ids, second.years, strict=True))}
+    ranks_first, ranks_second = first.rank(), second.rank()
+    for i, key in enumerate(zip(first.company_ids, (int(y) for y in first.years), strict=True)):
+        j = by_key[key]
+        assert first.totals[i] == second.totals[j]
+        assert np.array_equal(first.levels[i], second.levels[j])
+        assert ranks_first[i] == ranks_second[j]
+
+
+def _monotone(node: Any) -> Any:
+    """The same rubric data with every way of rewarding absence removed.
+
+    Only `missing` and `not` are true for an absent value; `applies_when` can turn a
+    criterion from N/A to a scored 0; and `stats.*` shares can fall when a non-numeric
+    disclosure is added. Everything else is false on a missing field.
+    """
+    if isinstance(node, list):
+        return [_monotone(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"missing"}:
+        return {"exists": node["missing"]}
+    if set(node) == {"not"}:
+        return _monotone(node["not"])
+    return {
+        key: _monotone("t.n1" if value == "stats.quantitative_share" else value)
+        for key, value in node.items()
+        if key not in ("applies_when", "adjustments")
+    }
+
+
+@given(rubric_data=rubrics(penalties=False), records=report_records(max_size=4), data=st.data())
+def test_adding_a_disclosure_never_lowers_a_score_without_penalties(
+    rubric_data: dict[str, Any], records: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    rubric = load_rubric(_monotone(rubric_data))
+    before = score(records, rubric)
+    extended = []
+    for record in records:
+        absent = [key for key in FIELDS if key not in record["disclosures"]]
+        if absent:
+            key = data.draw(st.sampled_from(absent))
+            value = data.draw(disclosure_values(FIELDS[key]))
+            record = {**record, "disclosures": {**record["disclosures"], key: value}}
+        extended.append(record)
+    after = score(extended, rubric)
+    assert np.all(after.totals >= before.totals - TOLERANCE)
