@@ -67,7 +67,10 @@ def test_shuffling_changes_only_order(
     shuffled = list(records)
     seed.shuffle(shuffled)
     second = score(shuffled, rubric)
-    by_key = {(cid, int(y)): i for i, (cid, y) in enumerate(zip(second.company_ids, second.years, strict=True))}
+    by_key = {
+        (cid, int(y)): i
+        for i, (cid, y) in enumerate(zip(second.company_ids, second.years, strict=True))
+    }
     ranks_first, ranks_second = first.rank(), second.rank()
     for i, key in enumerate(zip(first.company_ids, (int(y) for y in first.years), strict=True)):
         j = by_key[key]
