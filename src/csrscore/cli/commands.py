@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from csrscore.records import ReportSet, load_reports, report_schema
+from csrscore.cli.reports import read_reports
+from csrscore.records import report_schema
 
 
 def register(subparsers: Any) -> None:
@@ -31,25 +31,6 @@ def register(subparsers: Any) -> None:
     )
     schema.add_argument("name", choices=("report",))
     schema.set_defaults(handler=run_schema)
-
-
-def read_reports(name: str, *, strict: bool = False) -> ReportSet:
-    if name == "-":
-        stdin: Any = _Named(sys.stdin.buffer, "<stdin>")
-        return load_reports(stdin, strict=strict)
-    return load_reports(name, strict=strict)
-
-
-class _Named:
-    """A stdin wrapper with a readable name for error locations."""
-
-    def __init__(self, handle: Any, name: str) -> None:
-        self._handle = handle
-        self.name = name
-
-    def read(self) -> bytes:
-        data: bytes = self._handle.read()
-        return data
 
 
 def run_validate(args: argparse.Namespace) -> int:

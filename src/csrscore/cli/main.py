@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands
+from csrscore.cli import commands, rank
 from csrscore.errors import CsrscoreError
 
 EXIT_OK = 0
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands.register(subparsers)
+    rank.register(subparsers)
     return parser
 
 

@@ -1,0 +1,228 @@
+"""`csrscore rank`: score reports and show the ranking."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from csrscore import __version__
+from csrscore.cli.render import (
+    GROUP_DECIMALS,
+    TOTAL_DECIMALS,
+    csv_text,
+    fmt_number,
+    json_text,
+    markdown_table,
+    text_table,
+    write_output,
+)
+from csrscore.cli.reports import read_reports
+from csrscore.engine import Scores, score
+from csrscore.errors import ReportError
+from csrscore.rank import RANK_METHODS
+from csrscore.rubric import load_rubric
+
+MAX_LISTED_REJECTIONS = 10
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "rank",
+        help="score reports against a rubric and rank the companies",
+        description="Score every report against a rubric and rank the companies (1 = best).",
+        epilog="examples:\n  csrscore rank examples/reports.json\n"
+        "  csrscore rank examples/reports.json --rubric citi --by sector --top 3\n"
+        "  csrscore rank - --format json < reports.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    parser.add_argument(
+        "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
+    )
+    parser.add_argument(
+        "--by", metavar="FIELD", help="rank within groups: sector, country, year or company.<field>"
+    )
+    parser.add_argument(
+        "--top", type=_positive, metavar="N", help="show only the best N (per group with --by)"
+    )
+    parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) if any report is rejected"
+    )
+    parser.add_argument(
+        "--ties", choices=RANK_METHODS, default="competition", help="how ties are ranked"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
+    """Sections (a --by value, or None) with their company rows, best first."""
+    ranks = scores.rank(args.ties, args.by)
+    keys = scores.company_field(args.by) if args.by else [None] * len(scores)
+    sections: dict[Any, list[int]] = {}
+    for i in sorted(
+        range(len(scores)), key=lambda i: (ranks[i], scores.company_ids[i], int(scores.years[i]))
+    ):
+        sections.setdefault(keys[i], []).append(i)
+    ordered = sorted(sections.items(), key=lambda item: (item[0] is None, str(item[0])))
+    return [(key, rows[: args.top] if args.top else rows) for key, rows in ordered]
+
+
+def run(args: argparse.Namespace) -> int:
+    rubric = load_rubric(args.rubric)
+    loaded = read_reports(args.reports)
+    scores = score(loaded, rubric)
+    if args.by:
+        scores.company_field(args.by)  # fail early, before any output, on a bad field
+    if args.strict and scores.rejected:
+        first = scores.rejected[0]
+        raise ReportError(
+            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
+            first.location,
+        )
+    sections = _rows(scores, args)
+    ranks = scores.rank(args.ties, args.by)
+    renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
+    write_output(renderer(scores, sections, ranks, args), args.output)
+    if scores.rejected and args.format != "table":
+        print(
+            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
+            file=sys.stderr,
+        )
+    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
+        print(f"csrscore: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _header(scores: Scores) -> str:
+    rubric = scores.rubric
+    short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
+    return (
+        f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
+        f"{len(scores)} report(s) scored, {len(scores.rejected)} rejected"
+    )
+
+
+def _display_rows(
+    scores: Scores, rows: list[int], ranks: Any
+) -> tuple[list[str], list[list[str]], list[bool]]:
+    top = scores.top_group_ids
+    columns = [scores.group_column(g) for g in top]
+    headers = ["rank", "company", "sector", "year", "total", "grade", *top]
+    numeric = [True, False, False, True, True, False, *([True] * len(top))]
+    body = []
+    for i in rows:
+        group_cells = []
+        for c in columns:
+            value = scores.group_scores[i, c]
+            group_cells.append(fmt_number(None if value != value else value * 100, GROUP_DECIMALS))
+        body.append(
+            [
+                str(ranks[i]),
+                scores.names[i],
+                scores.sectors[i] or "—",
+                str(scores.years[i]),
+                fmt_number(float(scores.totals[i]), TOTAL_DECIMALS),
+                scores.grades[i],
+                *group_cells,
+            ]
+        )
+    return headers, body, numeric
+
+
+def _rejection_lines(scores: Scores) -> list[str]:
+    if not scores.rejected:
+        return []
+    if len(scores.rejected) > MAX_LISTED_REJECTIONS:
+        return [f"{len(scores.rejected)} reports rejected; run `csrscore validate` to list them."]
+    return ["rejected:", *(f"  {rejection}" for rejection in scores.rejected)]
+
+
+def _table(
+    scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
+) -> str:
+    parts = [_header(scores), ""]
+    for key, rows in sections:
+        if args.by:
+            parts.append(f"{args.by}: {key if key is not None else '(none)'}")
+        parts.append(text_table(*_display_rows(scores, rows, ranks)))
+        parts.append("")
+    parts += _rejection_lines(scores)
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _markdown(
+    scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
+) -> str:
+    parts = [f"_{_header(scores)}_", ""]
+    for key, rows in sections:
+        if args.by:
+            parts += [f"### {args.by}: {key if key is not None else '(none)'}", ""]
+        parts += [markdown_table(*_display_rows(scores, rows, ranks)), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _csv(
+    scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
+) -> str:
+    group_ids = [g for g in scores.group_ids if g != scores.plan.groups[-1].group.id]
+    headers = [
+        "rank",
+        "company_id",
+        "name",
+        "sector",
+        "country",
+        "year",
+        "total",
+        "grade",
+        *group_ids,
+    ]
+    body = []
+    for _, rows in sections:
+        for i in rows:
+            groups = [scores.group_scores[i, scores.group_column(g)] * 100 for g in group_ids]
+            body.append(
+                [
+                    int(ranks[i]),
+                    scores.company_ids[i],
+                    scores.names[i],
+                    scores.sectors[i] or "",
+                    scores.countries[i] or "",
+                    int(scores.years[i]),
+                    repr(float(scores.totals[i])),
+                    scores.grades[i],
+                    *("" if value != value else repr(float(value)) for value in groups),
+                ]
+            )
+    return csv_text(headers, body)
+
+
+def _json(
+    scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
+) -> str:
+    records = scores.to_records(args.ties, args.by)
+    shown = [records[i] for _, rows in sections for i in rows]
+    rubric = scores.rubric
+    return json_text(
+        {
+            "csrscore": __version__,
+            "rubric": {"name": rubric.name, "version": rubric.version, "hash": rubric.content_hash},
+            "source": args.reports,
+            "scored": len(scores),
+            "rejected": [rejection.to_dict() for rejection in scores.rejected],
+            "warnings": [str(warning) for warning in scores.warnings],
+            "ranking": {"ties": args.ties, "by": args.by, "top": args.top},
+            "companies": shown,
+        }
+    )
