@@ -8,6 +8,7 @@ from typing import Any
 
 from csrscore.cli.reports import read_reports
 from csrscore.records import report_schema
+from csrscore.rubric import rubric_schema
 
 
 def register(subparsers: Any) -> None:
@@ -29,7 +30,7 @@ def register(subparsers: Any) -> None:
         description="Print the JSON Schema (draft 2020-12) of one of csrscore's formats.",
         epilog="example: csrscore schema report > report.schema.json",
     )
-    schema.add_argument("name", choices=("report",))
+    schema.add_argument("name", choices=("report", "rubric"))
     schema.set_defaults(handler=run_schema)
 
 
@@ -53,6 +54,6 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    schemas = {"report": report_schema}
+    schemas = {"report": report_schema, "rubric": rubric_schema}
     print(json.dumps(schemas[args.name](), indent=2, ensure_ascii=False))
     return 0

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands, rank
+from csrscore.cli import commands, rank, rubric_cmd
 from csrscore.errors import CsrscoreError
 
 EXIT_OK = 0
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csrscore",
         description="Score, rank and explain corporate social responsibility disclosures.",
-        epilog="example: csrscore validate examples/reports.json",
+        epilog="example: csrscore rank examples/reports.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"csrscore {__version__}")
@@ -33,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show a traceback for errors (for bug reports)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.register(subparsers)
     rank.register(subparsers)
+    commands.register(subparsers)
+    rubric_cmd.register(subparsers)
     return parser
 
 

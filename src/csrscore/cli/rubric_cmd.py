@@ -1,0 +1,102 @@
+"""`csrscore rubric list|show|check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from csrscore.cli.render import json_text
+from csrscore.rubric import Criterion, Group, check_rubric, list_rubrics, load_rubric
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "rubric",
+        help="list, show or check rubrics",
+        description="Work with rubrics: list the shipped ones, show a tree, lint files.",
+        epilog="examples:\n  csrscore rubric list\n  csrscore rubric show citi\n"
+        "  csrscore rubric check my-index.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser(
+        "list", help="list the shipped rubrics", epilog="example: csrscore rubric list"
+    )
+    listing.set_defaults(handler=run_list)
+    show = actions.add_parser(
+        "show",
+        help="show a rubric's group tree with weights and maximum points",
+        epilog="example: csrscore rubric show iso26000",
+    )
+    show.add_argument("rubric", metavar="NAME|PATH")
+    show.set_defaults(handler=run_show)
+    check = actions.add_parser(
+        "check",
+        help="lint rubric files; exit 1 on errors",
+        epilog="example: csrscore rubric check rubrics/*.yaml",
+    )
+    check.add_argument("rubrics", metavar="PATH", nargs="+")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(handler=run_check)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    for name in list_rubrics():
+        rubric = load_rubric(name)
+        print(f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  {rubric.title}")
+    return 0
+
+
+def _tree(node: Group | Criterion, depth: int, lines: list[str]) -> None:
+    weight = "default" if node.weight is None else f"{node.weight:g}"
+    label = node.title
+    if isinstance(node, Group):
+        lines.append(
+            f"{'  ' * depth}{node.id}  {label}  [weight {weight}, max {node.max_points:g}]"
+        )
+        for child in node.children:
+            _tree(child, depth + 1, lines)
+    else:
+        lines.append(
+            f"{'  ' * depth}- {node.id}  {label}  [{node.kind}, weight {weight}, max {node.max_points:g}]"
+        )
+
+
+def run_show(args: argparse.Namespace) -> int:
+    rubric = load_rubric(args.rubric)
+    lines = [
+        f"{rubric.name} {rubric.version}: {rubric.title}",
+        f"hash {rubric.content_hash}",
+        f"scale {rubric.scale:g}, N/A policy {rubric.na_policy}, "
+        f"{len(rubric.criteria)} criteria, {len(rubric.groups) - 1} groups, "
+        f"max {rubric.root.max_points:g} points",
+        "",
+    ]
+    for child in rubric.root.children:
+        _tree(child, 0, lines)
+    if rubric.adjustments:
+        lines += ["", "adjustments:"]
+        lines += [f"  {a.id}  {a.title}  [{a.kind}]" for a in rubric.adjustments]
+    if rubric.grades:
+        lines += [
+            "",
+            "grades: " + ", ".join(f"{label} >= {limit:g}" for label, limit in rubric.grades),
+        ]
+    print("\n".join(lines))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    findings = [finding for path in args.rubrics for finding in check_rubric(path)]
+    errors = [f for f in findings if f.severity == "error"]
+    if args.format == "json":
+        print(json_text([f.to_dict() for f in findings]), end="")
+    else:
+        for finding in findings:
+            print(finding, file=sys.stderr if finding.severity == "error" else sys.stdout)
+        warnings = len(findings) - len(errors)
+        print(
+            f"{len(args.rubrics)} rubric(s) checked: {len(errors)} error(s), {warnings} warning(s)"
+        )
+    return 1 if errors else 0
