@@ -58,9 +58,8 @@ def _tree(node: Group | Criterion, depth: int, lines: list[str]) -> None:
         for child in node.children:
             _tree(child, depth + 1, lines)
     else:
-        lines.append(
-            f"{'  ' * depth}- {node.id}  {label}  [{node.kind}, weight {weight}, max {node.max_points:g}]"
-        )
+        details = f"{node.kind}, weight {weight}, max {node.max_points:g}"
+        lines.append(f"{'  ' * depth}- {node.id}  {label}  [{details}]")
 
 
 def run_show(args: argparse.Namespace) -> int:
