@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands, rank, rubric_cmd
+from csrscore.cli import commands, explain_cmd, rank, rubric_cmd
 from csrscore.errors import CsrscoreError
 
 EXIT_OK = 0
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     rank.register(subparsers)
+    explain_cmd.register(subparsers)
     commands.register(subparsers)
     rubric_cmd.register(subparsers)
     return parser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 
@@ -35,6 +36,11 @@ class ConditionEvaluator:
         self.publication_delay = publication_delay
         self.n_reports = n_reports
         self._cache: dict[Condition, BoolArray] = {}
+
+    @property
+    def results(self) -> Mapping[Condition, BoolArray]:
+        """Every condition evaluated so far (sub-conditions included), read-only arrays."""
+        return MappingProxyType(self._cache)
 
     def __call__(self, condition: Condition) -> BoolArray:
         found = self._cache.get(condition)

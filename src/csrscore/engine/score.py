@@ -84,4 +84,6 @@ def score_reports(
         rejected=loaded.rejected if loaded is not None else (),
         warnings=warnings,
         positions=loaded.positions if loaded is not None else (),
+        condition_results=evaluate.results,
+        violation_table=violations,
     )

@@ -6,8 +6,9 @@ disagree with the scores they describe.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -15,10 +16,12 @@ import numpy as np
 from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.conform import UnknownKey
+from csrscore.engine.ingest import ViolationTable
 from csrscore.errors import UnknownCompanyError
 from csrscore.rank import TIE_DECIMALS, RankMethod, percentiles, rank_totals
 from csrscore.records.load import Rejection
 from csrscore.records.model import Report
+from csrscore.rubric.conditions import Condition
 from csrscore.rubric.model import Rubric
 from csrscore.rubric.parse import suggest
 
@@ -52,6 +55,9 @@ class Scores:
     rejected: tuple[Rejection, ...] = ()
     warnings: tuple[UnknownKey, ...] = ()
     positions: tuple[int, ...] = field(default=())
+    # Every condition's result, as the engine computed it; explanations read these.
+    condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)
+    violation_table: ViolationTable | None = None
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -81,8 +87,14 @@ class Scores:
     def top_group_ids(self) -> tuple[str, ...]:
         return tuple(child.id for child in self.rubric.root.children)
 
-    def company_field(self, name: str) -> list[Any]:
-        """Per-company values of `sector`, `country`, `year` or any `company.*` field."""
+    def company_field(self, name: str | Sequence[str]) -> list[Any]:
+        """Per-company values of `sector`, `country`, `year` or any `company.*` field.
+
+        A sequence of names gives tuples, e.g. ("sector", "year") for sector within year.
+        """
+        if not isinstance(name, str):
+            columns = [self.company_field(part) for part in name]
+            return list(zip(*columns, strict=True)) if columns else [()] * len(self)
         key = name.removeprefix("company.")
         if key == "year":
             return [int(y) for y in self.years]
@@ -92,7 +104,9 @@ class Scores:
 
     # --- ranks ------------------------------------------------------------------------
 
-    def rank(self, method: RankMethod = "competition", by: str | None = None) -> IntArray:
+    def rank(
+        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+    ) -> IntArray:
         """Ranks (1 = best) overall or within each value of `by`.
 
         Ties are decided on totals rounded to TIE_DECIMALS places; `ordinal` breaks them by
@@ -101,9 +115,26 @@ class Scores:
         groups = None if by is None else self.company_field(by)
         return rank_totals(self.totals, self.company_ids, method, groups)
 
-    def percentile(self, by: str | None = None) -> FloatArray:
+    def percentile(self, by: str | Sequence[str] | None = None) -> FloatArray:
         groups = None if by is None else self.company_field(by)
         return percentiles(self.totals, groups)
+
+    # --- explanations -------------------------------------------------------------------
+
+    @cached_property
+    def _explainer(self) -> Any:
+        # Imported here because explain is a later pipeline stage that reads Scores.
+        from csrscore.explain import Explainer
+
+        return Explainer(self)
+
+    def explain(self, company_id: str, year: int | None = None) -> Any:
+        """Why this company got its score (`Explanation`); the latest year by default."""
+        return self._explainer.explain(self.index_of(company_id, year))
+
+    def explain_all(self) -> Iterator[Any]:
+        """Explanations of every company, in row order, sharing one set of precomputation."""
+        return iter(self._explainer.explain_all())
 
     # --- export -----------------------------------------------------------------------
 

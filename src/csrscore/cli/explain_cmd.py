@@ -1,0 +1,38 @@
+"""`csrscore explain`: why one company got its score."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from csrscore.cli.render import json_text, write_output
+from csrscore.cli.reports import read_reports
+from csrscore.engine import score
+from csrscore.rubric import load_rubric
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "explain",
+        help="explain one company's score and how to raise it",
+        description="Explain a company's score: every criterion's level, the condition trace, "
+        "adjustments, the path to a higher score and the sector context.",
+        epilog="examples:\n  csrscore explain examples/reports.json northwind-textiles\n"
+        "  csrscore explain examples/reports.json northwind-textiles --year 2023 --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    parser.add_argument("company", metavar="COMPANY", help="company id")
+    parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
+    parser.add_argument("--rubric", default="iso26000", help="shipped rubric name or YAML path")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    scores = score(read_reports(args.reports), load_rubric(args.rubric))
+    explanation = scores.explain(args.company, args.year)
+    text = json_text(explanation.to_dict()) if args.format == "json" else str(explanation)
+    write_output(text, args.output)
+    return 0

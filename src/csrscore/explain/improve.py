@@ -1,0 +1,162 @@
+"""Suggested disclosures: a concrete change to a report that makes a condition hold.
+
+The suggestion is a patch of disclosure keys: a long-form value to disclose, or `None` to
+withdraw a key (for `missing` tests). It is built from the condition alone. Conditions on
+company or report metadata, violation records, regular expressions and contradictory
+requirements get no suggestion; the failing tests are still listed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csrscore.records.model import Report
+from csrscore.rubric.catalog import Catalog, FieldSpec
+from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not
+
+Patch = dict[str, dict[str, Any] | None]
+
+
+def _example(spec: FieldSpec) -> Any:
+    if spec.type == "bool":
+        return True
+    if spec.type == "number":
+        return 1.0
+    if spec.type == "list":
+        return [spec.values[0]] if spec.values else ["disclosed"]
+    if spec.values:
+        return spec.values[-1]
+    return "disclosed"
+
+
+def _current(report: Report, key: str) -> dict[str, Any] | None:
+    disclosure = report.disclosures.get(key)
+    if disclosure is None:
+        return None
+    value = disclosure.value
+    out: dict[str, Any] = {"value": list(value) if isinstance(value, tuple) else value}
+    if disclosure.assured:
+        out["assured"] = True
+    if disclosure.evidence:
+        out["evidence"] = dict(disclosure.evidence)
+    if disclosure.unit:
+        out["unit"] = disclosure.unit
+    return out
+
+
+def _value_for(test: FieldTest, spec: FieldSpec, current: Any) -> tuple[bool, Any]:
+    """(possible, value) satisfying a single value test."""
+    op, x = test.op, test.operand
+    if op in ("exists", "assured", "has_evidence"):
+        return True, current if current is not None else _example(spec)
+    if op == "true":
+        return True, True
+    if op == "number":
+        return True, current if isinstance(current, float) else 1.0
+    if op == "eq":
+        return True, test.source_operand
+    if op == "ne":
+        if spec.type == "bool":
+            return True, not x
+        if spec.type == "number":
+            return True, x + 1.0
+        others = [v for v in (spec.values or ()) if v != x]
+        return True, others[0] if others else f"{x} (other)"
+    if op in ("gt", "gte", "lt", "lte", "between"):
+        if spec.type != "number":
+            return False, None
+        if op == "between":
+            return True, x[0]
+        return True, {"gt": x + 1.0, "gte": x, "lt": x - 1.0, "lte": x}[op]
+    if op == "in":
+        return True, test.source_operand[0]
+    if op == "not_in":
+        others = [v for v in (spec.values or ()) if v not in x]
+        return (True, others[0]) if others else (False, None)
+    if op == "contains":
+        if spec.type == "list":
+            items = list(current) if isinstance(current, list) else []
+            return True, items if x in items else [*items, x]
+        return True, x
+    return False, None  # matches: a regex is not something to invent text for
+
+
+def _merge(first: Patch | None, second: Patch | None) -> Patch | None:
+    if first is None or second is None:
+        return None
+    merged: Patch = dict(first)
+    for key, change in second.items():
+        if key not in merged:
+            merged[key] = change
+            continue
+        before = merged[key]
+        if before is None or change is None:
+            if before is not change:
+                return None
+            continue
+        if "value" in before and "value" in change and before["value"] != change["value"]:
+            return None
+        merged[key] = {**before, **change}
+    return merged
+
+
+def suggest_patch(
+    condition: Condition, holds: bool, report: Report, catalog: Catalog
+) -> Patch | None:
+    """A patch that makes `condition` hold for `report`, or None when none can be built.
+
+    `holds` is the engine's current result for the whole condition; a holding condition
+    needs no change.
+    """
+    if holds:
+        return {}
+    return _patch(condition, report, catalog)
+
+
+def _patch(condition: Condition, report: Report, catalog: Catalog) -> Patch | None:
+    if isinstance(condition, AllOf):
+        result: Patch | None = {}
+        for item in condition.items:
+            result = _merge(result, _patch(item, report, catalog))
+        return result
+    if isinstance(condition, AnyOf):
+        for item in condition.items:
+            found = _patch(item, report, catalog)
+            if found is not None:
+                return found
+        return None
+    if isinstance(condition, Not):
+        inner = condition.item
+        if isinstance(inner, FieldTest) and inner.op == "missing":
+            return _patch(FieldTest("exists", inner.field, None, None), report, catalog)
+        if isinstance(inner, FieldTest) and inner.op == "exists":
+            return _patch(FieldTest("missing", inner.field, None, None), report, catalog)
+        return None
+    if not isinstance(condition, FieldTest):
+        return None
+    spec = catalog.get(condition.field)
+    if spec is None or spec.origin != "disclosure":
+        return None
+    if condition.op == "missing":
+        return {condition.field: None}
+    current = _current(report, condition.field)
+    possible, value = _value_for(condition, spec, None if current is None else current["value"])
+    if not possible:
+        return None
+    change: dict[str, Any] = {**(current or {}), "value": value}
+    if condition.op == "assured":
+        change["assured"] = True
+    if condition.op == "has_evidence":
+        change.setdefault("evidence", {"page": 1})
+    return {condition.field: change}
+
+
+def apply_patch(record: dict[str, Any], patch: Patch) -> dict[str, Any]:
+    """A copy of a report record (as JSON data) with the patch applied."""
+    disclosures = dict(record.get("disclosures", {}))
+    for key, change in patch.items():
+        if change is None:
+            disclosures.pop(key, None)
+        else:
+            disclosures[key] = change
+    return {**record, "disclosures": disclosures}

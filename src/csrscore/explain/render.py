@@ -1,0 +1,147 @@
+"""Explanation data -> readable text. Everything in the data is shown; nothing is cut."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _number(value: float | None, decimals: int = 2) -> str:
+    return "—" if value is None else f"{value:.{decimals}f}"
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _trace_lines(node: dict[str, Any], depth: int) -> list[str]:
+    pad = "    " * depth
+    mark = "pass" if node["passed"] else "FAIL"
+    kind = node["kind"]
+    if kind in ("all", "any"):
+        lines = [f"{pad}{kind} [{mark}]"]
+        for item in node["items"]:
+            lines += _trace_lines(item, depth + 1)
+        return lines
+    if kind == "not":
+        return [f"{pad}not [{mark}]", *_trace_lines(node["item"], depth + 1)]
+    if kind == "violations":
+        return [
+            f"{pad}violation records {_value(node['filter'])} {_value(node['expected'])}: "
+            f"{node['actual']} {_value(node['records'])} [{mark}]"
+        ]
+    if kind == "published_within_days":
+        actual = "missing" if not node["present"] else f"{node['actual']} days"
+        return [f"{pad}published within {node['expected']} days of period end: {actual} [{mark}]"]
+    expected = "" if node["expected"] is None else f" {_value(node['expected'])}"
+    actual = _value(node["actual"]) if node["present"] else "missing"
+    return [f"{pad}{node['test']} {node['field']}{expected}: actual {actual} [{mark}]"]
+
+
+def _group_lines(
+    group: dict[str, Any], depth: int, criteria: dict[str, dict[str, Any]]
+) -> list[str]:
+    pad = "  " * depth
+    na = f", {group['not_applicable']} N/A" if group["not_applicable"] else ""
+    lines = [
+        f"{pad}{group['id']}  {group['title']}: {_number(group['score'], 1)}% "
+        f"({group['points_earned']:g}/{group['points_possible']:g} points{na}; "
+        f"{group['weight_in_total'] * 100:.1f}% of the total, "
+        f"contributes {_number(group['contribution'])})"
+    ]
+    for child in group["children"]:
+        if "criterion" in child:
+            item = criteria[child["criterion"]]
+            if item["applicable"]:
+                label = f" {item['label']}" if item["label"] else ""
+                lines.append(
+                    f"{pad}  - {item['id']}: level {item['level']}{label}, "
+                    f"{item['points']:g}/{item['max_points']:g} points, "
+                    f"+{_number(item['contribution'])}"
+                )
+            else:
+                lines.append(
+                    f"{pad}  - {item['id']}: N/A (by {item['not_applicable_because']['node']})"
+                )
+        else:
+            lines += _group_lines(child, depth + 1, criteria)
+    return lines
+
+
+def render_text(data: dict[str, Any]) -> str:
+    company, summary, rubric = data["company"], data["summary"], data["rubric"]
+    lines = [
+        f"{company['name']} ({company['id']}), {company['year']}, "
+        f"sector {company['sector'] or '—'}",
+        f"rubric {rubric['name']} {rubric['version']} ({rubric['hash']})",
+        "",
+        f"total {_number(summary['total'])} / {summary['scale']:g}, "
+        f"grade {summary['grade'] or '—'}",
+        f"  = base {_number(summary['base'])} + adjustments {_number(summary['adjustments'])}"
+        + (f" + clamp {_number(summary['clamp'])}" if summary["clamp"] else ""),
+        f"rank {summary['rank']} of {summary['of']} in {company['year']}; "
+        f"{summary['sector_rank']} of {summary['sector_of']} in its sector; "
+        f"percentile {summary['percentile']:.1f}",
+        "",
+        "groups and criteria:",
+    ]
+    criteria = {item["id"]: item for item in data["criteria"]}
+    for group in data["groups"]:
+        lines += _group_lines(group, 1, criteria)
+    lines += ["", "adjustments:"]
+    if not data["adjustments"]:
+        lines.append("  none")
+    for item in data["adjustments"]:
+        records = f" records {_value(item['records'])}" if item.get("records") else ""
+        lines.append(f"  {item['id']}  {item['title']}: {_number(item['effect'])}{records}")
+    lines += ["", "how to raise the score (total points gained at the next level / at the top):"]
+    if not data["improvements"]:
+        lines.append("  nothing left to gain")
+    for item in data["improvements"]:
+        lines.append(
+            f"  {item['criterion']}  {item['title']}: +{_number(item['gain_next'])} / "
+            f"+{_number(item['gain_top'])}"
+        )
+        for test in item["missing"]:
+            if test.get("kind") == "value":
+                lines.append(f"      disclose a better value for {test['field']}")
+            else:
+                lines += _trace_lines(test, 2)
+        if item["suggestion"]:
+            lines.append(f"      suggested disclosure: {_value(item['suggestion'])}")
+    peers = data["peers"]
+    lines += [
+        "",
+        f"peers ({peers['sector'] or 'no sector'}, {peers['year']}, "
+        f"{peers['companies']} companies): "
+        f"median {_number(peers['median_total'])}, best {_number(peers['best_total'])}",
+    ]
+    for item in peers["behind_most_peers"]:
+        lines.append(
+            f"  behind {item['peers_ahead']} of {item['peers']} peers on {item['criterion']}"
+        )
+    lines += ["", "criterion details:"]
+    for item in data["criteria"]:
+        lines.append(f"  {item['id']}  {item['title']}")
+        if not item["applicable"]:
+            reason = item["not_applicable_because"]
+            lines.append(f"    N/A: applicability of {reason['node']} does not hold")
+            if reason["trace"]:
+                lines += _trace_lines(reason["trace"], 2)
+            continue
+        for level in item.get("levels", []):
+            lines.append(
+                f"    level {level['level']} ({level['points']:g} points, {level['label']}):"
+            )
+            lines += _trace_lines(level["trace"], 2)
+        if "value" in item:
+            value = item["value"]
+            shown = _value(value["actual"]) if value["present"] else "missing"
+            lines.append(f"    value of {value['field']}: {shown}")
+        for evidence in item.get("evidence", []):
+            where = f", evidence {_value(evidence['evidence'])}" if evidence["evidence"] else ""
+            assured = ", assured" if evidence["assured"] else ""
+            lines.append(
+                f"    disclosed {evidence['field']} = {_value(evidence['value'])}{assured}{where}"
+            )
+    return "\n".join(lines) + "\n"

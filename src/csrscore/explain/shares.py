@@ -1,0 +1,105 @@
+"""How much each criterion and group contributes to each company's total, from the engine's
+arrays, for every company at once.
+
+A group's contribution (in total points) is split among its counted children in proportion
+to weight × fraction. For arithmetic groups this is exactly each child's weighted term; for
+geometric groups, which do not decompose additively, it is the same proportional split of
+the group's actual contribution. Either way the criterion contributions of a company add up
+to its base total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from csrscore.engine.columns import FloatArray
+from csrscore.engine.scores import Scores
+
+
+@dataclass(frozen=True)
+class Shares:
+    criterion_share: FloatArray  # N x C: fraction of the total's weight (0 where not counted)
+    criterion_contribution: FloatArray  # N x C: total points this criterion brings
+    group_share: FloatArray  # N x G
+    group_contribution: FloatArray  # N x G
+    arithmetic_path: np.ndarray  # C: True when every group above the criterion is arithmetic
+
+
+def compute_shares(scores: Scores) -> Shares:
+    plan = scores.plan
+    n = len(scores)
+    fractions = scores.points / plan.max_points[None, :]
+    policy = plan.rubric.na_policy
+    group_counted = (
+        np.ones_like(scores.group_applicable)
+        if policy == "zero"
+        else ~np.isnan(scores.group_scores)
+    )
+    group_fraction = np.nan_to_num(scores.group_scores, nan=0.0)
+    criterion_counted = np.ones_like(scores.applicable) if policy == "zero" else scores.applicable
+    c_share = np.zeros_like(fractions)
+    c_value = np.zeros_like(fractions)
+    g_share = np.zeros((n, len(plan.groups)))
+    g_value = np.zeros((n, len(plan.groups)))
+    arithmetic = np.ones(len(plan.criteria), dtype=bool)
+    root = plan.root_index
+    g_share[:, root] = 1.0
+    g_value[:, root] = scores.base
+    for g in range(len(plan.groups) - 1, -1, -1):  # parents before children
+        group = plan.groups[g]
+        crit, sub = group.criterion_children, group.group_children
+        weights = np.concatenate([plan.criterion_weights[crit], plan.group_weights[sub]])
+        counted = np.concatenate([criterion_counted[:, crit], group_counted[:, sub]], axis=1)
+        child_fraction = np.concatenate([fractions[:, crit], group_fraction[:, sub]], axis=1)
+        weighted = np.where(counted, weights[None, :], 0.0)
+        denominator = weighted.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(denominator > 0, weighted / denominator, 0.0) * g_share[:, [g]]
+            terms = weighted * child_fraction
+            total_terms = terms.sum(axis=1, keepdims=True)
+            value = np.where(total_terms > 0, terms / total_terms, 0.0) * g_value[:, [g]]
+        k = len(crit)
+        c_share[:, crit], g_share[:, sub] = share[:, :k], share[:, k:]
+        c_value[:, crit], g_value[:, sub] = value[:, :k], value[:, k:]
+        if group.aggregation == "geometric":
+            below = [node.id for node in group.group.walk()]
+            for i, criterion in enumerate(plan.criteria):
+                if criterion.id in below:
+                    arithmetic[i] = False
+    return Shares(c_share, c_value, g_share, g_value, arithmetic)
+
+
+def next_and_top_points(scores: Scores) -> tuple[FloatArray, FloatArray]:
+    """Per (company, criterion): points at the next better level, and at the top.
+
+    The next level is the nearest one earning more points (for cumulative ladders, the
+    next level in order that earns more). Equal to the current points when at the top or
+    N/A.
+    """
+    plan = scores.plan
+    current = scores.points
+    next_points = current.copy()
+    top = np.where(scores.applicable, plan.max_points[None, :], current)
+    for c, criterion in enumerate(plan.criteria):
+        if criterion.value is not None:
+            next_points[:, c] = top[:, c]
+            continue
+        if criterion.kind == "levels" and criterion.cumulative:
+            options = plan.level_points[c, 1 : len(criterion.levels) + 1]
+            level = np.maximum(scores.levels[:, c], 0)
+            best = np.full(len(scores), np.inf)
+            for k in range(len(options) - 1, -1, -1):
+                beyond = (k + 1 > level) & (options[k] > current[:, c])
+                best = np.where(beyond, options[k], best)
+            next_points[:, c] = np.where(np.isinf(best), current[:, c], best)
+        else:
+            options = np.unique(plan.level_points[c])
+            position = np.searchsorted(options, current[:, c], side="right")
+            found = position < len(options)
+            next_points[:, c] = np.where(
+                found, options[np.minimum(position, len(options) - 1)], current[:, c]
+            )
+    next_points = np.where(scores.applicable, next_points, current)
+    return next_points, top
