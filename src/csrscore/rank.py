@@ -12,8 +12,8 @@ from typing import Literal, TypeAlias
 import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.precision import TIE_DECIMALS as TIE_DECIMALS
 
-TIE_DECIMALS = 6
 RankMethod: TypeAlias = Literal["competition", "dense", "ordinal"]
 RANK_METHODS: tuple[RankMethod, ...] = ("competition", "dense", "ordinal")
 

@@ -114,6 +114,9 @@ def test_every_input_record_is_loaded_or_rejected(row: dict[str, Any]) -> None:
     loaded = load_reports(path)
     assert len(loaded.reports) + len(loaded.rejected) == row["records"]
     assert _count_records(path) == row["records"]
+    loaded_at = [loaded.position(i) for i in range(len(loaded.reports))]
+    rejected_at = [rejection.index for rejection in loaded.rejected]
+    assert sorted(loaded_at + rejected_at) == list(range(row["records"]))
 
 
 @pytest.mark.parametrize("row", RECORD_ROWS, ids=_ids(RECORD_ROWS))

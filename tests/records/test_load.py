@@ -20,7 +20,7 @@ RECORDS = [
     record("gamma", 2022),
 ]
 IDS = ["acme", "beta", "gamma"]
-BAD_RECORD = record("bad", year="2023")
+BAD_RECORD = {**record("bad"), "year": "2023"}
 
 
 def _ids(loaded: ReportSet) -> list[str]:

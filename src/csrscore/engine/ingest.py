@@ -8,7 +8,7 @@ pass per field suffices.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,30 +24,33 @@ NAN = math.nan
 
 
 def has_evidence(disclosure: Disclosure) -> bool:
-    evidence: dict[str, object] = dict(disclosure.evidence or {})
-    return any(evidence.get(key) not in (None, "") for key in ("page", "url", "quote"))
+    """Evidence counts when it gives a page, or a non-empty url or quote."""
+    evidence = disclosure.evidence
+    if not evidence:
+        return False
+    return evidence.get("page") is not None or bool(evidence.get("url") or evidence.get("quote"))
 
 
-def report_stats(report: Report) -> dict[str, float]:
-    """Derived `stats.*` fields: how much, and how well backed, a record discloses."""
+STATS_FIELDS = (
+    "stats.disclosures",
+    "stats.quantitative_share",
+    "stats.assured_share",
+    "stats.evidence_share",
+)
+
+
+def report_stats(report: Report) -> tuple[float, float, float, float]:
+    """Derived `stats.*` fields, in STATS_FIELDS order: how much, and how well backed."""
     disclosures = report.disclosures.values()
     total = len(disclosures)
     if total == 0:
-        return {
-            "stats.disclosures": 0.0,
-            "stats.quantitative_share": 0.0,
-            "stats.assured_share": 0.0,
-            "stats.evidence_share": 0.0,
-        }
-    numbers = sum(1 for d in disclosures if type(d.value) is float)
-    assured = sum(1 for d in disclosures if d.assured)
-    evidenced = sum(1 for d in disclosures if has_evidence(d))
-    return {
-        "stats.disclosures": float(total),
-        "stats.quantitative_share": numbers / total,
-        "stats.assured_share": assured / total,
-        "stats.evidence_share": evidenced / total,
-    }
+        return (0.0, 0.0, 0.0, 0.0)
+    numbers = assured = evidenced = 0
+    for d in disclosures:
+        numbers += type(d.value) is float
+        assured += d.assured
+        evidenced += has_evidence(d)
+    return (float(total), numbers / total, assured / total, evidenced / total)
 
 
 def builtin_value(report: Report, name: str) -> Any:
@@ -58,7 +61,7 @@ def builtin_value(report: Report, name: str) -> Any:
     if head == "company":
         return getattr(report.company, rest)
     if head == "stats":
-        return report_stats(report)[name]
+        return report_stats(report)[STATS_FIELDS.index(name)]
     meta = report.report
     if meta is None:
         return None
@@ -126,14 +129,25 @@ def _column(
     )
 
 
-def build_column(reports: Sequence[Report], spec: FieldSpec, provenance: bool) -> Column:
-    """The column of one field. `provenance` adds the assured/evidence masks."""
+def build_column(
+    reports: Sequence[Report],
+    spec: FieldSpec,
+    provenance: bool,
+    disclosures: Sequence[Mapping[str, Disclosure]] | None = None,
+) -> Column:
+    """The column of one field. `provenance` adds the assured/evidence masks.
+
+    `disclosures` (each report's disclosure dict) may be passed in when building many
+    columns, so that model attribute access happens once per report, not once per field.
+    """
     n = len(reports)
     if spec.origin != "disclosure":
         values = [builtin_value(report, spec.name) for report in reports]
         return _column(spec, values, _empty_bools(n), _empty_bools(n))
     key = spec.name
-    found = [report.disclosures.get(key) for report in reports]
+    if disclosures is None:
+        disclosures = [report.disclosures for report in reports]
+    found = [d.get(key) for d in disclosures]
     raw: list[Any] = [None if d is None else d.value for d in found]
     if provenance:
         assured = np.fromiter((d is not None and d.assured for d in found), dtype=bool, count=n)
@@ -235,10 +249,23 @@ def publication_delay(reports: Sequence[Report]) -> FloatArray:
     return np.array([delay(report) for report in reports], dtype=np.float64)
 
 
-ColumnBuilder = Callable[[FieldSpec, bool], Column]
-
-
 def columns_for(
     reports: Sequence[Report], specs: Mapping[str, FieldSpec], provenance: set[str]
 ) -> dict[str, Column]:
-    return {name: build_column(reports, spec, name in provenance) for name, spec in specs.items()}
+    disclosures = [report.disclosures for report in reports]
+    columns = {
+        name: build_column(reports, spec, name in provenance, disclosures)
+        for name, spec in specs.items()
+        if spec.origin != "stats"
+    }
+    wanted = [name for name in specs if specs[name].origin == "stats"]
+    if wanted:
+        # One pass over every disclosure serves all four stats fields.
+        table = np.array([report_stats(report) for report in reports], dtype=np.float64)
+        table = table.reshape(len(reports), len(STATS_FIELDS))
+        for name in wanted:
+            values = table[:, STATS_FIELDS.index(name)].tolist()
+            columns[name] = _column(
+                specs[name], values, _empty_bools(len(reports)), _empty_bools(len(reports))
+            )
+    return columns

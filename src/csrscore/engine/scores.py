@@ -18,7 +18,7 @@ from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
 from csrscore.errors import UnknownCompanyError
-from csrscore.rank import TIE_DECIMALS, RankMethod, percentiles, rank_totals
+from csrscore.rank import RankMethod, percentiles, rank_totals
 from csrscore.records.load import Rejection
 from csrscore.records.model import Report
 from csrscore.rubric.conditions import Condition
@@ -187,14 +187,3 @@ class Scores:
 
 def _nullable(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
-
-
-def round_total(value: float) -> float:
-    return round(value, TIE_DECIMALS)
-
-
-def rows_by(values: Sequence[Any]) -> dict[Any, list[int]]:
-    groups: dict[Any, list[int]] = {}
-    for i, value in enumerate(values):
-        groups.setdefault(value, []).append(i)
-    return groups

@@ -22,7 +22,7 @@ from csrscore.rubric.model import Rubric
 from csrscore.rubric.parse import RubricParser, suggest
 from csrscore.rubric.schema import catalog_schema
 from csrscore.rubric.validate import check_schema
-from csrscore.rubric.yamlsafe import YamlDocument, load_yaml
+from csrscore.rubric.yamlsafe import YamlDocument, load_yaml, plain_data
 
 __all__ = ["check_rubric", "data_dir", "list_rubrics", "load_catalog", "load_rubric"]
 
@@ -134,6 +134,10 @@ def _resolve(
         parent_path = _rubric_path(data["extends"], path.parent).resolve()
     except RubricError as exc:
         raise RubricError(exc.message, extends_location) from None
+    if not parent_path.is_file():
+        raise RubricError(
+            f"'extends' names {data['extends']!r}, which is not a file", extends_location
+        )
     if parent_path in (*chain, path.resolve()):
         raise RubricError(f"'extends' forms a cycle through {parent_path.name}", extends_location)
     parent, parent_ids, parent_catalog, _ = _resolve(parent_path, (*chain, path.resolve()))
@@ -205,7 +209,10 @@ def _build(path: Path, given: YamlDocument | None = None) -> tuple[Rubric, list[
     findings = Findings(_Locator(data, document, ids))
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
-    rubric = replace(rubric, content_hash=_content_hash(data, catalog), locations=ids)
+    lines = {}
+    if data is document.data:
+        lines = {format_node_path(path): line for path, line in document.lines.items()}
+    rubric = replace(rubric, content_hash=_content_hash(data, catalog), locations=ids, lines=lines)
     return rubric, lint_rubric(rubric)
 
 
@@ -223,7 +230,7 @@ def load_rubric(rubric: RubricSource) -> Rubric:
     if isinstance(rubric, Rubric):
         return rubric
     if isinstance(rubric, Mapping):
-        document = YamlDocument(dict(rubric), "<rubric data>")
+        document = YamlDocument(plain_data(rubric, "<rubric data>"), "<rubric data>")
         return _build(Path("<rubric data>"), document)[0]
     return _build(_rubric_path(rubric, None))[0]
 

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
 from csrscore.errors import Location
+from csrscore.precision import TIE_DECIMALS
 from csrscore.rubric.catalog import Catalog
 from csrscore.rubric.conditions import Condition, ViolationFilter
 
@@ -152,6 +153,8 @@ class Rubric:
     content_hash: str = ""
     document: Mapping[str, Any] = field(default_factory=dict)
     locations: Mapping[str, Location] = field(default_factory=dict)
+    # Node path (e.g. "groups[0].criteria[1].levels[2]") -> line, for single-file rubrics.
+    lines: Mapping[str, int] = field(default_factory=dict)
 
     @cached_property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -166,6 +169,7 @@ class Rubric:
         return {node.id: node for node in self.root.walk()}
 
     def grade_for(self, total: float) -> str:
+        total = round(total, TIE_DECIMALS)
         for label, threshold in self.grades:
             if total >= threshold:
                 return label

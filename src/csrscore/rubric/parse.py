@@ -60,7 +60,8 @@ _ALIASES = {
 }
 
 
-def suggest(name: str, options: list[str]) -> str:
+def suggest(name: object, options: list[str]) -> str:
+    name = str(name)
     stem = name.replace("-", "_").lower()
     for alias, target in _ALIASES.items():
         if target in options and difflib.SequenceMatcher(None, stem, alias).ratio() >= 0.8:
@@ -331,7 +332,12 @@ class RubricParser:
                 "type", f"operator {op!r} applies to disclosures only, not {name!r}", path
             )
         normalized = self._operand(operator.operand, spec, operand, path)
-        if op == "between" and normalized is not None and normalized[0] > normalized[1]:
+        if (
+            op == "between"
+            and normalized is not None
+            and all(isinstance(bound, float) for bound in normalized)
+            and normalized[0] > normalized[1]
+        ):
             self.findings.error(
                 "range", f"between: low {operand[0]} is above high {operand[1]}", path
             )

@@ -10,16 +10,20 @@ fails fast instead of hanging. Only the YAML core schema is constructed; any oth
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from csrscore.errors import Location, RubricError
+from csrscore.rubric.findings import format_node_path
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 200_000
+# The shipped iso26000 rubric has about 3,000 nodes; 50,000 leaves room for very large
+# methodologies while a hostile file is refused within a second or two.
+MAX_NODES = 50_000
 
 Path = tuple[str | int, ...]
 
@@ -52,6 +56,36 @@ class YamlDocument:
         return None
 
 
+def plain_data(data: Any, source: str) -> Any:
+    """Check rubric data given as Python objects the way YAML input is checked.
+
+    A `True` key (what YAML 1.1 makes of `true:`) becomes the `true` operator; other
+    non-text keys and non-finite numbers are errors.
+    """
+
+    def walk(node: Any, path: Path) -> Any:
+        if isinstance(node, dict):
+            out: dict[str, Any] = {}
+            for key, value in node.items():
+                if key is True:
+                    key = "true"
+                if not isinstance(key, str):
+                    location = Location(source, path=format_node_path(path) or None)
+                    raise RubricError(f"mapping keys must be text, got {key!r}", location)
+                out[key] = walk(value, (*path, key))
+            return out
+        if isinstance(node, (list, tuple)):
+            return [walk(item, (*path, i)) for i, item in enumerate(node)]
+        if isinstance(node, float) and not math.isfinite(node):
+            location = Location(source, path=format_node_path(path) or None)
+            raise RubricError(f"{node!r}: numbers in a rubric must be finite", location)
+        if isinstance(node, (dt.date, dt.datetime)):
+            return node.isoformat()
+        return node
+
+    return walk(data, ())
+
+
 def load_yaml(text: str | bytes, source: str) -> YamlDocument:
     """Parse one YAML document into plain data, within size, depth and node limits."""
     size = len(text.encode() if isinstance(text, str) else text)
@@ -60,7 +94,13 @@ def load_yaml(text: str | bytes, source: str) -> YamlDocument:
             f"file is {size} bytes; rubrics are limited to {MAX_BYTES} bytes", Location(source)
         )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _BoundedLoader(text, source)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except RubricError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -77,25 +117,57 @@ def load_yaml(text: str | bytes, source: str) -> YamlDocument:
     return document
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """Counts nodes and depth while composing, so limits stop parsing early."""
+
+    def __init__(self, stream: str | bytes, source: str) -> None:
+        super().__init__(stream)
+        self.source = source
+        self.nodes = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self.nodes += 1
+        self.depth += 1
+        try:
+            if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                what = (
+                    f"more than {MAX_NODES} YAML nodes"
+                    if self.nodes > MAX_NODES
+                    else f"nesting deeper than {MAX_DEPTH} levels"
+                )
+                raise RubricError(what, Location(self.source, line=mark.line + 1))
+            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[arg-type]
+            return node
+        finally:
+            self.depth -= 1
+
+
 class _Converter:
     def __init__(self, document: YamlDocument) -> None:
         self.document = document
         self.count = 0
         self.scalars = yaml.SafeLoader("")
 
-    def _fail(self, message: str, node: yaml.Node) -> RubricError:
-        return RubricError(message, Location(self.document.source, line=node.start_mark.line + 1))
+    def _fail(self, message: str, node: yaml.Node, path: Path = ()) -> RubricError:
+        location = Location(
+            self.document.source,
+            line=node.start_mark.line + 1,
+            path=format_node_path(path) or None,
+        )
+        return RubricError(message, location)
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise self._fail(
-                f"more than {MAX_NODES} YAML nodes after alias expansion (alias bomb?)", node
+                f"more than {MAX_NODES} YAML nodes after alias expansion (alias bomb?)", node, path
             )
         if len(path) > MAX_DEPTH:
-            raise self._fail(f"nesting deeper than {MAX_DEPTH} levels", node)
+            raise self._fail(f"nesting deeper than {MAX_DEPTH} levels", node, path)
         if node.tag not in _STANDARD_TAGS:
-            raise self._fail(f"unsupported YAML tag {node.tag!r}", node)
+            raise self._fail(f"unsupported YAML tag {node.tag!r}", node, path)
         self.document.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -105,26 +177,26 @@ class _Converter:
         if isinstance(value, (dt.date, dt.datetime)):
             # Dates stay ISO text so that the document is plain JSON data for the schema.
             return value.isoformat()
-        if isinstance(value, float) and value != value:
-            raise self._fail("NaN is not allowed in a rubric", node)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self._fail(f"{node.value!r}: numbers in a rubric must be finite", node, path)
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self._fail("YAML merge keys ('<<') are not supported", key_node)
+                raise self._fail("YAML merge keys ('<<') are not supported", key_node, path)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fail("mapping keys must be plain text", key_node)
+                raise self._fail("mapping keys must be plain text", key_node, path)
             key = self.scalars.construct_object(key_node)
             if not isinstance(key, str):
                 # `true:` is a YAML 1.1 boolean key, but it is also our `true` operator.
                 if key is True and key_node.value in ("true", "True", "TRUE"):
                     key = "true"
                 else:
-                    raise self._fail(f"mapping keys must be text, got {key!r}", key_node)
+                    raise self._fail(f"mapping keys must be text, got {key!r}", key_node, path)
             if key in result:
-                raise self._fail(f"duplicate key {key!r}", key_node)
+                raise self._fail(f"duplicate key {key!r}", key_node, (*path, key))
             child_path = (*path, key)
             self.document.lines[child_path] = key_node.start_mark.line + 1
             result[key] = self.convert(value_node, child_path)
