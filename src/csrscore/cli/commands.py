@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from csrscore.cli.reports import read_reports
+from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
 from csrscore.records import report_schema
 from csrscore.rubric import rubric_schema
@@ -31,7 +32,7 @@ def register(subparsers: Any) -> None:
         description="Print the JSON Schema (draft 2020-12) of one of csrscore's formats.",
         epilog="example: csrscore schema report > report.schema.json",
     )
-    schema.add_argument("name", choices=("report", "rubric", "explanation"))
+    schema.add_argument("name", choices=("report", "rubric", "explanation", "scores"))
     schema.set_defaults(handler=run_schema)
 
 
@@ -59,6 +60,7 @@ def run_schema(args: argparse.Namespace) -> int:
         "report": report_schema,
         "rubric": rubric_schema,
         "explanation": explanation_schema,
+        "scores": scores_schema,
     }
     print(json.dumps(schemas[args.name](), indent=2, ensure_ascii=False))
     return 0

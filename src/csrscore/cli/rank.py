@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from csrscore import __version__
+from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
     TOTAL_DECIMALS,
@@ -80,9 +81,16 @@ def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]
 
 
 def run(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
-    loaded = read_reports(args.reports)
-    scores = score(loaded, rubric)
+    with Progress(["loading", "scoring", "rendering"]) as progress:
+        rubric = load_rubric(args.rubric)
+        loaded = read_reports(args.reports)
+        progress.advance("scoring")
+        scores = score(loaded, rubric)
+        progress.advance("rendering")
+        return _finish(scores, args)
+
+
+def _finish(scores: Scores, args: argparse.Namespace) -> int:
     if args.by:
         scores.company_field(args.by)  # fail early, before any output, on a bad field
     if args.strict and scores.rejected:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,17 @@ from typing import Any
 
 TOTAL_DECIMALS = 2
 GROUP_DECIMALS = 1
+
+
+def use_colour(output: str | None) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if output not in (None, "-") or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def bold(text: str, enabled: bool) -> str:
+    return f"\033[1m{text}\033[0m" if enabled else text
 
 
 def fmt_number(value: float | None, decimals: int) -> str:
