@@ -81,13 +81,16 @@ def _empty_bools(n: int) -> BoolArray:
 
 def _column(
     spec: FieldSpec,
-    values: Sequence[Any],
-    assured: BoolArray,
-    evidence: BoolArray,
+    n: int,
+    rows: list[int],
+    values: list[Any],
+    assured: BoolArray | None = None,
+    evidence: BoolArray | None = None,
 ) -> Column:
-    """One column from per-row raw values (None = absent) of a known type."""
-    n = len(values)
-    present = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+    """One column of `n` rows from the rows that have a value, and those values."""
+    where = np.array(rows, dtype=np.int64)
+    present = _empty_bools(n)
+    present[where] = True
     numbers = np.full(n, NAN)
     booleans = _empty_bools(n)
     truth = _empty_bools(n)
@@ -96,29 +99,25 @@ def _column(
     list_codes: IntArray = _EMPTY_INT
     vocabulary: dict[str, int] = {}
     if spec.type in ("number", "date"):
-        numbers = np.array([NAN if v is None else v for v in values], dtype=np.float64)
+        numbers[where] = np.array(values, dtype=np.float64)
     elif spec.type == "bool":
         booleans = present.copy()
-        truth = np.fromiter((v is True for v in values), dtype=bool, count=n)
+        truth[where] = np.array([v is True for v in values], dtype=bool)
     elif spec.type in ("text", "enum"):
-        codes = np.array(
-            [-1 if v is None else vocabulary.setdefault(v, len(vocabulary)) for v in values],
-            dtype=np.int64,
-        )
+        codes[where] = [vocabulary.setdefault(v, len(vocabulary)) for v in values]
     else:  # list
-        rows: list[int] = []
+        item_rows: list[int] = []
         items: list[int] = []
-        for row, value in enumerate(values):
-            if value is not None:
-                for item in value:
-                    rows.append(row)
-                    items.append(vocabulary.setdefault(item, len(vocabulary)))
-        list_rows = np.array(rows, dtype=np.int64)
+        for row, value in zip(rows, values, strict=True):
+            for item in value:
+                item_rows.append(row)
+                items.append(vocabulary.setdefault(item, len(vocabulary)))
+        list_rows = np.array(item_rows, dtype=np.int64)
         list_codes = np.array(items, dtype=np.int64)
     return Column(
         present=present,
-        assured=assured,
-        evidence=evidence,
+        assured=_empty_bools(n) if assured is None else assured,
+        evidence=_empty_bools(n) if evidence is None else evidence,
         booleans=booleans,
         truth=truth,
         numbers=numbers,
@@ -129,34 +128,50 @@ def _column(
     )
 
 
-def build_column(
-    reports: Sequence[Report],
-    spec: FieldSpec,
-    provenance: bool,
-    disclosures: Sequence[Mapping[str, Disclosure]] | None = None,
-) -> Column:
-    """The column of one field. `provenance` adds the assured/evidence masks.
+def _builtin_column(reports: Sequence[Report], spec: FieldSpec) -> Column:
+    values = [builtin_value(report, spec.name) for report in reports]
+    rows = [row for row, value in enumerate(values) if value is not None]
+    return _column(spec, len(reports), rows, [values[row] for row in rows])
 
-    `disclosures` (each report's disclosure dict) may be passed in when building many
-    columns, so that model attribute access happens once per report, not once per field.
+
+def _disclosure_columns(
+    reports: Sequence[Report], specs: Mapping[str, FieldSpec], provenance: set[str]
+) -> dict[str, Column]:
+    """Every disclosure column in one pass over each report's disclosures.
+
+    A report holds ~100 disclosures while a rubric may test several hundred keys, so
+    walking what each report has is cheaper than looking up every key in every report.
     """
     n = len(reports)
-    if spec.origin != "disclosure":
-        values = [builtin_value(report, spec.name) for report in reports]
-        return _column(spec, values, _empty_bools(n), _empty_bools(n))
-    key = spec.name
-    if disclosures is None:
-        disclosures = [report.disclosures for report in reports]
-    found = [d.get(key) for d in disclosures]
-    raw: list[Any] = [None if d is None else d.value for d in found]
-    if provenance:
-        assured = np.fromiter((d is not None and d.assured for d in found), dtype=bool, count=n)
-        evidence = np.fromiter(
-            (d is not None and has_evidence(d) for d in found), dtype=bool, count=n
-        )
-    else:
-        assured = evidence = _empty_bools(n)
-    return _column(spec, raw, assured, evidence)
+    found: dict[str, tuple[list[int], list[Disclosure]]] = {name: ([], []) for name in specs}
+    for row, report in enumerate(reports):
+        for key, disclosure in report.disclosures.items():
+            bucket = found.get(key)
+            if bucket is not None:
+                bucket[0].append(row)
+                bucket[1].append(disclosure)
+    columns = {}
+    for name, (rows, disclosures) in found.items():
+        assured = evidence = None
+        if name in provenance:
+            where = np.array(rows, dtype=np.int64)
+            assured, evidence = _empty_bools(n), _empty_bools(n)
+            assured[where] = [d.assured for d in disclosures]
+            evidence[where] = [has_evidence(d) for d in disclosures]
+        values = [d.value for d in disclosures]
+        columns[name] = _column(specs[name], n, rows, values, assured, evidence)
+    return columns
+
+
+def build_column(reports: Sequence[Report], spec: FieldSpec, provenance: bool) -> Column:
+    """The column of one field. `provenance` adds the assured/evidence masks."""
+    if spec.origin == "disclosure":
+        return _disclosure_columns(
+            reports, {spec.name: spec}, {spec.name} if provenance else set()
+        )[spec.name]
+    if spec.origin == "stats":
+        return columns_for(reports, {spec.name: spec}, set())[spec.name]
+    return _builtin_column(reports, spec)
 
 
 @dataclass(frozen=True)
@@ -252,20 +267,19 @@ def publication_delay(reports: Sequence[Report]) -> FloatArray:
 def columns_for(
     reports: Sequence[Report], specs: Mapping[str, FieldSpec], provenance: set[str]
 ) -> dict[str, Column]:
-    disclosures = [report.disclosures for report in reports]
-    columns = {
-        name: build_column(reports, spec, name in provenance, disclosures)
-        for name, spec in specs.items()
-        if spec.origin != "stats"
-    }
+    """Columns for every field a plan references."""
+    n = len(reports)
+    disclosure_specs = {name: spec for name, spec in specs.items() if spec.origin == "disclosure"}
+    columns = _disclosure_columns(reports, disclosure_specs, provenance)
+    for name, spec in specs.items():
+        if spec.origin not in ("disclosure", "stats"):
+            columns[name] = _builtin_column(reports, spec)
     wanted = [name for name in specs if specs[name].origin == "stats"]
     if wanted:
         # One pass over every disclosure serves all four stats fields.
         table = np.array([report_stats(report) for report in reports], dtype=np.float64)
-        table = table.reshape(len(reports), len(STATS_FIELDS))
+        table = table.reshape(n, len(STATS_FIELDS))
         for name in wanted:
             values = table[:, STATS_FIELDS.index(name)].tolist()
-            columns[name] = _column(
-                specs[name], values, _empty_bools(len(reports)), _empty_bools(len(reports))
-            )
+            columns[name] = _column(specs[name], n, list(range(n)), values)
     return columns
