@@ -14,15 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.scores import Scores
 from csrscore.explain.improve import suggest_patch
 from csrscore.explain.shares import Shares, compute_shares, next_and_top_points
 from csrscore.explain.trace import (
+    Tracer,
     display_value,
     failing_tests,
     matching_violations,
-    trace,
     violation_filter_dict,
 )
 from csrscore.rubric.conditions import Condition, fields_of
@@ -54,8 +55,24 @@ class Explanation:
 class Explainer:
     def __init__(self, scores: Scores) -> None:
         self.scores = scores
+        self.tracer = Tracer(scores, conditions_of(scores.rubric))
+        self._row: dict[str, list[Any]] = {}
 
     # --- arrays for the whole set -------------------------------------------------------
+
+    @cached_property
+    def fields_used(self) -> list[list[str]]:
+        """Per criterion, the fields its levels or value scoring read, sorted."""
+        out = []
+        for criterion in self.scores.plan.criteria:
+            used: set[str] = set()
+            for level in criterion.levels:
+                used |= fields_of(level.when)
+            scored = criterion.value or criterion.bands
+            if scored is not None:
+                used.add(scored.field)
+            out.append(sorted(used))
+        return out
 
     @cached_property
     def shares(self) -> Shares:
@@ -97,6 +114,14 @@ class Explainer:
         scores = self.scores
         rubric = scores.rubric
         report = scores.reports[row]
+        self.tracer.start(row, report)
+        # Plain lists for this company: indexing numpy scalars one by one is slow.
+        self._row = {
+            "levels": scores.levels[row].tolist(),
+            "points": scores.points[row].tolist(),
+            "contribution": self.shares.criterion_contribution[row].tolist(),
+            "share": self.shares.criterion_share[row].tolist(),
+        }
         criteria = [
             self._criterion(row, c, criterion) for c, criterion in enumerate(scores.plan.criteria)
         ]
@@ -182,24 +207,33 @@ class Explainer:
             "children": children,
         }
 
+    @cached_property
+    def criterion_statics(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": criterion.id,
+                "title": criterion.title,
+                "description": criterion.description,
+                "references": dict(criterion.references),
+                "kind": criterion.kind,
+            }
+            for criterion in self.scores.plan.criteria
+        ]
+
     def _criterion(self, row: int, c: int, criterion: Criterion) -> dict[str, Any]:
-        scores = self.scores
-        report = scores.reports[row]
-        level = int(scores.levels[row, c])
+        report = self.scores.reports[row]
+        level = self._row["levels"][c]
         item: dict[str, Any] = {
-            "id": criterion.id,
-            "title": criterion.title,
-            "description": criterion.description,
+            **self.criterion_statics[c],
             "references": dict(criterion.references),
-            "kind": criterion.kind,
             "applicable": level >= 0,
             "level": level,
             "label": None,
             "level_description": None,
-            "points": float(scores.points[row, c]),
+            "points": self._row["points"][c],
             "max_points": criterion.max_points,
-            "contribution": _clean(float(self.shares.criterion_contribution[row, c])),
-            "weight_in_total": float(self.shares.criterion_share[row, c]),
+            "contribution": _clean(self._row["contribution"][c]),
+            "weight_in_total": self._row["share"][c],
         }
         if level < 0:
             item["not_applicable_because"] = self._na_reason(row, criterion)
@@ -214,21 +248,15 @@ class Explainer:
                 "level": k,
                 "points": lv.points,
                 "label": lv.label,
-                "holds": bool(scores.condition_results[lv.when][row]),
-                "trace": trace(lv.when, scores, row, report),
+                "holds": self.tracer.passed(lv.when),
+                "trace": self.tracer.trace(lv.when),
             }
             for k, lv in enumerate(criterion.levels, start=1)
         ]
         scored = criterion.value or criterion.bands
-        used = (
-            set().union(*(fields_of(lv.when) for lv in criterion.levels))
-            if criterion.levels
-            else set()
-        )
         if scored is not None:
             present, actual = display_value(report, scored.field)
             item["value"] = {"field": scored.field, "actual": actual, "present": present}
-            used.add(scored.field)
         item["evidence"] = [
             {
                 "field": key,
@@ -237,7 +265,7 @@ class Explainer:
                 "assured": d.assured,
                 "evidence": dict(d.evidence) if d.evidence else None,
             }
-            for key in sorted(used)
+            for key in self.fields_used[c]
             if (d := report.disclosures.get(key)) is not None
         ]
         return item
@@ -256,11 +284,8 @@ class Explainer:
         find(scores.rubric.root)
         for node in reversed(path):  # the outermost group that excluded it first
             condition: Condition | None = node.applies_when
-            if condition is not None and not scores.condition_results[condition][row]:
-                return {
-                    "node": node.id,
-                    "trace": trace(condition, scores, row, scores.reports[row]),
-                }
+            if condition is not None and not self.tracer.passed(condition):
+                return {"node": node.id, "trace": self.tracer.trace(condition)}
         return {"node": criterion.id, "trace": None}
 
     def _adjustments(self, row: int, report: Any) -> list[dict[str, Any]]:
@@ -284,7 +309,7 @@ class Explainer:
             if adjustment.cap is not None:
                 entry["cap"] = adjustment.cap
             if adjustment.when is not None:
-                entry["trace"] = trace(adjustment.when, scores, row, report)
+                entry["trace"] = self.tracer.trace(adjustment.when)
             out.append(entry)
         clamp = _clean(float(scores.clamp[row]))
         if clamp:
@@ -301,24 +326,29 @@ class Explainer:
 
     def _improvements(self, row: int, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
         scores = self.scores
-        next_gain, top_gain = self.gains
         next_points, top_points = self.targets
+        improvable = np.flatnonzero(
+            (scores.levels[row] >= 0) & (next_points[row] > scores.points[row])
+        )
+        next_gain = self.gains[0][row, improvable].tolist()
+        top_gain = self.gains[1][row, improvable].tolist()
+        next_row = next_points[row, improvable].tolist()
+        top_row = top_points[row, improvable].tolist()
+        points_row = self._row["points"]
         out = []
-        for c, criterion in enumerate(scores.plan.criteria):
-            if scores.levels[row, c] < 0 or next_points[row, c] <= scores.points[row, c]:
-                continue
-            gain_next, gain_top = float(next_gain[row, c]), float(top_gain[row, c])
-            exact = bool(self.shares.arithmetic_path[c])
-            if not exact:
-                gain_next = self._exact_gain(row, c, float(next_points[row, c]))
-                gain_top = self._exact_gain(row, c, float(top_points[row, c]))
-            target = self._target_level(row, c, criterion, float(next_points[row, c]))
+        for k, c in enumerate(improvable.tolist()):
+            criterion = scores.plan.criteria[c]
+            gain_next, gain_top = next_gain[k], top_gain[k]
+            if not self.shares.arithmetic_path[c]:
+                gain_next = self._exact_gain(row, c, next_row[k])
+                gain_top = self._exact_gain(row, c, top_row[k])
+            target = self._target_level(row, c, criterion, next_row[k])
             entry: dict[str, Any] = {
                 "criterion": criterion.id,
                 "title": criterion.title,
-                "current_points": float(scores.points[row, c]),
-                "next_points": float(next_points[row, c]),
-                "top_points": float(top_points[row, c]),
+                "current_points": points_row[c],
+                "next_points": next_row[k],
+                "top_points": top_row[k],
                 "gain_next": gain_next,
                 "gain_top": gain_top,
                 "target_level": target,
@@ -331,23 +361,35 @@ class Explainer:
                 failing: list[dict[str, Any]] = []
                 patch: dict[str, Any] | None = {}
                 for condition in conditions:
-                    holds = bool(scores.condition_results[condition][row])
-                    failing += failing_tests(trace(condition, scores, row, report))
+                    holds = self.tracer.passed(condition)
+                    failing += failing_tests(self._level_trace(criteria, c, condition))
                     part = suggest_patch(condition, holds, report, scores.rubric.catalog)
                     patch = None if patch is None or part is None else {**patch, **part}
                 entry["missing"] = failing
                 entry["suggestion"] = patch
             elif criterion.value is not None or criterion.bands is not None:
-                field = (criterion.value or criterion.bands).field  # type: ignore[union-attr]
+                field = (criterion.value or criterion.bands).field
                 entry["missing"] = [{"kind": "value", "field": field}]
             out.append(entry)
         out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
         return out
 
+    def _level_trace(
+        self, criteria: list[dict[str, Any]], c: int, condition: Condition
+    ) -> dict[str, Any]:
+        """The trace already built for this level, or a new one."""
+        for level, entry in zip(
+            self.scores.plan.criteria[c].levels, criteria[c].get("levels", []), strict=False
+        ):
+            if level.when is condition:
+                trace: dict[str, Any] = entry["trace"]
+                return trace
+        return self.tracer.trace(condition)
+
     def _target_level(self, row: int, c: int, criterion: Criterion, points: float) -> int | None:
         if criterion.kind != "levels":
             return None
-        level = int(self.scores.levels[row, c])
+        level = self._row["levels"][c]
         for k, lv in enumerate(criterion.levels, start=1):
             if lv.points == points and (not criterion.cumulative or k > level):
                 return k

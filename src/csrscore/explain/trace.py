@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from csrscore.engine.scores import Scores
 from csrscore.records.model import Report
@@ -71,54 +74,135 @@ def matching_violations(report: Report, where: ViolationFilter) -> list[str]:
     ]
 
 
-def trace(condition: Condition, scores: Scores, row: int, report: Report) -> dict[str, Any]:
-    """The condition as a tree, each node with the engine's pass/fail for this company."""
-    passed = bool(scores.condition_results[condition][row])
-    if isinstance(condition, FieldTest):
-        present, actual = display_value(report, condition.field)
-        entry: dict[str, Any] = {
-            "kind": "test",
-            "test": condition.op,
-            "field": condition.field,
-            "expected": condition.source_operand,
-            "actual": actual,
-            "present": present,
-            "passed": passed,
-        }
-        disclosure = report.disclosures.get(condition.field)
-        if disclosure is not None and condition.op in ("assured", "has_evidence"):
-            entry["actual"] = {"assured": disclosure.assured, "evidence": disclosure.evidence}
-        return entry
+def _sub_conditions(condition: Condition) -> list[Condition]:
     if isinstance(condition, (AllOf, AnyOf)):
-        return {
-            "kind": "all" if isinstance(condition, AllOf) else "any",
-            "passed": passed,
-            "items": [trace(item, scores, row, report) for item in condition.items],
-        }
+        return [condition, *(c for item in condition.items for c in _sub_conditions(item))]
     if isinstance(condition, Not):
-        return {"kind": "not", "passed": passed, "item": trace(condition.item, scores, row, report)}
-    if isinstance(condition, PublishedWithin):
-        meta = report.report
-        delay = None
-        if meta is not None and meta.published is not None and meta.period_end is not None:
-            delay = (meta.published - meta.period_end).days
-        return {
-            "kind": "published_within_days",
-            "expected": condition.days,
-            "actual": delay,
-            "present": delay is not None,
-            "passed": passed,
-        }
-    assert isinstance(condition, ViolationCount)
-    matched = matching_violations(report, condition.filter)
-    return {
-        "kind": "violations",
-        "filter": violation_filter_dict(condition.filter),
-        "expected": {condition.compare: condition.threshold},
-        "actual": len(matched),
-        "records": matched,
-        "passed": passed,
-    }
+        return [condition, *_sub_conditions(condition.item)]
+    return [condition]
+
+
+class Tracer:
+    """Condition traces for one company at a time, from the engine's condition results.
+
+    The results are gathered once into a (companies x conditions) matrix and every condition
+    object of the rubric is indexed by identity, so a trace costs list lookups rather than
+    hashing condition trees.
+    """
+
+    def __init__(self, scores: Scores, roots: list[Condition]) -> None:
+        results = scores.condition_results
+        keys = list(results)
+        position = {condition: k for k, condition in enumerate(keys)}
+        self.column: dict[int, int] = {}
+        for root in roots:
+            for condition in _sub_conditions(root):
+                self.column[id(condition)] = position[condition]
+        n = len(scores)
+        self.matrix = (
+            np.column_stack([results[c] for c in keys]) if keys else np.zeros((n, 0), dtype=bool)
+        )
+        self.holds: list[bool] = []
+        self.report: Report | None = None
+        self._values: dict[str, tuple[bool, Any]] = {}
+        self._builders: dict[int, Callable[[], dict[str, Any]]] = {}
+
+    def start(self, row: int, report: Report) -> None:
+        """Switch to one company."""
+        self.holds = self.matrix[row].tolist()
+        self.report = report
+        self._values = {}
+
+    def passed(self, condition: Condition) -> bool:
+        return self.holds[self.column[id(condition)]]
+
+    def _value(self, name: str) -> tuple[bool, Any]:
+        found = self._values.get(name)
+        if found is None:
+            assert self.report is not None
+            found = self._values[name] = display_value(self.report, name)
+        return found
+
+    def trace(self, condition: Condition) -> dict[str, Any]:
+        """The condition as a tree, each node with the engine's pass/fail for this company."""
+        builder = self._builders.get(id(condition))
+        if builder is None:
+            builder = self._builders[id(condition)] = self._compile(condition)
+        return builder()
+
+    def _compile(self, condition: Condition) -> Callable[[], dict[str, Any]]:
+        """A builder for this condition's trace; static parts are prepared once."""
+        column = self.column[id(condition)]
+        if isinstance(condition, FieldTest):
+            static = {
+                "kind": "test",
+                "test": condition.op,
+                "field": condition.field,
+                "expected": condition.source_operand,
+            }
+            field, provenance = condition.field, condition.op in ("assured", "has_evidence")
+
+            def test() -> dict[str, Any]:
+                present, actual = self._value(field)
+                if provenance and present:
+                    assert self.report is not None
+                    disclosure = self.report.disclosures.get(field)
+                    if disclosure is not None:
+                        actual = {"assured": disclosure.assured, "evidence": disclosure.evidence}
+                return {
+                    **static,
+                    "actual": actual,
+                    "present": present,
+                    "passed": self.holds[column],
+                }
+
+            return test
+        if isinstance(condition, (AllOf, AnyOf)):
+            kind = "all" if isinstance(condition, AllOf) else "any"
+            items = [self._compile(item) for item in condition.items]
+            return lambda: {
+                "kind": kind,
+                "passed": self.holds[column],
+                "items": [item() for item in items],
+            }
+        if isinstance(condition, Not):
+            inner = self._compile(condition.item)
+            return lambda: {"kind": "not", "passed": self.holds[column], "item": inner()}
+        if isinstance(condition, PublishedWithin):
+            days = condition.days
+
+            def timeliness() -> dict[str, Any]:
+                assert self.report is not None
+                meta = self.report.report
+                delay = None
+                if meta is not None and meta.published is not None and meta.period_end is not None:
+                    delay = (meta.published - meta.period_end).days
+                return {
+                    "kind": "published_within_days",
+                    "expected": days,
+                    "actual": delay,
+                    "present": delay is not None,
+                    "passed": self.holds[column],
+                }
+
+            return timeliness
+        assert isinstance(condition, ViolationCount)
+        where, expected = condition.filter, {condition.compare: condition.threshold}
+        described = violation_filter_dict(where)
+
+        def violations() -> dict[str, Any]:
+            assert self.report is not None
+            matched = matching_violations(self.report, where)
+            return {
+                "kind": "violations",
+                "filter": dict(described),
+                "expected": dict(expected),
+                "actual": len(matched),
+                "records": matched,
+                "passed": self.holds[column],
+            }
+
+        return violations
 
 
 def failing_tests(node: dict[str, Any]) -> list[dict[str, Any]]:
