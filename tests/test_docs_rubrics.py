@@ -131,15 +131,7 @@ def load_example(kind: str, data: Any) -> Rubric:
 BLOCKS = yaml_blocks(TEXT)
 
 # The one block that cannot load as written (see the reason).
-BROKEN = {
-    "rubric:iso26000-heavy-environment": pytest.mark.xfail(
-        strict=True,
-        reason="docs/rubrics.md, Composition: the child has no `title`, which the schema "
-        "requires even with `extends`; and `drop: [com-wealth-income]` names no node of "
-        "iso26000 (its wealth and income nodes are community-wealth-issue and "
-        "community-economic-value)",
-    )
-}
+BROKEN = {}
 
 
 def _block_id(source: str) -> str:
@@ -191,12 +183,6 @@ def test_catalog_example_is_a_valid_catalog_excerpt() -> None:
     assert list(Draft202012Validator(catalog_schema()).iter_errors(data)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/rubrics.md, The disclosure catalog: the excerpt shows "
-    "governance.board.csr_committee_name (the catalog's prefix is gov.) and "
-    "supply_chain.supplier_list without raw_materials",
-)
 def test_catalog_example_matches_the_shipped_catalog() -> None:
     (source,) = [s for _, s in BLOCKS if kind_of(read_yaml(s)) == "catalog"]
     shipped = load_catalog()

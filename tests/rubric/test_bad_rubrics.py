@@ -15,21 +15,17 @@ import pytest
 
 from csrscore import CsrscoreError, RubricError, load_rubric
 from csrscore.rubric.yamlsafe import MAX_BYTES
-from tests.rubric.builders import FIXTURES
+from tests.rubric.builders import FIXTURES, group, ladder, level, rubric_data
 
 BAD = FIXTURES / "bad"
 
-# Problems found while converting YAML to data know their node, but the message does not
-# name it yet.
+# The depth limit is enforced while PyYAML composes the node graph, before any node path
+# exists, so the message has the file and line but no path.
 NO_YAML_NODE_PATH = pytest.mark.xfail(
     strict=True,
-    reason="yamlsafe._Converter._fail builds Location(source, line) without the node path",
-)
-# A missing parent file is reported at the parent's (nonexistent) path, not at `extends`.
-MISSING_PARENT = pytest.mark.xfail(
-    strict=True,
-    reason="load._resolve reads a missing `extends` path without locating the error at "
-    "the child's `extends` line",
+    reason="yamlsafe._BoundedLoader.compose_node raises the depth limit with "
+    "Location(source, line) only; the path is recoverable from compose_node's (parent, "
+    "index) arguments but is not tracked",
 )
 
 
@@ -54,10 +50,12 @@ WHEN = "groups[0].criteria[0].levels[0].when"
 BAD_RUBRICS = [
     Bad("syntax_error.yaml", 4, None, "invalid YAML: mapping values are not allowed here"),
     Bad("alias_bomb.yaml", 5, None, "YAML nodes after alias expansion (alias bomb?)"),
+    # Level 1 is the root mapping and level 2 the `references` mapping, so the 63rd list,
+    # at references.deep + 62 indexes, is the 65th level.
     Bad(
         "deep_nesting.yaml",
         6,
-        "references.deep" + "[0]" * 63,
+        "references.deep" + "[0]" * 62,
         "nesting deeper than 64 levels",
     ),
     Bad(
@@ -174,7 +172,12 @@ BAD_RUBRICS = [
         "grades",
         "no grade band starts at 0; totals below 20 would get no grade",
     ),
-    Bad("extends_missing.yaml", 4, "extends", "no_such_parent.yaml"),
+    Bad(
+        "extends_missing.yaml",
+        4,
+        "extends",
+        "'extends' names 'no_such_parent.yaml', which is not a file",
+    ),
     Bad(
         "extends_unknown_name.yaml",
         4,
@@ -198,22 +201,8 @@ BAD_RUBRICS = [
     ),
 ]
 
-# `between` compares its bounds even after one failed the type check.
-BETWEEN_CRASH = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="parse._field_test compares a text bound with a number: TypeError, not RubricError",
-)
-KNOWN_FAILURES = {
-    "extends_missing.yaml": MISSING_PARENT,
-    "between_wrong_type.yaml": BETWEEN_CRASH,
-}
 PATH_FAILURES = {
     "deep_nesting.yaml": NO_YAML_NODE_PATH,
-    "python_tag.yaml": NO_YAML_NODE_PATH,
-    "duplicate_key.yaml": NO_YAML_NODE_PATH,
-    "extends_missing.yaml": MISSING_PARENT,
-    "between_wrong_type.yaml": BETWEEN_CRASH,
 }
 
 
@@ -236,7 +225,7 @@ def test_table_covers_every_fixture() -> None:
     assert len(files) >= 18
 
 
-@pytest.mark.parametrize("row", _params(BAD_RUBRICS, KNOWN_FAILURES))
+@pytest.mark.parametrize("row", _params(BAD_RUBRICS, {}))
 def test_bad_rubric_message_names_file_line_and_problem(row: Bad) -> None:
     error = _error(row)
     assert isinstance(error, CsrscoreError)
@@ -258,6 +247,45 @@ def test_bad_rubric_message_names_the_node_path(row: Bad) -> None:
     error = _error(row)
     assert error.location.path == row.path
     assert f"{row.located}: {row.message}" in str(error)
+
+
+def _between_findings(field: str, bounds: list[object]) -> list[tuple[str, str]]:
+    when = {"between": {field: bounds}}
+    with pytest.raises(RubricError) as caught:
+        load_rubric(rubric_data(group("g", ladder("c", level(1, when)))))
+    assert caught.value.location.path == "groups[0].criteria[0].levels[0].when.between"
+    findings = caught.value.findings  # type: ignore[attr-defined]
+    return [(finding.code, finding.message) for finding in findings]
+
+
+@pytest.mark.parametrize(
+    ("bounds", "wrong"),
+    [(["low", 5], ["low"]), ([1, "high"], ["high"]), (["a", "b"], ["a", "b"])],
+    ids=["low", "high", "both"],
+)
+def test_between_with_a_wrong_type_bound_reports_only_the_type_error(
+    bounds: list[object], wrong: list[str]
+) -> None:
+    assert _between_findings("labour.ltifr", bounds) == [
+        ("type", f"'labour.ltifr' is number; expected a number, got {value!r}") for value in wrong
+    ]
+
+
+DATE_TYPE = "'report.published' is a date; expected an ISO date (YYYY-MM-DD), got {!r}"
+
+
+@pytest.mark.parametrize(
+    ("bounds", "wrong"),
+    [
+        pytest.param([1, "2024-06-30"], 1, id="low"),
+        pytest.param(["x", "2024-06-30"], "x", id="low-text"),
+        pytest.param(["2024-01-01", 5], 5, id="high"),
+    ],
+)
+def test_between_on_a_date_with_a_wrong_type_bound_reports_only_the_type_error(
+    bounds: list[object], wrong: object
+) -> None:
+    assert _between_findings("report.published", bounds) == [("type", DATE_TYPE.format(wrong))]
 
 
 def test_alias_bomb_fails_fast() -> None:

@@ -94,15 +94,6 @@ WARNINGS = [
 Expected = list[tuple[str, str, str, str]]
 
 
-def _node_line(path: Path, node_path: str) -> int:
-    """The line of the criterion or group a lint path lies in."""
-    rubric = load_rubric(path)
-    deepest = [node for node in rubric.root.walk() if node.path and node_path.startswith(node.path)]
-    location = rubric.locations[deepest[-1].id]
-    assert location.line is not None
-    return location.line
-
-
 @pytest.mark.parametrize(("fixture", "expected"), WARNINGS, ids=[w[0] for w in WARNINGS])
 def test_lint_warning(fixture: str, expected: Expected) -> None:
     path = LINT / fixture
@@ -110,29 +101,68 @@ def test_lint_warning(fixture: str, expected: Expected) -> None:
     assert [(f["severity"], f["code"], f["path"]) for f in found] == [
         ("warning", code, node_path) for code, node_path, _, _ in expected
     ]
-    for finding, (_, node_path, message, _) in zip(found, expected, strict=True):
+    for finding, (_, _, message, _) in zip(found, expected, strict=True):
         assert str(finding["message"]).startswith(message)
         assert finding["source"] == str(path)
-        # At least the line of the criterion or group the problem lies in.
-        assert finding["line"] == _node_line(path, node_path)
+        assert isinstance(finding["line"], int)
     # Warnings do not stop loading.
     load_rubric(path)
 
 
-# Findings below a node (a level, an applies_when) carry the line of that node.
-BELOW_NODE = [w for w in WARNINGS if w[0] != "mixed_weights.yaml"]
+@pytest.mark.parametrize(("fixture", "expected"), WARNINGS, ids=[w[0] for w in WARNINGS])
+def test_rubric_lines_map_each_node_path_to_its_line(fixture: str, expected: Expected) -> None:
+    path = LINT / fixture
+    rubric = load_rubric(path)
+    for _, node_path, _, text in expected:
+        assert rubric.lines[node_path] == _line_of(path, text)
+    assert rubric.lines["groups"] == _line_of(path, "groups:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lint locates by node id (Rubric.locations), so a level's or applies_when's "
-    "finding carries the line of its criterion",
+def test_rubric_lines_are_empty_for_rubric_data() -> None:
+    rubric = load_rubric(rubric_data(group("g", ladder("c", level(1, {"true": "env.ghg.policy"})))))
+    assert rubric.lines == {}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [pytest.param(*warning, id=warning[0]) for warning in WARNINGS],
 )
-@pytest.mark.parametrize(("fixture", "expected"), BELOW_NODE, ids=[w[0] for w in BELOW_NODE])
 def test_lint_warning_points_at_the_exact_line(fixture: str, expected: Expected) -> None:
     path = LINT / fixture
     found = _check(path)
     assert [f["line"] for f in found] == [_line_of(path, text) for *_, text in expected]
+
+
+def test_top_level_mixed_weights_points_at_the_groups_line(tmp_path: Path) -> None:
+    path = tmp_path / "top.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            rubric: top-mixed
+            version: 1.0.0
+            title: Top-level mixed weights
+            catalog: {FIXTURES / "catalog.yaml"}
+            groups:
+              - id: a
+                title: A
+                weight: 2
+                criteria:
+                  - id: x
+                    title: X
+                    levels: [{{points: 1, label: P, when: {{true: env.ghg.policy}}}}]
+              - id: b
+                title: B
+                criteria:
+                  - id: y
+                    title: Y
+                    levels: [{{points: 1, label: P, when: {{true: env.ghg.policy}}}}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    (finding,) = check_rubric(path)
+    assert (finding.code, finding.location.path) == ("mixed-weights", "groups")
+    assert finding.location.line == 5
 
 
 def test_lint_rubric_returns_findings_for_a_loaded_rubric() -> None:

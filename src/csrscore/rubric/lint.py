@@ -71,9 +71,9 @@ def unreachable_levels(criterion: Criterion) -> list[tuple[int, str]]:
 
 def _location(rubric: Rubric, node_id: str, path: str) -> Location:
     known = rubric.locations.get(node_id)
-    return Location(
-        known.source if known else rubric.source, known.line if known else None, path=path
-    )
+    # The exact line of the path when the rubric is one file; the node's line otherwise.
+    line = rubric.lines.get(path) or (known.line if known else None)
+    return Location(known.source if known else rubric.source, line, path=path)
 
 
 def _siblings(rubric: Rubric) -> Iterable[Group]:

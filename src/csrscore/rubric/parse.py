@@ -375,7 +375,7 @@ class RubricParser:
                 self.findings.error(
                     "type", f"{spec.name!r} is a date; expected {expected}, got {value!r}", path
                 )
-                return 0.0
+                return value
             return float(date.toordinal())
         ok = {
             "bool": isinstance(value, bool),
