@@ -82,7 +82,9 @@ def _company(company_id: str, sector: str) -> dict[str, Any]:
 
 
 def test_worked_example_matches_the_document() -> None:
-    scores = score([_company("weaver", "textiles"), _company("lender", "finance")], load_rubric(RUBRIC))
+    scores = score(
+        [_company("weaver", "textiles"), _company("lender", "finance")], load_rubric(RUBRIC)
+    )
     weaver, lender = 0, 1
     assert scores.levels[weaver].tolist() == [2, 1]
     assert scores.points[weaver].tolist() == [3.0, 2.0]
