@@ -4,6 +4,7 @@ The pipeline: records (load_reports) -> rubric (load_rubric) -> compile -> engin
 -> rank (Scores.rank).
 """
 
+from csrscore.compare import Comparison, compare
 from csrscore.engine import Scores, score
 from csrscore.errors import (
     CsrscoreError,
@@ -31,12 +32,15 @@ from csrscore.rubric import (
     load_rubric,
     rubric_schema,
 )
+from csrscore.sensitivity import Dirichlet, Sensitivity, SensitivityIndices, Uniform, sensitivity
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Catalog",
+    "Comparison",
     "CsrscoreError",
+    "Dirichlet",
     "Disclosure",
     "Finding",
     "InputError",
@@ -48,9 +52,13 @@ __all__ = [
     "Rubric",
     "RubricError",
     "Scores",
+    "Sensitivity",
+    "SensitivityIndices",
+    "Uniform",
     "UnknownCompanyError",
     "__version__",
     "check_rubric",
+    "compare",
     "list_rubrics",
     "load_catalog",
     "load_reports",
@@ -58,4 +66,5 @@ __all__ = [
     "report_schema",
     "rubric_schema",
     "score",
+    "sensitivity",
 ]

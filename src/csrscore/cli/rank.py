@@ -19,6 +19,8 @@ from csrscore.cli.render import (
     write_output,
 )
 from csrscore.cli.reports import read_reports
+from csrscore.cli.sensitivity_cmd import render_comparison
+from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import ReportError
 from csrscore.rank import RANK_METHODS
@@ -56,6 +58,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--ties", choices=RANK_METHODS, default="competition", help="how ties are ranked"
+    )
+    parser.add_argument(
+        "--compare-years",
+        nargs=2,
+        type=int,
+        metavar=("FROM", "TO"),
+        help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
     parser.set_defaults(handler=run)
 
@@ -99,6 +108,10 @@ def _finish(scores: Scores, args: argparse.Namespace) -> int:
             f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
             first.location,
         )
+    if args.compare_years:
+        comparison = compare(scores, *args.compare_years)
+        write_output(render_comparison(comparison, args.format), args.output)
+        return 0
     sections = _rows(scores, args)
     ranks = scores.rank(args.ties, args.by)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]

@@ -1,0 +1,202 @@
+"""How fast `csrscore.sensitivity` runs: 1,000 samples x 10,000 companies x 250 criteria.
+
+Run with `pytest benchmarks/bench_sensitivity.py --benchmark-enable`. Setting the scene
+(scoring 10,000 synthetic reports once) takes a few seconds and is not timed. Timed:
+
+- the batched analysis (rank intervals and score distributions, no indices);
+- the naive loop it replaces: for each sample, `aggregate` with that sample's weights,
+  the adjustments, and `rank_totals` by year, over the same level matrix. It is timed on
+  NAIVE_SAMPLES samples and scaled to 1,000 (its cost is linear in the samples);
+- the sensitivity indices, on 1,000 companies (they take samples x (inputs + 1) more runs).
+
+The figures and the ratio are printed at the end.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from csrscore import Scores, load_rubric, score
+from csrscore.engine.aggregate import aggregate
+from csrscore.rank import rank_totals
+from csrscore.sensitivity import Uniform, sensitivity
+from csrscore.sensitivity.design import draw, factors_for
+
+SAMPLES = 1000
+COMPANIES = 10_000
+NAIVE_SAMPLES = 20
+TOPICS, ISSUES, PER_ISSUE = 5, 5, 10  # 250 criteria in 25 issues under 5 topics
+SECTORS = ["energy", "mining", "textiles", "chemicals", "food", "electronics", "finance"]
+RESULTS: dict[str, float] = {}
+
+
+def rubric_data() -> dict[str, Any]:
+    """Ladders over number fields; one criterion per issue is N/A for finance companies."""
+    fields: dict[str, Any] = {}
+    topics = []
+    for t in range(TOPICS):
+        issues = []
+        for i in range(ISSUES):
+            criteria = []
+            for c in range(PER_ISSUE):
+                name = f"x.t{t}.i{i}.c{c}"
+                fields[name] = {"type": "number"}
+                criterion: dict[str, Any] = {
+                    "id": f"t{t}-i{i}-c{c}",
+                    "title": f"Criterion {t}.{i}.{c}",
+                    "levels": [
+                        {"points": 1, "label": "Some", "when": {"gte": {name: 0.25}}},
+                        {"points": 2, "label": "More", "when": {"gte": {name: 0.5}}},
+                        {"points": 4, "label": "Most", "when": {"gte": {name: 0.75}}},
+                    ],
+                }
+                if c == PER_ISSUE - 1:
+                    criterion["applies_when"] = {"ne": {"company.sector": "finance"}}
+                criteria.append(criterion)
+            issues.append({"id": f"t{t}-i{i}", "title": f"Issue {t}.{i}", "criteria": criteria})
+        topics.append({"id": f"t{t}", "title": f"Topic {t}", "weight": 10 + t, "groups": issues})
+    return {
+        "rubric": "bench",
+        "version": "1",
+        "title": "Benchmark rubric",
+        "fields": fields,
+        "grades": {"A": 75, "B": 50, "C": 25, "D": 0},
+        "groups": topics,
+        "adjustments": [
+            {
+                "id": "open",
+                "title": "Open violations",
+                "points_each": -2,
+                "count": {"violations": {"status": "open"}},
+                "floor": -10,
+            },
+            {
+                "id": "no-report",
+                "title": "No report",
+                "cap": 20,
+                "when": {"missing": "report.published"},
+            },
+        ],
+    }
+
+
+def report_records(n: int, fields: list[str], seed: int = 0) -> list[dict[str, Any]]:
+    """Half the companies in 2023, half in 2024; 80% of the fields disclosed."""
+    rng = random.Random(seed)
+    records = []
+    for k in range(n):
+        year = 2023 + k % 2
+        record: dict[str, Any] = {
+            "company": {
+                "id": f"c{k // 2:06d}",
+                "name": f"Company {k // 2}",
+                "sector": rng.choice(SECTORS),
+            },
+            "year": year,
+            "disclosures": {f: round(rng.random(), 3) for f in fields if rng.random() < 0.8},
+        }
+        if rng.random() < 0.9:
+            record["report"] = {"published": f"{year + 1}-04-15"}
+        if rng.random() < 0.2:
+            record["violations"] = [{"id": f"v{k}", "date": f"{year}-03-01", "status": "open"}]
+        records.append(record)
+    return records
+
+
+def _scores(n: int) -> Scores:
+    data = rubric_data()
+    return score(report_records(n, list(data["fields"])), load_rubric(data))
+
+
+@pytest.fixture(scope="module")
+def large() -> Scores:
+    scores = _scores(COMPANIES)
+    assert scores.rejected == ()
+    assert len(scores.criterion_ids) == TOPICS * ISSUES * PER_ISSUE
+    return scores
+
+
+def naive(scores: Scores, samples: int) -> np.ndarray:
+    """Re-score every sample on its own, with the engine's per-run functions."""
+    plan = scores.plan
+    draws = draw(
+        plan, factors_for(plan, Uniform(0.2), False, False), samples, np.random.default_rng(0)
+    )
+    years = scores.company_field("year")
+    point_columns = [i for i, a in enumerate(plan.rubric.adjustments) if a.kind != "cap"]
+    offset = scores.adjustments[:, point_columns].sum(axis=1)
+    ranks = np.empty((samples, len(scores)), dtype=np.int64)
+    for row in range(samples):
+        base = aggregate(
+            plan,
+            scores.points,
+            scores.applicable,
+            scores.group_applicable,
+            criterion_weights=draws.criterion_weights[row],
+            group_weights=draws.group_weights[row],
+        ).base
+        totals = np.clip(base + offset, 0.0, plan.rubric.scale)
+        ranks[row] = rank_totals(totals, scores.company_ids, "competition", years)
+    return np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
+
+
+def _best(benchmark: BenchmarkFixture) -> float:
+    stats = getattr(benchmark, "stats", None)
+    if stats is None:  # --benchmark-disable: the one call was not timed
+        return float("nan")
+    return float(stats.stats.min)
+
+
+def test_batched_uncertainty(benchmark: BenchmarkFixture, large: Scores) -> None:
+    result = benchmark.pedantic(  # type: ignore[no-untyped-call]
+        sensitivity,
+        args=(large, SAMPLES, 0),
+        kwargs={"indices": False},
+        rounds=5,
+        iterations=1,
+        warmup_rounds=1,
+    )
+    assert result.rank_samples.shape == (SAMPLES, COMPANIES)
+    RESULTS["batched"] = _best(benchmark)
+
+
+def test_naive_loop(benchmark: BenchmarkFixture, large: Scores) -> None:
+    benchmark.pedantic(  # type: ignore[no-untyped-call]
+        naive, args=(large, NAIVE_SAMPLES), rounds=2, iterations=1
+    )
+    RESULTS["naive"] = _best(benchmark) * SAMPLES / NAIVE_SAMPLES
+
+
+def test_indices_on_1000_companies(benchmark: BenchmarkFixture) -> None:
+    scores = _scores(1000)
+    result = benchmark.pedantic(  # type: ignore[no-untyped-call]
+        sensitivity, args=(scores, SAMPLES, 0), rounds=2, iterations=1
+    )
+    assert result.indices is not None
+    RESULTS["indices"] = _best(benchmark)
+    RESULTS["evaluations"] = float(result.indices.evaluations)
+
+
+def test_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """Print the figures (run last)."""
+    if "batched" not in RESULTS or "naive" not in RESULTS:
+        pytest.skip("run the whole file")
+    batched, loop = RESULTS["batched"], RESULTS["naive"]
+    with capsys.disabled():
+        print()
+        print(f"sensitivity, {SAMPLES} samples x {COMPANIES} companies x 250 criteria:")
+        print(f"  batched       {batched:8.3f} s (best of 5)")
+        print(f"  naive loop    {loop:8.3f} s ({NAIVE_SAMPLES} samples timed, scaled)")
+        print(f"  ratio         {loop / batched:8.1f}x")
+        if "indices" in RESULTS:
+            print(
+                f"  with indices, 1000 companies: {RESULTS['indices']:.3f} s "
+                f"for {RESULTS['evaluations']:.0f} runs"
+            )
+        print(f"  (measured at {time.strftime('%Y-%m-%d %H:%M')})")

@@ -1,0 +1,568 @@
+"""`csrscore sensitivity`, and the rendering of year-over-year comparisons.
+
+`render_comparison` renders what `csrscore.compare` returns; `csrscore rank
+--compare-years` prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from csrscore import __version__
+from csrscore.cli.render import (
+    TOTAL_DECIMALS,
+    csv_text,
+    fmt_number,
+    json_text,
+    markdown_table,
+    text_table,
+    write_output,
+)
+from csrscore.cli.reports import read_reports
+from csrscore.compare import CompanyChange, Comparison
+from csrscore.engine import score
+from csrscore.errors import ReportError
+from csrscore.rubric import load_rubric
+from csrscore.sensitivity import (
+    RANK_INTERVAL,
+    SCORE_QUANTILES,
+    Dirichlet,
+    Sensitivity,
+    Uniform,
+    sensitivity,
+)
+from csrscore.sensitivity.analysis import quantile_name
+from csrscore.sensitivity.design import WeightSpec
+
+DEFAULT_FLAG_PLACES = 2
+PLOT_WIDTH = 30  # characters of the rank axis, at most
+INDEX_DECIMALS = 2
+MAX_LISTED_REJECTIONS = 10
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "sensitivity",
+        help="how far ranks move when the weights, aggregation or N/A policy move",
+        description=(
+            "Monte-Carlo uncertainty analysis of the ranks: perturb each group's weights "
+            "(and optionally switch the aggregation and the N/A policy), re-score, and show "
+            "each company's nominal rank with its 5th-95th percentile rank interval, plus "
+            "which inputs the rank shifts depend on (Saltelli/Jansen sensitivity indices)."
+        ),
+        epilog="examples:\n  csrscore sensitivity examples/reports.json\n"
+        "  csrscore sensitivity examples/reports.json --rubric citi --samples 500 --top 5\n"
+        "  csrscore sensitivity examples/reports.json --weights dirichlet --switch-aggregation",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    parser.add_argument(
+        "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
+    )
+    parser.add_argument(
+        "--samples", type=_positive, default=1000, metavar="N", help="Monte-Carlo samples"
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument(
+        "--weights",
+        choices=("uniform", "dirichlet", "fixed"),
+        default="uniform",
+        help="how every group's weights are perturbed (default: uniform)",
+    )
+    parser.add_argument(
+        "--spread",
+        type=_spread,
+        default=0.2,
+        metavar="X",
+        help="uniform: each weight times U(1-X, 1+X) (default 0.2)",
+    )
+    parser.add_argument(
+        "--concentration",
+        type=_concentration,
+        default=100.0,
+        metavar="A",
+        help="dirichlet: shares ~ Dirichlet(A x nominal shares) (default 100)",
+    )
+    parser.add_argument(
+        "--switch-aggregation",
+        action="store_true",
+        help="switch every group's aggregation (arithmetic/geometric) in half the samples",
+    )
+    parser.add_argument(
+        "--switch-na-policy",
+        action="store_true",
+        help="switch the N/A policy (exclude/zero) in half the samples",
+    )
+    parser.add_argument(
+        "--by",
+        default="year",
+        metavar="FIELD",
+        help="rank within groups: year (default), sector, country or company.<field>",
+    )
+    parser.add_argument(
+        "--flag",
+        type=_non_negative,
+        default=DEFAULT_FLAG_PLACES,
+        metavar="K",
+        help=f"flag rank intervals wider than K places (default {DEFAULT_FLAG_PLACES})",
+    )
+    parser.add_argument(
+        "--top", type=_positive, metavar="N", help="show only the best N (per group)"
+    )
+    parser.add_argument(
+        "--no-indices",
+        dest="indices",
+        action="store_false",
+        help="skip the sensitivity indices (they cost samples x (inputs + 1) more runs)",
+    )
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) if any report is rejected"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be at least 0")
+    return value
+
+
+def _spread(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError("must be at least 0 and below 1")
+    return value
+
+
+def _concentration(text: str) -> float:
+    value = float(text)
+    if not value > 0.0:
+        raise argparse.ArgumentTypeError("must be above 0")
+    return value
+
+
+def weight_spec(args: argparse.Namespace) -> WeightSpec:
+    if args.weights == "fixed":
+        return None
+    if args.weights == "dirichlet":
+        return Dirichlet(args.concentration)
+    return Uniform(args.spread)
+
+
+def run(args: argparse.Namespace) -> int:
+    rubric = load_rubric(args.rubric)
+    scores = score(read_reports(args.reports), rubric)
+    scores.company_field(args.by)  # fail early, before any work, on a bad field
+    if args.strict and scores.rejected:
+        first = scores.rejected[0]
+        raise ReportError(
+            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
+            first.location,
+        )
+    result = sensitivity(
+        scores,
+        args.samples,
+        args.seed,
+        weights=weight_spec(args),
+        aggregation=args.switch_aggregation,
+        na_policy=args.switch_na_policy,
+        indices=args.indices,
+        by=args.by,
+    )
+    renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
+    write_output(renderer(result, args), args.output)
+    if scores.rejected and args.format != "table":
+        print(
+            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
+            file=sys.stderr,
+        )
+    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
+        print(f"csrscore: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+# --- sensitivity -----------------------------------------------------------------------------
+
+
+def _sections(result: Sensitivity, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
+    """Ranking groups (by value) with their companies, best nominal rank first."""
+    scores = result.scores
+    keys = scores.company_field(args.by)
+    rows = sorted(
+        range(len(result)),
+        key=lambda i: (result.nominal_rank[i], scores.company_ids[i], int(scores.years[i])),
+    )
+    sections: dict[Any, list[int]] = {}
+    for i in rows:
+        sections.setdefault(keys[i], []).append(i)
+    ordered = sorted(sections.items(), key=lambda item: (item[0] is None, str(item[0])))
+    return [(key, found[: args.top] if args.top else found) for key, found in ordered]
+
+
+def _describe(result: Sensitivity, args: argparse.Namespace) -> list[str]:
+    scores = result.scores
+    rubric = scores.rubric
+    short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
+    weights = {
+        "uniform": f"uniform ±{args.spread * 100:g}%",
+        "dirichlet": f"Dirichlet, concentration {args.concentration:g}",
+        "fixed": "fixed",
+    }[args.weights]
+    switches = [
+        name
+        for name, on in (
+            ("aggregation", args.switch_aggregation),
+            ("N/A policy", args.switch_na_policy),
+        )
+        if on
+    ]
+    low, high = (round(q * 100) for q in RANK_INTERVAL)
+    return [
+        f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
+        f"{len(scores)} report(s) scored, {len(scores.rejected)} rejected",
+        f"{result.samples} samples, seed {result.seed} · weights {weights} · "
+        f"switched: {', '.join(switches) or 'nothing'} · ranks by {args.by}",
+        f"interval: {low}th to {high}th percentile rank · ● nominal rank · "
+        f"! interval wider than {args.flag} places",
+    ]
+
+
+def _plot(low: int, high: int, nominal: int, size: int) -> str:
+    """The rank axis 1..size as text: a bar for the interval, a dot for the nominal rank."""
+    width = max(1, min(PLOT_WIDTH, size))
+
+    def column(rank: int) -> int:
+        return 0 if size <= 1 else round((rank - 1) * (width - 1) / (size - 1))
+
+    cells = [" "] * width
+    for position in range(column(low), column(high) + 1):
+        cells[position] = "━"
+    cells[column(nominal)] = "●"
+    return "│" + "".join(cells) + "│"
+
+
+def render_table(result: Sensitivity, args: argparse.Namespace) -> str:
+    scores = result.scores
+    parts = [*_describe(result, args), ""]
+    flags = result.flagged(args.flag)
+    for key, rows in _sections(result, args):
+        size = int(result.group_sizes[rows[0]]) if rows else 0
+        parts.append(f"{args.by}: {key if key is not None else '(none)'} · {size} ranked")
+        width = max(1, min(PLOT_WIDTH, size))
+        axis = "1".ljust(width - len(str(size))) + str(size) if width > len(str(size)) else ""
+        headers = ["rank", "company", "total", "median", "interval", "!", f" {axis}"]
+        body = [
+            [
+                str(result.nominal_rank[i]),
+                scores.names[i],
+                fmt_number(float(scores.totals[i]), TOTAL_DECIMALS),
+                str(result.median_rank[i]),
+                f"{result.rank_low[i]}–{result.rank_high[i]}",
+                "!" if flags[i] else "",
+                _plot(
+                    int(result.rank_low[i]),
+                    int(result.rank_high[i]),
+                    int(result.nominal_rank[i]),
+                    size,
+                ),
+            ]
+            for i in rows
+        ]
+        parts += [text_table(headers, body, [True, False, True, True, True, False, False]), ""]
+    flagged = int(flags.sum())
+    parts.append(
+        f"{flagged} of {len(result)} companies have a rank interval wider than {args.flag} "
+        f"places; mean absolute rank shift {_mean_shift(result)} places."
+    )
+    parts += _indices_lines(result)
+    if scores.rejected:
+        parts += ["", f"{len(scores.rejected)} report(s) rejected; see csrscore validate."]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _mean_shift(result: Sensitivity) -> str:
+    shifts = result.mean_rank_shift
+    return fmt_number(float(shifts.mean()) if len(shifts) else 0.0, 2)
+
+
+def _indices_lines(result: Sensitivity) -> list[str]:
+    indices = result.indices
+    if indices is None:
+        return []
+    lines = [
+        "",
+        "what the rank shifts depend on: first-order and total-effect indices of the mean",
+        f"absolute rank shift, from {indices.evaluations} runs, with 95% bootstrap intervals",
+    ]
+    if not indices.factors:
+        return [*lines, "nothing is uncertain: no input to rank."]
+    if not indices.output_variance > 0.0:
+        return [*lines, "no rank moved in any sample: the indices are undefined."]
+
+    def cell(value: float, interval: Any) -> str:
+        low, high = (_index(float(v)) for v in interval)
+        return f"{_index(float(value))} [{low}, {high}]"
+
+    order = sorted(
+        range(len(indices.factors)), key=lambda k: (-indices.total_effect[k], indices.factors[k])
+    )
+    shown = [k for k in order if round(float(indices.total_effect[k]), INDEX_DECIMALS) > 0]
+    body = [
+        [
+            indices.factors[k],
+            cell(indices.first_order[k], indices.first_order_interval[k]),
+            cell(indices.total_effect[k], indices.total_effect_interval[k]),
+        ]
+        for k in shown or order[:1]
+    ]
+    headers = ["input", "first-order S", "total effect ST"]
+    lines += [text_table(headers, body, [False, True, True])]
+    hidden = len(order) - len(body)
+    if hidden:
+        lines.append(f"{hidden} more input(s), each with a total effect below 0.005")
+    return lines
+
+
+def _index(value: float) -> str:
+    """An index to INDEX_DECIMALS places; estimates that round to zero read 0.00, not -0.00."""
+    text = fmt_number(value, INDEX_DECIMALS)
+    return text.removeprefix("-") if float(text) == 0.0 else text
+
+
+def render_csv(result: Sensitivity, args: argparse.Namespace) -> str:
+    scores = result.scores
+    flags = result.flagged(args.flag)
+    quantiles = [f"score_{quantile_name(q)}" for q in SCORE_QUANTILES]
+    headers = [
+        "company_id",
+        "name",
+        "sector",
+        "country",
+        "year",
+        "total",
+        "nominal_rank",
+        "median_rank",
+        "rank_low",
+        "rank_high",
+        "ranked_among",
+        "flagged",
+        "score_mean",
+        "score_std",
+        *quantiles,
+    ]
+    body = [
+        [
+            scores.company_ids[i],
+            scores.names[i],
+            scores.sectors[i] or "",
+            scores.countries[i] or "",
+            int(scores.years[i]),
+            repr(float(scores.totals[i])),
+            int(result.nominal_rank[i]),
+            int(result.median_rank[i]),
+            int(result.rank_low[i]),
+            int(result.rank_high[i]),
+            int(result.group_sizes[i]),
+            "true" if flags[i] else "false",
+            repr(float(result.score_mean[i])),
+            repr(float(result.score_std[i])),
+            *(repr(float(v)) for v in result.score_quantiles[i]),
+        ]
+        for _, rows in _sections(result, args)
+        for i in rows
+    ]
+    return csv_text(headers, body)
+
+
+def render_json(result: Sensitivity, args: argparse.Namespace) -> str:
+    document = result.to_dict(args.flag)
+    shown = {i for _, rows in _sections(result, args) for i in rows}
+    document["companies"] = [record for i, record in enumerate(document["companies"]) if i in shown]
+    return json_text({"csrscore": __version__, "source": args.reports, **document})
+
+
+# --- year-over-year comparison ------------------------------------------------------------
+
+
+def _arrow(places: int) -> str:
+    if places > 0:
+        return f"▲{places}"
+    if places < 0:
+        return f"▼{-places}"
+    return "="
+
+
+def _signed(value: float) -> str:
+    text = fmt_number(value, TOTAL_DECIMALS)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def _grade_change(company: CompanyChange) -> str:
+    if not company.grade_changed:
+        return company.grade_to or "—"
+    return f"{company.grade_from or '—'} → {company.grade_to or '—'}"
+
+
+def _comparison_rows(comparison: Comparison) -> tuple[list[str], list[list[str]], list[bool]]:
+    first, second = comparison.from_year, comparison.to_year
+    headers = [
+        f"rank {second}",
+        f"{first}",
+        "move",
+        "company",
+        f"total {second}",
+        f"{first}",
+        "change",
+        "grade",
+        "criteria changed",
+    ]
+    numeric = [True, True, True, False, True, True, True, False, True]
+    body = [
+        [
+            str(company.rank_to),
+            str(company.rank_from),
+            _arrow(company.rank_delta),
+            company.name,
+            fmt_number(company.total_to, TOTAL_DECIMALS),
+            fmt_number(company.total_from, TOTAL_DECIMALS),
+            _signed(company.score_delta),
+            _grade_change(company),
+            str(len(company.criteria)),
+        ]
+        for company in comparison.companies
+    ]
+    return headers, body, numeric
+
+
+def _criteria_lines(comparison: Comparison, bullet: str) -> list[str]:
+    lines = []
+    for company in comparison.companies:
+        if not company.criteria:
+            continue
+        lines.append(f"{company.name} ({company.company_id})")
+        for change in company.criteria:
+            lines.append(
+                f"{bullet}{change.criterion_id}: {change.label_from} → {change.label_to}, "
+                f"{_signed(change.points_delta)} points"
+            )
+    return lines
+
+
+def _listed(companies: Any, heading: str, bullet: str) -> list[str]:
+    if not companies:
+        return [f"{heading}: none"]
+    return [
+        f"{heading}:",
+        *(
+            f"{bullet}{c.name} ({c.company_id}): rank {c.rank}, total "
+            f"{fmt_number(c.total, TOTAL_DECIMALS)}"
+            for c in companies
+        ),
+    ]
+
+
+def _comparison_header(comparison: Comparison) -> str:
+    return (
+        f"rubric {comparison.rubric_name} {comparison.rubric_version} · "
+        f"{comparison.from_year} → {comparison.to_year} · "
+        f"{len(comparison.companies)} companies in both years, {len(comparison.new)} new, "
+        f"{len(comparison.dropped)} dropped · ranks within each year "
+        f"({comparison.ranked_from} and {comparison.ranked_to} ranked)"
+    )
+
+
+def render_comparison(comparison: Comparison, format: str) -> str:
+    """The comparison as `table`, `markdown`, `csv` or `json` text."""
+    first, second = comparison.from_year, comparison.to_year
+    if format == "json":
+        return json_text({"csrscore": __version__, **comparison.to_dict()})
+    if format == "csv":
+        return _comparison_csv(comparison)
+    if format == "markdown":
+        parts = [f"_{_comparison_header(comparison)}_", ""]
+        parts += [markdown_table(*_comparison_rows(comparison)), ""]
+        parts += ["### Criteria that changed", "", *_criteria_lines(comparison, "- "), ""]
+        parts += [*_listed(comparison.new, f"New in {second}", "- "), ""]
+        parts += _listed(comparison.dropped, f"Not scored in {second} (were in {first})", "- ")
+        return "\n".join(parts).rstrip() + "\n"
+    if format != "table":
+        raise ValueError(f"unknown format {format!r}; use table, markdown, csv or json")
+    parts = [_comparison_header(comparison), ""]
+    parts += [text_table(*_comparison_rows(comparison)), ""]
+    criteria = _criteria_lines(comparison, "  ")
+    if criteria:
+        parts += ["criteria that changed:", *criteria, ""]
+    parts += [*_listed(comparison.new, f"new in {second}", "  "), ""]
+    parts += _listed(comparison.dropped, f"not scored in {second} (were in {first})", "  ")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _comparison_csv(comparison: Comparison) -> str:
+    first, second = comparison.from_year, comparison.to_year
+    headers = [
+        "company_id",
+        "name",
+        "sector",
+        "status",
+        f"rank_{first}",
+        f"rank_{second}",
+        "rank_delta",
+        f"total_{first}",
+        f"total_{second}",
+        "score_delta",
+        f"grade_{first}",
+        f"grade_{second}",
+        "criteria_changed",
+    ]
+    body: list[list[Any]] = [
+        [
+            c.company_id,
+            c.name,
+            c.sector or "",
+            "both",
+            c.rank_from,
+            c.rank_to,
+            c.rank_delta,
+            repr(c.total_from),
+            repr(c.total_to),
+            repr(c.score_delta),
+            c.grade_from,
+            c.grade_to,
+            ";".join(f"{k.criterion_id}:{k.points_delta:+g}" for k in c.criteria),
+        ]
+        for c in comparison.companies
+    ]
+    for status, companies in (("new", comparison.new), ("dropped", comparison.dropped)):
+        for company in companies:
+            ranks = ["", company.rank] if status == "new" else [company.rank, ""]
+            totals = ["", repr(company.total)] if status == "new" else [repr(company.total), ""]
+            grades = ["", company.grade] if status == "new" else [company.grade, ""]
+            body.append(
+                [
+                    company.company_id,
+                    company.name,
+                    company.sector or "",
+                    status,
+                    *ranks,
+                    "",
+                    *totals,
+                    "",
+                    *grades,
+                    "",
+                ]
+            )
+    return csv_text(headers, body)

@@ -1,0 +1,27 @@
+"""Uncertainty and sensitivity analysis of ranks.
+
+The level matrix of a `Scores` is computed once; each Monte-Carlo sample re-weights it
+(`batch`), the samples come from `design`, and `indices` turns a Saltelli design into
+first-order and total-effect indices. See docs/sensitivity.md.
+"""
+
+from csrscore.sensitivity.analysis import (
+    RANK_INTERVAL,
+    SCORE_QUANTILES,
+    Sensitivity,
+    sensitivity,
+)
+from csrscore.sensitivity.design import Dirichlet, Factor, Perturbation, Uniform
+from csrscore.sensitivity.indices import SensitivityIndices
+
+__all__ = [
+    "RANK_INTERVAL",
+    "SCORE_QUANTILES",
+    "Dirichlet",
+    "Factor",
+    "Perturbation",
+    "Sensitivity",
+    "SensitivityIndices",
+    "Uniform",
+    "sensitivity",
+]

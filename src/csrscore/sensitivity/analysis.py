@@ -1,0 +1,368 @@
+"""`sensitivity`: how far each company's rank moves when the modelling choices move."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import Any
+
+import numpy as np
+
+from csrscore.engine.columns import BoolArray, FloatArray, IntArray
+from csrscore.engine.scores import Scores
+from csrscore.sensitivity.batch import BatchScorer, RankArray, competition_ranks
+from csrscore.sensitivity.design import (
+    Draws,
+    Factor,
+    SwitchSpec,
+    Uniform,
+    WeightSpec,
+    draw,
+    factors_for,
+    saltelli_rows,
+)
+from csrscore.sensitivity.indices import SensitivityIndices, saltelli_indices
+
+RANK_INTERVAL = (0.05, 0.95)
+SCORE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_WEIGHTS = Uniform(0.2)
+# Elements of one S x N working array of the ranking (8 bytes each): a chunk of samples
+# stays near 4 MB per array, whatever the number of companies.
+CHUNK_ELEMENTS = 1 << 19
+# Companies whose sample columns are sorted at once when the quantiles are taken.
+STATISTICS_COMPANIES = 256
+
+
+@dataclass(frozen=True, eq=False)
+class Sensitivity:
+    """The result of an uncertainty and sensitivity analysis, per company and per input.
+
+    Ranks are competition ranks within each value of `by` (by default within each year),
+    as `Scores.rank(by=...)` gives them. The rank interval runs from the 5th to the 95th
+    percentile of a company's rank over the samples. Arrays are per company, in the order
+    of `scores`.
+    """
+
+    scores: Scores
+    samples: int
+    seed: int
+    by: str | None
+    factors: tuple[Factor, ...]
+    nominal_rank: IntArray
+    median_rank: IntArray
+    rank_low: IntArray  # 5th percentile
+    rank_high: IntArray  # 95th percentile
+    score_mean: FloatArray
+    score_std: FloatArray
+    score_quantiles: FloatArray  # N x len(SCORE_QUANTILES)
+    mean_rank_shift: FloatArray  # per sample: mean |rank - nominal rank| over companies
+    indices: SensitivityIndices | None
+    group_sizes: IntArray  # companies ranked together with each one, itself included
+    # Per-sample matrices, columns in the engine's working order (see `rank_samples`).
+    working_ranks: RankArray = field(repr=False)
+    working_totals: FloatArray = field(repr=False)
+    working_order: IntArray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
+    def __len__(self) -> int:
+        return len(self.nominal_rank)
+
+    @cached_property
+    def rank_samples(self) -> RankArray:
+        """samples x N: each company's rank in each sample."""
+        ranks: RankArray = self.working_ranks[:, self._inverse_order]
+        ranks.setflags(write=False)
+        return ranks
+
+    @cached_property
+    def total_samples(self) -> FloatArray:
+        """samples x N: each company's total in each sample."""
+        totals: FloatArray = self.working_totals[:, self._inverse_order]
+        totals.setflags(write=False)
+        return totals
+
+    @property
+    def _inverse_order(self) -> IntArray:
+        inverse = np.empty_like(self.working_order)
+        inverse[self.working_order] = np.arange(len(self.working_order))
+        return inverse
+
+    @property
+    def interval_width(self) -> IntArray:
+        """Places between the 5th and 95th percentile ranks."""
+        width: IntArray = (self.rank_high - self.rank_low).astype(np.int64)
+        return width
+
+    def flagged(self, places: int) -> BoolArray:
+        """Companies whose rank interval spans more than `places` places."""
+        flags: BoolArray = self.interval_width > places
+        return flags
+
+    def to_records(self, flag_places: int | None = None) -> list[dict[str, Any]]:
+        """One JSON-ready dict per company, in input order."""
+        scores = self.scores
+        flags = None if flag_places is None else self.flagged(flag_places)
+        records = []
+        for i in range(len(self)):
+            record: dict[str, Any] = {
+                "company_id": scores.company_ids[i],
+                "name": scores.names[i],
+                "sector": scores.sectors[i],
+                "year": int(scores.years[i]),
+                "total": float(scores.totals[i]),
+                "grade": scores.grades[i],
+                "nominal_rank": int(self.nominal_rank[i]),
+                "median_rank": int(self.median_rank[i]),
+                "rank_interval": [int(self.rank_low[i]), int(self.rank_high[i])],
+                "ranked_among": int(self.group_sizes[i]),
+                "score": {
+                    "mean": float(self.score_mean[i]),
+                    "std": float(self.score_std[i]),
+                    **{
+                        quantile_name(q): float(self.score_quantiles[i, k])
+                        for k, q in enumerate(SCORE_QUANTILES)
+                    },
+                },
+            }
+            if flags is not None:
+                record["flagged"] = bool(flags[i])
+            records.append(record)
+        return records
+
+    def to_dict(self, flag_places: int | None = None) -> dict[str, Any]:
+        """The whole result, JSON-ready, without the per-sample matrices."""
+        rubric = self.scores.rubric
+        shifts = self.mean_rank_shift
+        return {
+            "rubric": {"name": rubric.name, "version": rubric.version, "hash": rubric.content_hash},
+            "samples": self.samples,
+            "seed": self.seed,
+            "ranked_by": self.by,
+            "rank_interval": list(RANK_INTERVAL),
+            "flag_places": flag_places,
+            "factors": [factor.to_dict() for factor in self.factors],
+            "mean_rank_shift": {
+                "mean": float(shifts.mean()) if len(shifts) else None,
+                "max": float(shifts.max()) if len(shifts) else None,
+            },
+            "indices": None if self.indices is None else self.indices.to_dict(),
+            "companies": self.to_records(flag_places),
+        }
+
+
+def quantile_name(q: float) -> str:
+    return f"p{round(q * 100):02d}"
+
+
+def sensitivity(
+    scores: Scores,
+    samples: int = 1000,
+    seed: int | None = 0,
+    *,
+    weights: WeightSpec = DEFAULT_WEIGHTS,
+    aggregation: SwitchSpec = False,
+    na_policy: SwitchSpec = False,
+    indices: bool = True,
+    by: str | None = "year",
+    bootstrap: int = 200,
+    chunk_size: int | None = None,
+    threads: int | None = None,
+) -> Sensitivity:
+    """Monte-Carlo uncertainty analysis of the ranks, with variance-based indices.
+
+    - `weights`: how each group's children weights are perturbed: one `Uniform` or
+      `Dirichlet` for every group, or a mapping from group id (``"*"``: every other group,
+      ``"__root__"``: the top-level groups) to one, or to ``None`` for fixed weights.
+      ``None`` fixes every weight.
+    - `aggregation`: switch every group's aggregation (arithmetic <-> geometric) with this
+      probability (``True``: 0.5).
+    - `na_policy`: switch the rubric's N/A policy (exclude <-> zero) with this probability.
+    - `samples` Monte-Carlo samples give the rank intervals and the score distributions.
+      `indices` adds the Saltelli design: samples × (inputs + 1) more evaluations.
+    - `seed`: the same seed gives the same result; ``None`` draws a fresh seed, which the
+      result records.
+    - `by`: rank within each value of this company field, as `Scores.rank(by=...)`;
+      ``None`` ranks all companies together.
+    - `chunk_size`: samples ranked at once (default: about 4 MB per working array);
+      `threads`: chunks ranked in parallel (default: one per CPU, up to 4). Neither
+      changes a rank.
+    """
+    if samples < 1:
+        raise ValueError(f"samples must be at least 1, got {samples}")
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    if bootstrap < 0:
+        raise ValueError(f"bootstrap must be at least 0, got {bootstrap}")
+    plan = scores.plan
+    factors = factors_for(plan, weights, aggregation, na_policy)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    # Three independent streams: A, B and the bootstrap. A never depends on `indices`.
+    streams = [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3)]
+    a = draw(plan, factors, samples, streams[0])
+    b = draw(plan, factors, samples, streams[1]) if indices else None
+    keys = None if by is None else scores.company_field(by)
+    run = _Run.start(scores, keys, factors, a, b)
+    chunk = chunk_size or max(1, CHUNK_ELEMENTS // max(len(scores), 1))
+    statistics = run.execute(chunk, threads or min(4, os.cpu_count() or 1))
+    found = None
+    if b is not None:
+        found = saltelli_indices(
+            tuple(factor.name for factor in factors),
+            run.shifts[0],
+            run.shifts[1],
+            run.shifts[2:],
+            bootstrap=bootstrap,
+            rng=streams[2],
+        )
+    # Back from the engine's working order to the order of `scores`.
+    inverse = np.empty(len(scores), dtype=np.int64)
+    inverse[run.scorer.order] = np.arange(len(scores))
+    rank_quantiles, score_statistics = statistics[0][inverse], statistics[1][inverse]
+    return Sensitivity(
+        scores=scores,
+        samples=samples,
+        seed=seed,
+        by=by,
+        factors=factors,
+        nominal_rank=run.nominal[inverse].astype(np.int64),
+        median_rank=rank_quantiles[:, 1],
+        rank_low=rank_quantiles[:, 0],
+        rank_high=rank_quantiles[:, 2],
+        score_mean=score_statistics[:, 0],
+        score_std=score_statistics[:, 1],
+        score_quantiles=score_statistics[:, 2:],
+        mean_rank_shift=run.shifts[0],
+        indices=found,
+        group_sizes=_group_sizes(keys, len(scores)),
+        working_ranks=run.ranks,
+        working_totals=run.totals,
+        working_order=run.scorer.order,
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One analysis's inputs and output buffers; chunks write disjoint rows of them."""
+
+    scorer: BatchScorer
+    a: Draws
+    b: Draws
+    factors: tuple[Factor, ...]
+    nominal: RankArray  # working order
+    ranks: RankArray  # samples x N, working order: the samples of A
+    totals: FloatArray
+    shifts: FloatArray  # matrices x samples: mean absolute rank shift of each evaluation
+
+    @classmethod
+    def start(
+        cls,
+        scores: Scores,
+        keys: list[Any] | None,
+        factors: tuple[Factor, ...],
+        a: Draws,
+        b: Draws | None,
+    ) -> _Run:
+        scorer = BatchScorer(scores, keys)
+        scorer.prepare(
+            switch_aggregation=bool(a.switch_aggregation.any())
+            or (b is not None and bool(b.switch_aggregation.any())),
+            switch_policy=bool(a.switch_na_policy.any())
+            or (b is not None and bool(b.switch_na_policy.any())),
+        )
+        # Tie decisions as in `Scores.rank`: competition ranks of the rounded totals.
+        nominal = competition_ranks(scores.totals[scorer.order][None, :], scorer.segments)[0]
+        samples, n = len(a), len(scores)
+        return cls(
+            scorer=scorer,
+            a=a,
+            b=a if b is None else b,
+            factors=factors,
+            nominal=nominal,
+            ranks=np.empty((samples, n), dtype=np.int32),
+            totals=np.empty((samples, n)),
+            shifts=np.zeros((1 if b is None else 2 + len(factors), samples)),
+        )
+
+    def execute(self, chunk: int, workers: int) -> tuple[IntArray, FloatArray]:
+        """Run every matrix of the design, then take the per-company statistics.
+
+        Returns, in working order, the rank percentiles (N x 3) and the score statistics
+        (N x (2 + len(SCORE_QUANTILES)): mean, standard deviation, quantiles).
+        """
+        samples, n = self.totals.shape
+        chunks = [np.arange(i, min(i + chunk, samples)) for i in range(0, samples, chunk)]
+        blocks = [
+            slice(i, min(i + STATISTICS_COMPANIES, n)) for i in range(0, n, STATISTICS_COMPANIES)
+        ]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+
+            def each(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+                if workers == 1:
+                    return [work(item) for item in items]
+                return list(pool.map(work, items))
+
+            scratch = self.totals if len(self.shifts) == 1 else np.empty_like(self.totals)
+            for matrix in range(len(self.shifts)):
+                totals = self.totals if matrix == 0 else scratch
+                # All the matrix products first (the scorer chunks them itself), then all
+                # the sorting: BLAS threads left waiting for the next product would
+                # otherwise compete with the sorts for the CPUs.
+                self.score(matrix, totals)
+                each(partial(self.rank, matrix, totals=totals), chunks)
+            found = each(self.statistics, blocks)
+        if not found:
+            return np.empty((0, 3), np.int64), np.empty((0, 2 + len(SCORE_QUANTILES)))
+        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+    def score(self, matrix: int, out: FloatArray) -> None:
+        rows = np.arange(len(out))
+        self.scorer.totals(saltelli_rows(self.a, self.b, self.factors, matrix, rows), out)
+
+    def rank(self, matrix: int, rows: IntArray, *, totals: FloatArray) -> None:
+        span = slice(int(rows[0]), int(rows[-1]) + 1)
+        ranks = competition_ranks(totals[span], self.scorer.segments)
+        if matrix == 0:
+            self.ranks[span] = ranks
+        if ranks.shape[1]:
+            np.subtract(ranks, self.nominal, out=ranks)
+            np.abs(ranks, out=ranks)
+            self.shifts[matrix, span] = ranks.sum(axis=1, dtype=np.int64) / ranks.shape[1]
+
+    def statistics(self, block: slice) -> tuple[IntArray, FloatArray]:
+        """Per company of the block: rank 5th/50th/95th percentiles, then the score's
+        mean, standard deviation and quantiles.
+
+        Rank percentiles are empirical (the inverted CDF: a rank that some sample had);
+        score quantiles interpolate linearly between order statistics, as numpy does.
+        """
+        s = len(self.ranks)
+        levels = np.array([RANK_INTERVAL[0], 0.5, RANK_INTERVAL[1]])
+        rank_index = np.clip(np.ceil(levels * s - 1e-9).astype(np.int64) - 1, 0, s - 1)
+        position = np.array(SCORE_QUANTILES) * (s - 1)
+        below = np.floor(position).astype(np.int64)
+        above = np.minimum(below + 1, s - 1)
+        fraction = position - below
+        ranks = np.sort(self.ranks[:, block].T, axis=1)
+        totals = np.sort(self.totals[:, block].T, axis=1)
+        low, high = totals[:, below], totals[:, above]
+        rank_quantiles: IntArray = ranks[:, rank_index].astype(np.int64)
+        std = totals.std(axis=1, ddof=1) if s > 1 else np.zeros(len(totals))
+        moments = np.stack([totals.mean(axis=1), std], axis=1)
+        return rank_quantiles, np.concatenate([moments, low + (high - low) * fraction], axis=1)
+
+
+def _group_sizes(keys: list[Any] | None, n: int) -> IntArray:
+    if keys is None:
+        return np.full(n, n, dtype=np.int64)
+    codes: dict[object, int] = {}
+    group = np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.int64)
+    sizes: IntArray = np.bincount(group, minlength=len(codes))[group]
+    return sizes

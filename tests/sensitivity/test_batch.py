@@ -1,0 +1,195 @@
+"""The batched re-scoring against the engine's own `aggregate`, one sample at a time.
+
+The slow path here is deliberately plain: `aggregate` with the sample's weights,
+aggregations and N/A policy, then the adjustments in methodology order, with each cap's
+condition checked by the reference evaluator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csrscore import Scores, load_rubric, score
+from csrscore.engine.aggregate import aggregate
+from csrscore.engine.columns import FloatArray
+from csrscore.rank import rank_totals
+from csrscore.reference import holds
+from csrscore.rubric.model import Aggregation, NaPolicy
+from csrscore.sensitivity import Dirichlet, Uniform, batch
+from csrscore.sensitivity.batch import BatchScorer, competition_ranks
+from csrscore.sensitivity.design import Draws, draw, factors_for, saltelli_rows
+from tests.engine.strategies import report_records, rubrics
+from tests.sensitivity.conftest import example_scores
+
+TOLERANCE = 1e-9
+FLIP: dict[Aggregation, Aggregation] = {"arithmetic": "geometric", "geometric": "arithmetic"}
+OTHER_POLICY: dict[NaPolicy, NaPolicy] = {"exclude": "zero", "zero": "exclude"}
+
+
+def reference_totals(scores: Scores, draws: Draws, row: int) -> FloatArray:
+    """One sample's totals, the slow way."""
+    plan = scores.plan
+    aggregations = [
+        FLIP[g.aggregation] if draws.switch_aggregation[row] else g.aggregation for g in plan.groups
+    ]
+    policy = plan.rubric.na_policy
+    aggregated = aggregate(
+        plan,
+        scores.points,
+        scores.applicable,
+        scores.group_applicable,
+        na_policy=OTHER_POLICY[policy] if draws.switch_na_policy[row] else policy,
+        criterion_weights=draws.criterion_weights[row],
+        group_weights=draws.group_weights[row],
+        aggregations=aggregations,
+    )
+    running = aggregated.base.copy()
+    adjustments = plan.rubric.adjustments
+    for a, adjustment in enumerate(adjustments):
+        if adjustment.kind != "cap":
+            running = running + scores.adjustments[:, a]
+    for adjustment in adjustments:
+        if adjustment.kind == "cap":
+            assert adjustment.cap is not None
+            when = adjustment.when
+            applies = np.array([when is None or holds(when, r) for r in scores.reports])
+            running = np.where(applies, np.minimum(running, adjustment.cap), running)
+    totals: FloatArray = np.clip(running, 0.0, plan.rubric.scale)
+    return totals
+
+
+def assert_batch_equals_reference(
+    scores: Scores, draws: Draws, max_classes: int | None = None
+) -> None:
+    scorer = BatchScorer(scores, list(scores.years), max_classes=max_classes)
+    totals = scorer.totals(draws)
+    assert totals.shape == (len(draws), len(scores))
+    for row in range(len(draws)):
+        expected = reference_totals(scores, draws, row)[scorer.order]
+        np.testing.assert_allclose(totals[row], expected, rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("rubric", ["iso26000", "citi"])
+@pytest.mark.parametrize("max_classes", [None, 0], ids=["by-class", "by-group"])
+def test_shipped_rubrics_every_configuration(rubric: str, max_classes: int | None) -> None:
+    scores = example_scores(rubric)
+    factors = factors_for(scores.plan, Dirichlet(20), 0.5, 0.5)
+    draws = draw(scores.plan, factors, 6, np.random.default_rng(4))
+    assert draws.switch_aggregation.any()
+    assert draws.switch_na_policy.any()
+    assert_batch_equals_reference(scores, draws, max_classes)
+
+
+def test_nominal_inputs_reproduce_the_engine_totals(iso26000: Scores) -> None:
+    scores = iso26000
+    draws = draw(scores.plan, (), 3, np.random.default_rng(0))
+    scorer = BatchScorer(scores)
+    np.testing.assert_allclose(
+        scorer.totals(draws), np.tile(scores.totals[scorer.order], (3, 1)), atol=TOLERANCE
+    )
+
+
+@settings(max_examples=12)
+@given(
+    rubric_data=rubrics(),
+    records=report_records(),
+    seed=st.integers(0, 2**32 - 1),
+    switches=st.sampled_from([(0.0, 0.0), (0.5, 0.0), (0.0, 0.5), (0.5, 0.5)]),
+    perturbation=st.sampled_from([Uniform(0.5), Dirichlet(3.0)]),
+    max_classes=st.sampled_from([None, 0, 1]),
+)
+def test_random_rubrics_and_reports(
+    rubric_data: dict[str, Any],
+    records: list[dict[str, Any]],
+    seed: int,
+    switches: tuple[float, float],
+    perturbation: Uniform | Dirichlet,
+    max_classes: int | None,
+) -> None:
+    """Mixed aggregations, both N/A policies, caps with conditions, N/A groups, ties."""
+    scores = score(records, load_rubric(rubric_data))
+    factors = factors_for(scores.plan, perturbation, *switches)
+    draws = draw(scores.plan, factors, 4, np.random.default_rng(seed))
+    assert_batch_equals_reference(scores, draws, max_classes)
+
+
+def test_saltelli_rows_swap_exactly_one_factor(citi: Scores) -> None:
+    scores = citi
+    factors = factors_for(scores.plan, Uniform(0.3), 0.5, 0.5)
+    a = draw(scores.plan, factors, 6, np.random.default_rng(1))
+    b = draw(scores.plan, factors, 6, np.random.default_rng(2))
+    rows = np.arange(6)
+    for index, factor in enumerate(factors):
+        mixed = saltelli_rows(a, b, factors, 2 + index, rows)
+        criterion_from_b = np.zeros(len(scores.plan.criteria), dtype=bool)
+        group_from_b = np.zeros(len(scores.plan.groups), dtype=bool)
+        criterion_from_b[factor.criterion_columns] = True
+        group_from_b[factor.group_columns] = True
+        np.testing.assert_array_equal(
+            mixed.criterion_weights,
+            np.where(criterion_from_b, b.criterion_weights, a.criterion_weights),
+        )
+        np.testing.assert_array_equal(
+            mixed.group_weights, np.where(group_from_b, b.group_weights, a.group_weights)
+        )
+        expected_switch = b if factor.kind == "aggregation" else a
+        np.testing.assert_array_equal(mixed.switch_aggregation, expected_switch.switch_aggregation)
+        expected_policy = b if factor.kind == "na_policy" else a
+        np.testing.assert_array_equal(mixed.switch_na_policy, expected_policy.switch_na_policy)
+
+
+# --- ranks -------------------------------------------------------------------------------------
+
+
+@settings(max_examples=40)
+@given(
+    values=st.lists(
+        st.lists(st.sampled_from([0.0, 1.5, 1.5 + 1e-12, 2.0, 33.3333333, 99.0]), min_size=6),
+        min_size=1,
+        max_size=4,
+    ),
+    cut=st.integers(0, 6),
+)
+def test_batch_ranks_equal_rank_totals(values: list[list[float]], cut: int) -> None:
+    width = min(len(row) for row in values)
+    totals = np.array([row[:width] for row in values])
+    cut = min(cut, width)
+    segments = [slice(0, cut), slice(cut, width)]
+    groups = [0] * cut + [1] * (width - cut)
+    ranks = competition_ranks(totals, segments)
+    ids = [f"c{i}" for i in range(width)]
+    for row, row_totals in enumerate(totals):
+        expected = rank_totals(row_totals, ids, "competition", groups)
+        assert ranks[row].tolist() == expected.tolist()
+
+
+def test_ranks_fall_back_to_argsort_for_huge_totals() -> None:
+    totals = np.array([[3e15, 1e15, 3e15, 2e15, 0.0]])
+    assert competition_ranks(totals, [slice(0, 5)]).tolist() == [[1, 4, 1, 3, 5]]
+
+
+def test_no_companies() -> None:
+    scores = score([], "citi")
+    draws = draw(
+        scores.plan, factors_for(scores.plan, Uniform(0.2), 0.5, 0.5), 3, np.random.default_rng(0)
+    )
+    assert BatchScorer(scores).totals(draws).shape == (3, 0)
+    assert competition_ranks(np.zeros((3, 0)), []).shape == (3, 0)
+
+
+@pytest.mark.parametrize("max_classes", [None, 0], ids=["by-class", "by-group"])
+def test_the_scorers_own_pieces_do_not_change_totals(
+    iso26000: Scores, max_classes: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factors = factors_for(iso26000.plan, Uniform(0.3), 0.5, 0.5)
+    draws = draw(iso26000.plan, factors, 11, np.random.default_rng(8))
+    whole = BatchScorer(iso26000, max_classes=max_classes).totals(draws)
+    monkeypatch.setattr(batch, "SHARE_ELEMENTS", 2 * len(iso26000.criterion_ids))
+    monkeypatch.setattr(batch, "GROUP_PATH_ELEMENTS", 3 * len(iso26000))
+    pieces = BatchScorer(iso26000, max_classes=max_classes).totals(draws)
+    np.testing.assert_allclose(pieces, whole, rtol=0, atol=1e-12)
