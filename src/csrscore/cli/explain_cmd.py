@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from csrscore.cli.render import json_text, write_output
-from csrscore.cli.reports import read_reports
+from csrscore.cli.reports import add_input_arguments, read_reports
 from csrscore.engine import score
 from csrscore.rubric import load_rubric
 
@@ -21,10 +21,9 @@ def register(subparsers: Any) -> None:
         "  csrscore explain examples/reports.json northwind-textiles --year 2023 --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    add_input_arguments(parser)
     parser.add_argument("company", metavar="COMPANY", help="company id")
     parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
-    parser.add_argument("--rubric", default="iso26000", help="shipped rubric name or YAML path")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
     parser.set_defaults(handler=run)

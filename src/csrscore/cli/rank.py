@@ -18,15 +18,18 @@ from csrscore.cli.render import (
     text_table,
     write_output,
 )
-from csrscore.cli.reports import read_reports
+from csrscore.cli.reports import (
+    MAX_LISTED_REJECTIONS,
+    add_input_arguments,
+    positive_int,
+    read_reports,
+)
 from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import ReportError
 from csrscore.rank import RANK_METHODS
 from csrscore.rubric import load_rubric
-
-MAX_LISTED_REJECTIONS = 10
 
 
 def register(subparsers: Any) -> None:
@@ -39,15 +42,12 @@ def register(subparsers: Any) -> None:
         "  csrscore rank - --format json < reports.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
-    parser.add_argument(
-        "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
-    )
+    add_input_arguments(parser)
     parser.add_argument(
         "--by", metavar="FIELD", help="rank within groups: sector, country, year or company.<field>"
     )
     parser.add_argument(
-        "--top", type=_positive, metavar="N", help="show only the best N (per group with --by)"
+        "--top", type=positive_int, metavar="N", help="show only the best N (per group with --by)"
     )
     parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     parser.add_argument(
@@ -67,13 +67,6 @@ def register(subparsers: Any) -> None:
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
     parser.set_defaults(handler=run)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:

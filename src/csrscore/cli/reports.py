@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from typing import Any
 
@@ -25,3 +26,22 @@ def read_reports(name: str, *, strict: bool = False) -> ReportSet:
         stdin: Any = _NamedStream(sys.stdin.buffer, "<stdin>")
         return load_reports(stdin, strict=strict)
     return load_reports(name, strict=strict)
+
+
+# How many rejected reports or warnings to list before pointing to `csrscore validate`.
+MAX_LISTED_REJECTIONS = 10
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """The REPORTS argument and --rubric option that every scoring command takes."""
+    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    parser.add_argument(
+        "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
+    )
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

@@ -20,7 +20,12 @@ from csrscore.cli.render import (
     text_table,
     write_output,
 )
-from csrscore.cli.reports import read_reports
+from csrscore.cli.reports import (
+    MAX_LISTED_REJECTIONS,
+    add_input_arguments,
+    positive_int,
+    read_reports,
+)
 from csrscore.compare import CompanyChange, Comparison
 from csrscore.engine import score
 from csrscore.errors import ReportError
@@ -39,7 +44,6 @@ from csrscore.sensitivity.design import WeightSpec
 DEFAULT_FLAG_PLACES = 2
 PLOT_WIDTH = 30  # characters of the rank axis, at most
 INDEX_DECIMALS = 2
-MAX_LISTED_REJECTIONS = 10
 
 
 def register(subparsers: Any) -> None:
@@ -57,12 +61,9 @@ def register(subparsers: Any) -> None:
         "  csrscore sensitivity examples/reports.json --weights dirichlet --switch-aggregation",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    add_input_arguments(parser)
     parser.add_argument(
-        "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
-    )
-    parser.add_argument(
-        "--samples", type=_positive, default=1000, metavar="N", help="Monte-Carlo samples"
+        "--samples", type=positive_int, default=1000, metavar="N", help="Monte-Carlo samples"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument(
@@ -109,7 +110,7 @@ def register(subparsers: Any) -> None:
         help=f"flag rank intervals wider than K places (default {DEFAULT_FLAG_PLACES})",
     )
     parser.add_argument(
-        "--top", type=_positive, metavar="N", help="show only the best N (per group)"
+        "--top", type=positive_int, metavar="N", help="show only the best N (per group)"
     )
     parser.add_argument(
         "--no-indices",
@@ -125,13 +126,6 @@ def register(subparsers: Any) -> None:
         "--strict", action="store_true", help="fail (exit 1) if any report is rejected"
     )
     parser.set_defaults(handler=run)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _non_negative(text: str) -> int:
