@@ -135,6 +135,10 @@ class RubricParser:
                 (*path, "id"),
             )
 
+    def _applies_when(self, data: Mapping[str, Any], path: NodePath) -> Condition | None:
+        applies = data.get("applies_when")
+        return None if applies is None else self.condition(applies, (*path, "applies_when"))
+
     def _weight(self, data: Mapping[str, Any], path: NodePath) -> float | None:
         weight = data.get("weight")
         if weight is not None and weight <= 0:
@@ -159,7 +163,6 @@ class RubricParser:
         ]
         if not children:
             self.findings.error("empty-group", "group has no groups or criteria", path)
-        applies = data.get("applies_when")
         return Group(
             id=data["id"],
             title=data["title"],
@@ -167,16 +170,13 @@ class RubricParser:
             children=tuple(children),
             description=data.get("description", ""),
             weight=self._weight(data, path),
-            applies_when=None
-            if applies is None
-            else self.condition(applies, (*path, "applies_when")),
+            applies_when=self._applies_when(data, path),
             references=data.get("references", {}),
             aggregation=aggregation,
         )
 
     def criterion(self, data: Mapping[str, Any], path: NodePath) -> Criterion:
         self._register(data["id"], path)
-        applies = data.get("applies_when")
         levels = tuple(
             Level(
                 points=float(level["points"]),
@@ -192,9 +192,7 @@ class RubricParser:
             path=format_node_path(path),
             description=data.get("description", ""),
             weight=self._weight(data, path),
-            applies_when=None
-            if applies is None
-            else self.condition(applies, (*path, "applies_when")),
+            applies_when=self._applies_when(data, path),
             references=data.get("references", {}),
             levels=levels,
             cumulative=bool(data.get("cumulative", False)),
