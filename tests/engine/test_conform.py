@@ -1,0 +1,73 @@
+"""Records are checked against the rubric's catalog before scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from csrscore import ReportError, load_rubric, score
+
+RUBRIC: dict[str, Any] = {
+    "rubric": "conform",
+    "version": "1",
+    "title": "Catalog conformance",
+    "fields": {
+        "x.flag": {"type": "bool"},
+        "x.level": {"type": "enum", "values": ["low", "high"]},
+        "x.tiers": {"type": "list", "values": ["a", "b"]},
+    },
+    "groups": [
+        {
+            "id": "g",
+            "title": "G",
+            "criteria": [
+                {
+                    "id": "c",
+                    "title": "C",
+                    "levels": [{"points": 1, "label": "L", "when": {"true": "x.flag"}}],
+                }
+            ],
+        }
+    ],
+}
+
+
+def _record(company_id: str, disclosures: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "company": {"id": company_id, "name": company_id},
+        "year": 2024,
+        "disclosures": disclosures,
+    }
+
+
+def test_wrong_type_on_a_known_key_rejects_the_record_with_its_location() -> None:
+    records = [
+        _record("good", {"x.flag": True}),
+        _record("bad-type", {"x.flag": "yes"}),
+        _record("bad-enum", {"x.level": "medium"}),
+        _record("bad-item", {"x.tiers": ["a", "z"]}),
+    ]
+    scores = score(records, load_rubric(RUBRIC))
+    assert scores.company_ids == ("good",)
+    rejected = {r.company_id: r for r in scores.rejected}
+    assert set(rejected) == {"bad-type", "bad-enum", "bad-item"}
+    assert rejected["bad-type"].index == 1
+    assert rejected["bad-type"].path == 'disclosures["x.flag"]'
+    assert "catalog says bool, got str" in rejected["bad-type"].message
+    assert "'medium' is not one of: low, high" in rejected["bad-enum"].message
+    assert "'z'" in rejected["bad-item"].message
+
+
+def test_unknown_keys_are_warnings_with_counts() -> None:
+    records = [_record("a", {"x.flag": True, "y.other": 1}), _record("b", {"y.other": 2})]
+    scores = score(records, load_rubric(RUBRIC))
+    assert len(scores) == 2
+    (warning,) = scores.warnings
+    assert (warning.key, warning.records, warning.first_index) == ("y.other", 2, 0)
+    assert "not in the catalog" in str(warning)
+
+
+def test_strict_scoring_raises_on_a_catalog_mismatch() -> None:
+    with pytest.raises(ReportError, match="catalog says bool"):
+        score([_record("bad", {"x.flag": 1})], load_rubric(RUBRIC), strict=True)
