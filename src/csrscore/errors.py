@@ -15,6 +15,7 @@ __all__ = [
     "ReportError",
     "RubricError",
     "UnknownCompanyError",
+    "UsageError",
 ]
 
 
@@ -68,3 +69,7 @@ class RubricError(InputError):
 
 class UnknownCompanyError(CsrscoreError):
     """A company id that is not in the scored set."""
+
+
+class UsageError(CsrscoreError, ValueError):
+    """A request that cannot be met as asked (a bad option combination, an unknown field)."""

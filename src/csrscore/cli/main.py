@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from csrscore import __version__
 from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd
-from csrscore.errors import CsrscoreError
+from csrscore.errors import CsrscoreError, UsageError
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -47,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except UsageError as exc:
+        if args.debug:
+            raise
+        print(f"csrscore {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except CsrscoreError as exc:
         if args.debug:
             raise

@@ -11,11 +11,13 @@ from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
     TOTAL_DECIMALS,
+    bold,
     csv_text,
     fmt_number,
     json_text,
     markdown_table,
     text_table,
+    use_colour,
     write_output,
 )
 from csrscore.cli.reports import (
@@ -27,7 +29,7 @@ from csrscore.cli.reports import (
 from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
-from csrscore.errors import ReportError
+from csrscore.errors import ReportError, UsageError
 from csrscore.rank import RANK_METHODS
 from csrscore.rubric import load_rubric
 
@@ -83,16 +85,21 @@ def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]
 
 
 def run(args: argparse.Namespace) -> int:
-    with Progress(["loading", "scoring", "rendering"]) as progress:
+    if args.compare_years and (args.by or args.top or args.ties != "competition"):
+        raise UsageError(
+            "--compare-years ranks within each year; "
+            "it cannot be combined with --by, --top or --ties"
+        )
+    with Progress(["loading", "scoring"]) as progress:
         rubric = load_rubric(args.rubric)
         loaded = read_reports(args.reports)
         progress.advance("scoring")
         scores = score(loaded, rubric)
-        progress.advance("rendering")
-        return _finish(scores, args)
+    # Rendering starts once the progress bar has been erased, so they never interleave.
+    return _finish(scores, args, loaded.source)
 
 
-def _finish(scores: Scores, args: argparse.Namespace) -> int:
+def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int:
     if args.by:
         scores.company_field(args.by)  # fail early, before any output, on a bad field
     if args.strict and scores.rejected:
@@ -108,8 +115,9 @@ def _finish(scores: Scores, args: argparse.Namespace) -> int:
     sections = _rows(scores, args)
     ranks = scores.rank(args.ties, args.by)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
+    args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
-    if scores.rejected and args.format != "table":
+    if scores.rejected:
         print(
             f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
             file=sys.stderr,
@@ -148,7 +156,7 @@ def _display_rows(
                 scores.sectors[i] or "—",
                 str(scores.years[i]),
                 fmt_number(float(scores.totals[i]), TOTAL_DECIMALS),
-                scores.grades[i],
+                scores.grades[i] or "—",
                 *group_cells,
             ]
         )
@@ -166,7 +174,7 @@ def _rejection_lines(scores: Scores) -> list[str]:
 def _table(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
-    parts = [_header(scores), ""]
+    parts = [bold(_header(scores), use_colour(args.output)), ""]
     for key, rows in sections:
         if args.by:
             parts.append(f"{args.by}: {key if key is not None else '(none)'}")
@@ -232,7 +240,7 @@ def _json(
         {
             "csrscore": __version__,
             "rubric": {"name": rubric.name, "version": rubric.version, "hash": rubric.content_hash},
-            "source": args.reports,
+            "source": args.source,
             "scored": len(scores),
             "rejected": [rejection.to_dict() for rejection in scores.rejected],
             "warnings": [str(warning) for warning in scores.warnings],

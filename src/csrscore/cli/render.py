@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from csrscore.errors import InputError, Location
+
 TOTAL_DECIMALS = 2
 GROUP_DECIMALS = 1
 
@@ -84,13 +86,27 @@ def write_output(text: str, output: str | None) -> None:
         print(text, end="" if text.endswith("\n") else "\n")
         return
     target = Path(output)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp"
-    )
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", Location(source=output)) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text if text.endswith("\n") else text + "\n")
+        # mkstemp creates 0600; give the file the mode a plain open() would have.
+        os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

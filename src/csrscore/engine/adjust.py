@@ -52,7 +52,7 @@ def apply_adjustments(
             effect = np.where(applies, np.clip(effect, low, high), 0.0)
         else:
             effect = np.where(applies, adjustment.points, 0.0)
-        effects[:, i] = effect
+        effects[:, i] = effect + 0.0  # + 0.0 turns -0.0 (a penalty times 0) into 0.0
         running = running + effect
     totals = np.clip(running, 0.0, rubric.scale)
     return Adjusted(effects, counts, totals - running, totals)

@@ -17,7 +17,7 @@ from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
-from csrscore.errors import UnknownCompanyError
+from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
 from csrscore.records.load import Rejection
 from csrscore.records.model import Report
@@ -72,8 +72,14 @@ class Scores:
     def index_of(self, company_id: str, year: int | None = None) -> int:
         """Row of a company (the latest year unless `year` is given)."""
         rows = [i for i, cid in enumerate(self.company_ids) if cid == company_id]
-        if year is not None:
+        if rows and year is not None:
+            years = sorted({int(self.years[i]) for i in rows})
             rows = [i for i in rows if int(self.years[i]) == year]
+            if not rows:
+                listed = ", ".join(map(str, years))
+                raise UnknownCompanyError(
+                    f"no report of {company_id!r} in {year}; its years: {listed}"
+                )
         if not rows:
             close = suggest(company_id, sorted(set(self.company_ids)))
             what = f"{company_id!r}" + (f" in {year}" if year is not None else "")
@@ -100,7 +106,7 @@ class Scores:
             return [int(y) for y in self.years]
         if key in ("id", "name", "sector", "country"):
             return [getattr(report.company, key) for report in self.reports]
-        raise ValueError(f"cannot group by {name!r}; use sector, country, year or company.<field>")
+        raise UsageError(f"cannot group by {name!r}; use sector, country, year or company.<field>")
 
     # --- ranks ------------------------------------------------------------------------
 
