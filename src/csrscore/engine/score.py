@@ -15,6 +15,7 @@ from csrscore.engine.evaluate import ConditionEvaluator
 from csrscore.engine.ingest import build_violations, columns_for, publication_delay
 from csrscore.engine.levels import evaluate_levels
 from csrscore.engine.scores import Scores
+from csrscore.gcpause import paused_gc
 from csrscore.records.load import ReportSet, ReportSource, load_reports
 from csrscore.records.model import Report
 from csrscore.rubric.load import load_rubric
@@ -35,10 +36,11 @@ def score(
     """
     loaded_rubric = load_rubric(rubric)
     loaded = load_reports(reports, strict=strict)
-    conformed, warnings = conform(loaded, loaded_rubric.catalog)
-    if strict and len(conformed.rejected) > len(loaded.rejected):
-        load_reports(conformed, strict=True)
-    return score_reports(compile_rubric(loaded_rubric), conformed.reports, conformed, warnings)
+    with paused_gc():
+        conformed, warnings = conform(loaded, loaded_rubric.catalog)
+        if strict and len(conformed.rejected) > len(loaded.rejected):
+            load_reports(conformed, strict=True)
+        return score_reports(compile_rubric(loaded_rubric), conformed.reports, conformed, warnings)
 
 
 def score_reports(

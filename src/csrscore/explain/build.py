@@ -7,7 +7,6 @@ one company, or all of them, never scores anything again.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +26,7 @@ from csrscore.explain.trace import (
     matching_violations,
     violation_filter_dict,
 )
+from csrscore.gcpause import paused_gc
 from csrscore.rubric.conditions import Condition, fields_of
 from csrscore.rubric.model import Criterion, Group
 
@@ -112,16 +112,8 @@ class Explainer:
     # --- one company ---------------------------------------------------------------------
 
     def explain(self, row: int) -> Explanation:
-        # An explanation is thousands of small acyclic dicts. Letting the cyclic garbage
-        # collector run meanwhile makes it walk every object of the (large) report set
-        # again and again, which made explaining 10k companies quadratic in practice.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             return self._explain(row)
-        finally:
-            if paused:
-                gc.enable()
 
     def _explain(self, row: int) -> Explanation:
         scores = self.scores

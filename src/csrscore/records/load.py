@@ -17,6 +17,7 @@ from typing import IO, Any, TypeAlias
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from csrscore.errors import Location, ReportError
+from csrscore.gcpause import paused_gc
 from csrscore.records.errors import record_problems
 from csrscore.records.model import Report
 
@@ -110,7 +111,8 @@ def load_reports(source: ReportSource, *, strict: bool = False) -> ReportSet:
     `Report` objects. Invalid records are rejected and the rest load; with `strict=True`
     any rejection raises :class:`ReportError` and nothing loads.
     """
-    result = _load(source)
+    with paused_gc():
+        result = _load(source)
     if strict and result.rejected:
         first = result.rejected[0]
         more = len(result.rejected) - 1

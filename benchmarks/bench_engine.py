@@ -1,0 +1,682 @@
+"""Engine benchmarks: columns to ranks, against the reference, ingestion, end to end.
+
+    .venv/bin/pytest benchmarks/bench_engine.py --benchmark-enable     # pytest-benchmark
+    .venv/bin/python -m benchmarks.bench_engine --report [--large]     # the whole table
+    .venv/bin/python -m benchmarks.bench_engine --profile engine --n 100000
+
+The cases with 1M companies and with 100k-report files run only with
+CSRSCORE_BENCH_LARGE=1 (or `--large` for the script). Data come from benchmarks/engine_data.py: a
+250-criterion rubric over 300 declared keys, ~100 disclosures per company. The numbers and
+what they mean are in docs/benchmarks.md.
+"""
+
+# ruff: noqa: E402
+from __future__ import annotations
+
+import os
+
+# Thread pools start when numpy is first imported, so single threading is asked for before.
+# (The engine makes no BLAS calls; this only rules out a multi-threaded build surprising us.)
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse
+import cProfile
+import gc
+import hashlib
+import io
+import json
+import linecache
+import platform
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from benchmarks.engine_data import (
+    DEFAULT_CRITERIA,
+    DEFAULT_SEED,
+    EngineInput,
+    Universe,
+    draw_sample,
+    engine_input,
+    make_rubric,
+    make_universe,
+    records,
+    write_reports_json,
+)
+from csrscore import load_reports, load_rubric
+from csrscore.compile.plan import Plan, compile_rubric
+from csrscore.engine import levels as levels_module
+from csrscore.engine.adjust import apply_adjustments
+from csrscore.engine.aggregate import aggregate
+from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.engine.evaluate import ConditionEvaluator
+from csrscore.engine.ingest import build_violations, columns_for, publication_delay
+from csrscore.engine.levels import evaluate_levels
+from csrscore.engine.score import score_reports
+from csrscore.rank import rank_totals
+from csrscore.records.model import Report
+from csrscore.reference import reference_score
+from csrscore.rubric.model import Rubric
+
+LARGE_VARIABLE = "CSRSCORE_BENCH_LARGE"
+LARGE = os.environ.get(LARGE_VARIABLE) == "1"
+ROOT = Path(__file__).resolve().parents[1]
+
+ENGINE_TARGET_SECONDS = 2.0  # 1M companies x 250 criteria, columns to ranks
+SPEEDUP_TARGET = 100.0  # engine over the reference evaluator
+END_TO_END_TARGET = 3.0  # load + score + rank, in multiples of json.loads
+
+ENGINE_SIZES = (10_000, 100_000, 1_000_000)
+REFERENCE_SIZE = 2_000
+FILE_SIZES = (10_000, 100_000)
+
+
+def label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+# ----------------------------------------------------------------------------- setup
+
+
+@dataclass(frozen=True)
+class Setup:
+    universe: Universe
+    rubric_data: dict[str, Any]
+    rubric: Rubric
+    plan: Plan
+    seed: int
+
+    @property
+    def criteria(self) -> int:
+        return len(self.plan.criteria)
+
+
+def make_setup(criteria: int = DEFAULT_CRITERIA, seed: int = DEFAULT_SEED) -> Setup:
+    universe = make_universe(seed=seed)
+    data = make_rubric(universe, criteria, seed=seed)
+    rubric = load_rubric(data)
+    return Setup(universe, data, rubric, compile_rubric(rubric), seed)
+
+
+# ----------------------------------------------------------------------------- measures
+
+
+@dataclass(frozen=True)
+class Lap:
+    """Wall and CPU seconds. The machine may be shared; CPU time of this single-threaded
+    work is then the better estimate of what an idle machine's wall clock would show."""
+
+    wall: float
+    cpu: float
+
+    def __add__(self, other: Lap) -> Lap:
+        return Lap(self.wall + other.wall, self.cpu + other.cpu)
+
+    def __str__(self) -> str:
+        if self.wall - self.cpu < 0.1 * self.cpu:
+            return f"{self.cpu:.3f}"
+        return f"{self.cpu:.3f} (wall {self.wall:.3f})"
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.laps: dict[str, Lap] = {}
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.laps[name] = Lap(wall - self._wall, cpu - self._cpu)
+        self._wall, self._cpu = wall, cpu
+
+
+def total(laps: dict[str, Lap]) -> Lap:
+    return sum(laps.values(), Lap(0.0, 0.0))
+
+
+def stages_text(laps: dict[str, Lap]) -> str:
+    return ", ".join(f"{name} {lap}" for name, lap in laps.items())
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    totals: FloatArray
+    ranks: IntArray
+    laps: dict[str, Lap]
+
+    @property
+    def time(self) -> Lap:
+        return total(self.laps)
+
+
+def columns_to_ranks(data: EngineInput) -> EngineRun:
+    """`score_reports` after its columns are built, then ranks: the engine's own work."""
+    plan, n = data.plan, data.n
+    clock = Stopwatch()
+    evaluate = ConditionEvaluator(data.columns, data.violations, data.publication_delay, n)
+    evaluation = evaluate_levels(plan, evaluate, data.columns, n)
+    clock.lap("evaluate_levels")
+    aggregated = aggregate(
+        plan, evaluation.points, evaluation.applicable, evaluation.group_applicable
+    )
+    clock.lap("aggregate")
+    adjusted = apply_adjustments(plan.rubric, aggregated.base, evaluate, data.violations.count)
+    clock.lap("apply_adjustments")
+    ranks = rank_totals(adjusted.totals, data.company_ids)
+    clock.lap("rank_totals")
+    return EngineRun(adjusted.totals, ranks, clock.laps)
+
+
+def best_of(rounds: int, run: Callable[[], EngineRun]) -> EngineRun:
+    runs = []
+    for _ in range(rounds):
+        gc.collect()
+        runs.append(run())
+    return min(runs, key=lambda r: r.time.cpu)
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    n: int
+    criteria: int
+    best: EngineRun
+    rounds: int
+
+
+def measure_engine(setup: Setup, n: int, rounds: int) -> EngineResult:
+    data = engine_input(draw_sample(setup.universe, n, setup.seed), setup.plan)
+    return EngineResult(n, setup.criteria, best_of(rounds, lambda: columns_to_ranks(data)), rounds)
+
+
+@dataclass(frozen=True)
+class ReferenceResult:
+    n: int
+    reference: Lap
+    engine: Lap  # score_reports + rank, from Report objects like the reference
+    core: Lap  # columns to ranks only
+    max_total_difference: float
+
+
+def measure_reference(setup: Setup, n: int = REFERENCE_SIZE, rounds: int = 5) -> ReferenceResult:
+    sample = draw_sample(setup.universe, n, setup.seed)
+    reports = load_reports(records(sample), strict=True).reports
+    ids = [r.company.id for r in reports]
+    clock = Stopwatch()
+    expected = [reference_score(report, setup.rubric) for report in reports]
+    rank_totals(np.array([e.total for e in expected]), ids)
+    clock.lap("reference")
+
+    def engine() -> EngineRun:
+        watch = Stopwatch()
+        scores = score_reports(setup.plan, reports)
+        ranks = scores.rank()
+        watch.lap("score_reports + rank")
+        return EngineRun(scores.totals, ranks, watch.laps)
+
+    full = best_of(rounds, engine)
+    data = engine_input(sample, setup.plan)
+    core = best_of(rounds, lambda: columns_to_ranks(data))
+    difference = max(abs(e.total - float(t)) for e, t in zip(expected, full.totals, strict=True))
+    return ReferenceResult(n, clock.laps["reference"], full.time, core.time, difference)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    n: int
+    disclosures: float  # mean per report
+    laps: dict[str, Lap]
+
+
+def ingest(plan: Plan, reports: Sequence[Report]) -> dict[str, Lap]:
+    clock = Stopwatch()
+    columns_for(reports, plan.fields, set(plan.provenance))
+    clock.lap("columns_for")
+    build_violations(reports)
+    clock.lap("build_violations")
+    publication_delay(reports)
+    clock.lap("publication_delay")
+    return clock.laps
+
+
+def best_ingest(plan: Plan, reports: Sequence[Report], rounds: int) -> IngestResult:
+    runs = []
+    for _ in range(rounds):
+        gc.collect()
+        runs.append(ingest(plan, reports))
+    best = min(runs, key=lambda laps: total(laps).cpu)
+    mean = sum(len(r.disclosures) for r in reports) / max(1, len(reports))
+    return IngestResult(len(reports), mean, best)
+
+
+@dataclass(frozen=True)
+class EndToEndResult:
+    n: int
+    file_bytes: int
+    json_loads: Lap
+    json_peak_kib: int
+    steps: dict[str, Lap]  # load_reports, score, rank
+    peak_kib: int
+
+
+def run_child(mode: str, path: Path, setup: Setup, *extra: str) -> dict[str, Any]:
+    """`benchmarks.engine_e2e` in a fresh interpreter; its JSON result."""
+    command = [sys.executable, "-m", "benchmarks.engine_e2e", mode, str(path)]
+    command += ["--criteria", str(setup.criteria), "--seed", str(setup.seed), *extra]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _laps(result: dict[str, Any]) -> dict[str, Lap]:
+    return {name: Lap(wall, result["cpu"][name]) for name, wall in result["wall"].items()}
+
+
+def measure_end_to_end(setup: Setup, path: Path) -> EndToEndResult:
+    baseline = run_child("json", path, setup)
+    scored = run_child("score", path, setup)
+    return EndToEndResult(
+        n=scored["records"],
+        file_bytes=path.stat().st_size,
+        json_loads=_laps(baseline)["json.loads"],
+        json_peak_kib=baseline["peak_rss_kib"],
+        steps=_laps(scored),
+        peak_kib=scored["peak_rss_kib"],
+    )
+
+
+def write_file(setup: Setup, directory: Path, n: int) -> Path:
+    path = directory / f"reports-{label(n)}.json"
+    if not path.exists():
+        write_reports_json(path, draw_sample(setup.universe, n, setup.seed))
+    return path
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    size: str
+    result: str
+    ratio: str = ""
+    target: str = ""
+
+
+def _verdict(met: bool, factor: float) -> str:
+    return "met" if met else f"MISSED ({factor:.1f}x off)"
+
+
+@dataclass
+class Table:
+    """Seconds are CPU seconds; wall seconds follow where they differ by more than 10%."""
+
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, *rows: Row) -> None:
+        self.rows.extend(rows)
+
+    def engine(self, r: EngineResult) -> None:
+        spent = r.best.time
+        per_cell = spent.cpu / (r.n * r.criteria) * 1e9
+        target = ""
+        if r.n == 1_000_000:
+            factor = spent.cpu / ENGINE_TARGET_SECONDS
+            target = f"<= {ENGINE_TARGET_SECONDS:g} s: {_verdict(factor <= 1, factor)}"
+        self.add(
+            Row(
+                "(1) columns -> ranks",
+                f"{label(r.n)} x {r.criteria}",
+                f"{spent} s (best of {r.rounds})",
+                f"{per_cell:.0f} ns/cell; {r.n / spent.cpu:,.0f} companies/s",
+                target,
+            ),
+            Row("    stages (s)", "", stages_text(r.best.laps)),
+        )
+
+    def reference(self, r: ReferenceResult) -> None:
+        speedup = r.reference.cpu / r.engine.cpu
+        core = r.reference.cpu / r.core.cpu
+        verdict = _verdict(speedup >= SPEEDUP_TARGET, SPEEDUP_TARGET / speedup)
+        self.add(
+            Row(
+                "(2) reference / engine",
+                f"{label(r.n)} x {DEFAULT_CRITERIA}",
+                f"reference {r.reference} s; score_reports+rank {r.engine} s; "
+                f"columns->ranks {r.core} s",
+                f"{speedup:.0f}x from Reports; {core:.0f}x from columns",
+                f">= {SPEEDUP_TARGET:g}x: {verdict} (from Reports); "
+                f"max |total diff| {r.max_total_difference:.0e}",
+            )
+        )
+
+    def ingest(self, r: IngestResult) -> None:
+        spent = total(r.laps)
+        self.add(
+            Row(
+                "(3) ingest Reports -> columns",
+                f"{label(r.n)} reports, {r.disclosures:.0f} discl.",
+                f"{spent} s",
+                f"{r.n / spent.cpu:,.0f} records/s",
+            ),
+            Row("    stages (s)", "", stages_text(r.laps)),
+        )
+
+    def end_to_end(self, r: EndToEndResult) -> None:
+        spent = total(r.steps)
+        ratio = spent.cpu / r.json_loads.cpu
+        mib = 1024 * 1024
+        peak, json_peak = r.peak_kib * 1024, r.json_peak_kib * 1024
+        self.add(
+            Row(
+                "(4) load + score + rank",
+                f"{label(r.n)} reports, {r.file_bytes / mib:.0f} MiB",
+                f"{stages_text(r.steps)}; total {spent} s; json.loads {r.json_loads} s",
+                f"{ratio:.2f}x json.loads",
+                f"<= {END_TO_END_TARGET:g}x: "
+                f"{_verdict(ratio <= END_TO_END_TARGET, ratio / END_TO_END_TARGET)}",
+            ),
+            Row(
+                "(5) peak RSS of (4)",
+                f"{label(r.n)} reports",
+                f"{peak / mib:,.0f} MiB; json.loads alone {json_peak / mib:,.0f} MiB",
+                f"{peak / r.file_bytes:.1f}x file size "
+                f"(json.loads alone {json_peak / r.file_bytes:.1f}x)",
+            ),
+        )
+
+    def render(self) -> str:
+        headers = Row("measure", "size", "result (CPU s)", "ratio", "target")
+        names = list(vars(headers))
+        rows = [headers, *self.rows]
+        widths = [max(len(getattr(row, name)) for row in rows) for name in names]
+        lines = []
+        for row in rows:
+            cells = [getattr(row, name).ljust(w) for name, w in zip(names, widths, strict=True)]
+            lines.append(" | ".join(cells).rstrip())
+            if row is headers:
+                lines.append("-+-".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def source_state() -> str:
+    """The commit measured, and whether src/ had uncommitted changes (others may edit it)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else "?"
+
+    changes = git("diff", "HEAD", "--", "src") + git("status", "--porcelain", "--", "src")
+    commit, tree = git("rev-parse", "--short", "HEAD"), git("rev-parse", "--short", "HEAD:src")
+    state = f"commit {commit}, src tree {tree}"
+    if changes:
+        state += f", src modified (diff hash {hashlib.sha256(changes.encode()).hexdigest()[:8]})"
+    return state
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    return (
+        f"{platform.processor() or platform.machine()}, {cores} cores; "
+        f"Python {platform.python_version()}, numpy {np.__version__}; "
+        f"OMP/OPENBLAS/MKL threads {os.environ.get('OMP_NUM_THREADS')}/"
+        f"{os.environ.get('OPENBLAS_NUM_THREADS')}/{os.environ.get('MKL_NUM_THREADS')}; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+
+
+def report(large: bool, directory: Path) -> Table:
+    """Every measure once, in one process (end to end in child processes); the table."""
+    table = Table()
+    setup = make_setup()
+    for n in ENGINE_SIZES:
+        if n < 1_000_000 or large:
+            table.engine(measure_engine(setup, n, rounds=2 if n >= 1_000_000 else 3))
+            gc.collect()
+    table.reference(measure_reference(setup))
+    n = FILE_SIZES[1] if large else FILE_SIZES[0]
+    path = write_file(setup, directory, n)
+    table.end_to_end(measure_end_to_end(setup, path))
+    reports = load_reports(path).reports
+    table.ingest(best_ingest(setup.plan, reports, rounds=2 if n >= 100_000 else 3))
+    return table
+
+
+# ----------------------------------------------------------------------------- profiles
+
+
+class LineTimer:
+    """CPU seconds per source line of chosen functions (and functions nested in them).
+
+    A line's time runs from its `line` trace event to the next event of the same frame,
+    so it includes every call made from that line. CPU rather than wall time, so that other
+    processes on a shared machine do not land on whichever line was running.
+    """
+
+    def __init__(self, *functions: Callable[..., Any]) -> None:
+        self.codes: set[types.CodeType] = set()
+        for function in functions:
+            self._add(function.__code__)
+        self.seconds: defaultdict[tuple[types.CodeType, int], float] = defaultdict(float)
+        self._current: dict[int, tuple[int, float]] = {}
+
+    def _add(self, code: types.CodeType) -> None:
+        self.codes.add(code)
+        for constant in code.co_consts:
+            if isinstance(constant, types.CodeType):
+                self._add(constant)
+
+    def _global(self, frame: types.FrameType, event: str, arg: Any) -> Any:
+        return self._local if event == "call" and frame.f_code in self.codes else None
+
+    def _local(self, frame: types.FrameType, event: str, arg: Any) -> Any:
+        now = time.process_time()
+        previous = self._current.pop(id(frame), None)
+        if previous is not None:
+            self.seconds[(frame.f_code, previous[0])] += now - previous[1]
+        if event == "line":
+            self._current[id(frame)] = (frame.f_lineno, time.process_time())
+        return self._local
+
+    def run(self, target: Callable[[], Any]) -> float:
+        start = time.process_time()
+        sys.settrace(self._global)
+        try:
+            target()
+        finally:
+            sys.settrace(None)
+        return time.process_time() - start
+
+    def top(self, total: float, count: int = 20) -> str:
+        lines = []
+        ranked = sorted(self.seconds.items(), key=lambda item: -item[1])[:count]
+        for (code, line), seconds in ranked:
+            source = linecache.getline(code.co_filename, line).strip()
+            where = f"{Path(code.co_filename).name}:{line} {code.co_name}"
+            lines.append(f"{seconds:8.3f} s {seconds / total:6.1%}  {where:<36} {source[:70]}")
+        return "\n".join(lines)
+
+
+def profile_engine(n: int) -> str:
+    setup = make_setup()
+    data = engine_input(draw_sample(setup.universe, n, setup.seed), setup.plan)
+    plain = best_of(2, lambda: columns_to_ranks(data))
+    timer = LineTimer(
+        evaluate_levels,
+        levels_module.criterion_levels,
+        levels_module._winner,
+        aggregate,
+        apply_adjustments,
+        rank_totals,
+    )
+    traced = timer.run(lambda: columns_to_ranks(data))
+    return (
+        f"columns -> ranks, {label(n)} x {setup.criteria}: {plain.time} s untraced, CPU "
+        f"({stages_text(plain.laps)}); {traced:.3f} s traced, CPU\n"
+        f"lines by inclusive time (share of the traced run):\n{timer.top(traced)}"
+    )
+
+
+def profile_ingest(n: int, directory: Path) -> str:
+    setup = make_setup()
+    reports = load_reports(write_file(setup, directory, n)).reports
+    profiler = cProfile.Profile()
+    profiler.runcall(ingest, setup.plan, reports)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(20)
+    return text.getvalue()
+
+
+def profile_end_to_end(n: int, directory: Path) -> str:
+    setup = make_setup()
+    result = run_child("score", write_file(setup, directory, n), setup, "--profile")
+    return f"steps (CPU s, under cProfile): {stages_text(_laps(result))}\n{result['profile']}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="csrscore engine benchmarks")
+    parser.add_argument("--report", action="store_true", help="run every measure; print a table")
+    parser.add_argument("--large", action="store_true", help=f"as {LARGE_VARIABLE}=1")
+    parser.add_argument("--profile", choices=["engine", "ingest", "e2e"])
+    parser.add_argument("--n", type=int, default=100_000, help="companies for --profile")
+    parser.add_argument("--dir", type=Path, help="where data files go (default: a temp dir)")
+    args = parser.parse_args(argv)
+    large = args.large or LARGE
+    with tempfile.TemporaryDirectory(prefix="csrscore-bench-") as temporary:
+        directory = args.dir or Path(temporary)
+        if args.profile == "engine":
+            print(profile_engine(args.n))
+        elif args.profile == "ingest":
+            print(profile_ingest(args.n, directory))
+        elif args.profile == "e2e":
+            print(profile_end_to_end(args.n, directory))
+        else:
+            started, source = time.perf_counter(), source_state()
+            table = report(large, directory)
+            print(f"machine: {machine()}")
+            print(f"source: {source}")
+            if source_state().split(", ", 1)[1] != source.split(", ", 1)[1]:
+                print(f"WARNING: src changed during the run; now {source_state()}")
+            print(table.render())
+            print(f"({time.perf_counter() - started:.0f} s in all)")
+
+
+# ----------------------------------------------------------------------------- pytest
+
+TABLE = Table()
+
+
+class _Summary:
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if TABLE.rows:
+            terminalreporter.section("csrscore engine benchmarks")
+            terminalreporter.write_line(f"machine: {machine()}")
+            terminalreporter.write_line(f"source: {source_state()}")
+            for line in TABLE.render().splitlines():
+                terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _summary(request: pytest.FixtureRequest) -> None:
+    manager = request.config.pluginmanager
+    if not manager.has_plugin("csrscore-engine-summary"):
+        manager.register(_Summary(), "csrscore-engine-summary")
+
+
+@pytest.fixture(scope="session")
+def bench_setup() -> Setup:
+    return make_setup()
+
+
+def _sizes(sizes: Sequence[int], large_from: int) -> list[Any]:
+    skip = pytest.mark.skipif(not LARGE, reason=f"set {LARGE_VARIABLE}=1 to run")
+    return [pytest.param(n, id=label(n), marks=[skip] if n >= large_from else []) for n in sizes]
+
+
+_FILES: dict[int, Path] = {}
+
+
+@pytest.fixture
+def report_file(
+    request: pytest.FixtureRequest, bench_setup: Setup, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    n: int = request.param
+    if n not in _FILES:
+        for old in _FILES.values():
+            old.unlink(missing_ok=True)
+        _FILES.clear()
+        _FILES[n] = write_file(bench_setup, tmp_path_factory.mktemp(f"engine{label(n)}"), n)
+    return _FILES[n]
+
+
+def _pedantic(benchmark: BenchmarkFixture, target: Callable[[], Any], rounds: int) -> Any:
+    # pytest-benchmark ships py.typed but leaves `pedantic` unannotated.
+    return benchmark.pedantic(  # type: ignore[no-untyped-call]
+        target, rounds=rounds, iterations=1, warmup_rounds=0
+    )
+
+
+def test_direct_columns_match_ingest(bench_setup: Setup) -> None:
+    """Columns built from the draws score exactly like columns ingested from the records."""
+    sample = draw_sample(bench_setup.universe, 400, bench_setup.seed)
+    reports = load_reports(records(sample), strict=True).reports
+    scores = score_reports(bench_setup.plan, reports)
+    direct = columns_to_ranks(engine_input(sample, bench_setup.plan))
+    np.testing.assert_array_equal(direct.totals, scores.totals)
+    np.testing.assert_array_equal(direct.ranks, scores.rank())
+
+
+@pytest.mark.parametrize("n", _sizes(ENGINE_SIZES, 1_000_000))
+def test_columns_to_ranks(benchmark: BenchmarkFixture, bench_setup: Setup, n: int) -> None:
+    data = engine_input(draw_sample(bench_setup.universe, n, bench_setup.seed), bench_setup.plan)
+    runs: list[EngineRun] = []
+    rounds = 2 if n >= 1_000_000 else 3
+    _pedantic(benchmark, lambda: runs.append(columns_to_ranks(data)), rounds)
+    best = min(runs, key=lambda r: r.time.cpu)
+    benchmark.extra_info.update({name: lap.cpu for name, lap in best.laps.items()})
+    TABLE.engine(EngineResult(n, bench_setup.criteria, best, len(runs)))
+    assert len(best.ranks) == n
+
+
+def test_reference_speedup(benchmark: BenchmarkFixture, bench_setup: Setup) -> None:
+    result = _pedantic(benchmark, lambda: measure_reference(bench_setup), 1)
+    TABLE.reference(result)
+    assert result.max_total_difference <= 1e-9
+
+
+@pytest.mark.parametrize("report_file", _sizes(FILE_SIZES, 100_000), indirect=True)
+def test_end_to_end(benchmark: BenchmarkFixture, bench_setup: Setup, report_file: Path) -> None:
+    result = _pedantic(benchmark, lambda: measure_end_to_end(bench_setup, report_file), 1)
+    benchmark.extra_info["ratio_to_json_loads"] = total(result.steps).cpu / result.json_loads.cpu
+    benchmark.extra_info["peak_rss_mib"] = result.peak_kib / 1024
+    TABLE.end_to_end(result)
+
+
+@pytest.mark.parametrize("report_file", _sizes(FILE_SIZES, 100_000), indirect=True)
+def test_ingest(benchmark: BenchmarkFixture, bench_setup: Setup, report_file: Path) -> None:
+    reports = load_reports(report_file).reports
+    runs: list[dict[str, Lap]] = []
+    rounds = 2 if len(reports) >= 100_000 else 3
+    _pedantic(benchmark, lambda: runs.append(ingest(bench_setup.plan, reports)), rounds)
+    best = min(runs, key=lambda laps: total(laps).cpu)
+    mean = sum(len(r.disclosures) for r in reports) / len(reports)
+    benchmark.extra_info["records_per_second"] = len(reports) / total(best).cpu
+    TABLE.ingest(IngestResult(len(reports), mean, best))
+
+
+if __name__ == "__main__":
+    main()
