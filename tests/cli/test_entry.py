@@ -372,12 +372,20 @@ def wait_until_reading_stdin(pid: int, timeout: float = 30.0) -> None:
     raise AssertionError("csrscore never started reading stdin")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child needs POSIX")
 def test_ctrl_c_exits_130_without_a_traceback() -> None:
     assert SCRIPT.exists()
     with subprocess.Popen(
         [str(SCRIPT), "rank", "-"],
         cwd=ROOT,
+        # A job started in the background by a non-interactive shell (as CI may be)
+        # inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler;
+        # give the child the default disposition, as a terminal would.
+        preexec_fn=_default_sigint,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
