@@ -33,18 +33,8 @@ from numpy.typing import NDArray
 
 from csrscore.compile.plan import GroupPlan, Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
-from csrscore.engine.evaluate import ConditionEvaluator
-from csrscore.engine.ingest import build_column, build_violations, publication_delay
 from csrscore.engine.scores import Scores
 from csrscore.rank import TIE_DECIMALS
-from csrscore.records.model import Report
-from csrscore.rubric.conditions import (
-    Condition,
-    PublishedWithin,
-    ViolationCount,
-    fields_of,
-    leaves,
-)
 from csrscore.rubric.model import Aggregation, NaPolicy
 from csrscore.sensitivity.design import Draws
 
@@ -430,51 +420,19 @@ def _cap_limits(scores: Scores) -> FloatArray:
 
     Caps run after every point adjustment, one after the other, each lowering the running
     total to its cap; together they lower it to the lowest cap that applies. Which caps
-    apply depends on the report, not the weights. `Scores` shows it wherever a cap changed
-    the total, or could have and did not; the condition is evaluated for the rest only.
+    apply depends on the report, not the weights, and the engine already evaluated each
+    cap's condition for every company.
     """
-    n = len(scores)
-    limit = np.full(n, np.inf)
-    adjustments = scores.rubric.adjustments
-    point_columns = [i for i, a in enumerate(adjustments) if a.kind != "cap"]
-    running = scores.base + scores.adjustments[:, point_columns].sum(axis=1)
-    for column, cap in enumerate(adjustments):
+    limit = np.full(len(scores), np.inf)
+    for cap in scores.rubric.adjustments:
         if cap.kind != "cap" or cap.cap is None:
             continue
-        effect = scores.adjustments[:, column]
         if cap.when is None:
-            applies = np.ones(n, dtype=bool)
+            limit = np.minimum(limit, cap.cap)
         else:
-            applies = effect < 0.0
-            # Above the cap and left alone: the cap does not apply. At or below it, the
-            # total says nothing; the margin keeps summation noise out of that call.
-            unknown = ~applies & (running <= cap.cap + 1e-9)
-            rows = np.flatnonzero(unknown)
-            if len(rows):
-                reports = [scores.reports[i] for i in rows.tolist()]
-                applies[rows] = _evaluator(reports, scores.plan, [cap.when])(cap.when)
-        limit = np.where(applies, np.minimum(limit, cap.cap), limit)
-        running = running + effect
+            applies = scores.condition_results[cap.when]
+            limit = np.where(applies, np.minimum(limit, cap.cap), limit)
     return limit
-
-
-def _evaluator(
-    reports: Sequence[Report], plan: Plan, conditions: list[Condition]
-) -> ConditionEvaluator:
-    n = len(reports)
-    names = set().union(*(fields_of(condition) for condition in conditions))
-    specs = {name: spec for name, spec in plan.fields.items() if name in names}
-    # Field by field: a cap usually tests one or two fields, often not disclosures.
-    columns = {
-        name: build_column(reports, spec, name in plan.provenance) for name, spec in specs.items()
-    }
-    found = [leaf for condition in conditions for leaf in leaves(condition)]
-    # Violation records and publication delays are read only if a cap tests them.
-    counts = any(isinstance(leaf, ViolationCount) for leaf in found)
-    delays = any(isinstance(leaf, PublishedWithin) for leaf in found)
-    violations = build_violations(reports if counts else ())
-    delay = publication_delay(reports) if delays else np.full(n, np.nan)
-    return ConditionEvaluator(columns, violations, delay, n)
 
 
 # --- ranks ---------------------------------------------------------------------------------
