@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from csrscore import __version__
@@ -25,6 +24,7 @@ from csrscore.cli.reports import (
     add_input_arguments,
     positive_int,
     read_reports,
+    warn_on_stderr,
 )
 from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
@@ -117,13 +117,7 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
-    if scores.rejected:
-        print(
-            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
-            file=sys.stderr,
-        )
-    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {warning}", file=sys.stderr)
+    warn_on_stderr(scores)
     return 0
 
 

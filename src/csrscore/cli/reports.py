@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from csrscore.engine import Scores
 from csrscore.records import ReportSet, load_reports
 
 
@@ -48,3 +49,14 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
+    """Rejected reports (unless the output already lists them) and catalog warnings."""
+    if scores.rejected and not rejections_listed:
+        print(
+            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
+            file=sys.stderr,
+        )
+    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
+        print(f"csrscore: warning: {warning}", file=sys.stderr)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from csrscore import __version__
@@ -21,10 +20,10 @@ from csrscore.cli.render import (
     write_output,
 )
 from csrscore.cli.reports import (
-    MAX_LISTED_REJECTIONS,
     add_input_arguments,
     positive_int,
     read_reports,
+    warn_on_stderr,
 )
 from csrscore.compare import CompanyChange, Comparison
 from csrscore.engine import score
@@ -179,13 +178,7 @@ def run(args: argparse.Namespace) -> int:
     )
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
     write_output(renderer(result, args), args.output)
-    if scores.rejected and args.format != "table":
-        print(
-            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
-            file=sys.stderr,
-        )
-    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {warning}", file=sys.stderr)
+    warn_on_stderr(scores, rejections_listed=args.format == "table")
     return 0
 
 
