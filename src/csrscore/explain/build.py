@@ -7,19 +7,29 @@ one company, or all of them, never scores anything again.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
+from csrscore.engine.columns import FloatArray
 from csrscore.engine.scores import Scores
-from csrscore.explain.improve import suggest_patch
-from csrscore.explain.shares import Shares, compute_shares, next_and_top_points
+from csrscore.explain.improve import Suggester
+from csrscore.explain.peers import Peers, compute_peers
+from csrscore.explain.shares import (
+    GroupPoints,
+    Shares,
+    compute_shares,
+    group_points,
+    next_and_top_points,
+)
 from csrscore.explain.trace import (
+    TraceBuilder,
     Tracer,
     display_value,
     failing_tests,
@@ -53,10 +63,22 @@ class Explanation:
         return render_text(self.data)
 
 
+class _CriterionStatic(NamedTuple):
+    """What an explanation says of a criterion whatever the company."""
+
+    criterion: Criterion
+    max_points: float
+    labels: list[tuple[str | None, str | None] | None]  # by level; None where unlabelled
+    level_builders: list[tuple[int, float, str | None, int, TraceBuilder]]
+    scored_field: str | None
+    fields_used: list[str]
+
+
 class Explainer:
     def __init__(self, scores: Scores) -> None:
         self.scores = scores
         self.tracer = Tracer(scores, conditions_of(scores.rubric))
+        self.suggester = Suggester(scores.rubric.catalog)
         self._row: dict[str, list[Any]] = {}
 
     # --- arrays for the whole set -------------------------------------------------------
@@ -103,11 +125,40 @@ class Explainer:
         }
 
     @cached_property
-    def peers(self) -> dict[tuple[Any, int], np.ndarray]:
-        groups: dict[tuple[Any, int], list[int]] = {}
-        for i, key in enumerate(self.scores.company_field(("sector", "year"))):
-            groups.setdefault(key, []).append(i)
-        return {key: np.array(rows) for key, rows in groups.items()}
+    def peers(self) -> Peers:
+        return compute_peers(self.scores)
+
+    @cached_property
+    def group_points(self) -> GroupPoints:
+        return group_points(self.scores)
+
+    @cached_property
+    def companies_in_year(self) -> dict[int, int]:
+        years, counts = np.unique(self.scores.years, return_counts=True)
+        return dict(zip(years.tolist(), counts.tolist(), strict=True))
+
+    @cached_property
+    def na_conditions(self) -> dict[str, list[tuple[str, Condition]]]:
+        """Per criterion id, the applicability conditions from the outermost group inward."""
+        out: dict[str, list[tuple[str, Condition]]] = {}
+
+        def walk(node: Group, above: list[tuple[str, Condition]]) -> None:
+            for child in node.children:
+                here = (
+                    above
+                    if child.applies_when is None
+                    else [
+                        *above,
+                        (child.id, child.applies_when),
+                    ]
+                )
+                if isinstance(child, Group):
+                    walk(child, here)
+                else:
+                    out[child.id] = here
+
+        walk(self.scores.rubric.root, [])
+        return out
 
     # --- one company ---------------------------------------------------------------------
 
@@ -126,11 +177,14 @@ class Explainer:
             "points": scores.points[row].tolist(),
             "contribution": self.shares.criterion_contribution[row].tolist(),
             "share": self.shares.criterion_share[row].tolist(),
+            "group_scores": scores.group_scores[row].tolist(),
+            "group_share": self.shares.group_share[row].tolist(),
+            "group_contribution": self.shares.group_contribution[row].tolist(),
+            "earned": self.group_points.earned[row].tolist(),
+            "possible": self.group_points.possible[row].tolist(),
+            "not_applicable": self.group_points.not_applicable[row].tolist(),
         }
-        criteria = [
-            self._criterion(row, c, criterion) for c, criterion in enumerate(scores.plan.criteria)
-        ]
-        by_id = {item["id"]: item for item in criteria}
+        criteria = self._criteria(row)
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "rubric": {"name": rubric.name, "version": rubric.version, "hash": rubric.content_hash},
@@ -143,9 +197,7 @@ class Explainer:
             },
             "summary": self._summary(row),
             "groups": [
-                self._group(row, child, by_id)
-                for child in rubric.root.children
-                if isinstance(child, Group)
+                self._group(child) for child in rubric.root.children if isinstance(child, Group)
             ],
             "criteria": criteria,
             "adjustments": self._adjustments(row, report),
@@ -155,142 +207,169 @@ class Explainer:
         return Explanation(data)
 
     def explain_all(self) -> Iterator[Explanation]:
-        for row in range(len(self.scores)):
-            yield self.explain(row)
+        # The collector stays off between companies too: re-enabling it after each one made
+        # it scan that company's fresh explanation (thousands of small containers) every
+        # time. A young-generation pass every so often still collects any cyclic garbage the
+        # caller makes meanwhile.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for row in range(len(self.scores)):
+                yield self._explain(row)
+                if enabled and row % 512 == 511:
+                    gc.collect(0)
+        finally:
+            if enabled:
+                gc.enable()
 
     def _summary(self, row: int) -> dict[str, Any]:
         scores = self.scores
         ranks = self.ranks
-        year = int(scores.years[row])
-        same_year = int((scores.years == year).sum())
         return {
             "total": float(scores.totals[row]),
             "scale": float(scores.rubric.scale),
             "grade": scores.grades[row],
             "base": float(scores.base[row]),
-            "adjustments": _clean(float(scores.adjustments[row].sum())),
+            "adjustments": _clean(float(self.adjustment_totals[row])),
             "clamp": _clean(float(scores.clamp[row])),
             "rank": int(ranks["overall"][row]),
-            "of": same_year,
+            "of": self.companies_in_year[int(scores.years[row])],
             "sector_rank": int(ranks["sector"][row]),
-            "sector_of": len(self.peers[(scores.sectors[row], year)]),
+            "sector_of": int(self.peers.size[row]),
             "percentile": float(ranks["percentile"][row]),
         }
 
-    def _group(self, row: int, group: Group, by_id: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        scores = self.scores
-        column = scores.group_column(group.id)
-        value = scores.group_scores[row, column]
-        children: list[dict[str, Any]] = []
-        earned = possible = 0.0
-        not_applicable = 0
-        for child in group.children:
-            if isinstance(child, Group):
-                node = self._group(row, child, by_id)
-                children.append(node)
-                earned += node["points_earned"]
-                possible += node["points_possible"]
-                not_applicable += node["not_applicable"]
-            else:
-                item = by_id[child.id]
-                if item["applicable"]:
-                    earned += item["points"]
-                    possible += item["max_points"]
-                else:
-                    not_applicable += 1
-                children.append({"criterion": child.id})
+    @cached_property
+    def adjustment_totals(self) -> FloatArray:
+        totals: FloatArray = self.scores.adjustments.sum(axis=1)
+        return totals
+
+    def _group(self, group: Group) -> dict[str, Any]:
+        column = self._group_column[group.id]
+        row = self._row
+        value = row["group_scores"][column]
+        children: list[dict[str, Any]] = [
+            self._group(child) if isinstance(child, Group) else {"criterion": child.id}
+            for child in group.children
+        ]
         return {
             "id": group.id,
             "title": group.title,
-            "score": None if np.isnan(value) else float(value * 100.0),
+            "score": None if value != value else value * 100.0,  # NaN: the group is N/A
             "weight": group.effective_weight,
-            "weight_in_total": float(self.shares.group_share[row, column]),
-            "contribution": _clean(float(self.shares.group_contribution[row, column])),
-            "points_earned": earned,
-            "points_possible": possible,
-            "not_applicable": not_applicable,
+            "weight_in_total": row["group_share"][column],
+            "contribution": _clean(row["group_contribution"][column]),
+            "points_earned": row["earned"][column],
+            "points_possible": row["possible"][column],
+            "not_applicable": row["not_applicable"][column],
             "children": children,
         }
 
     @cached_property
-    def criterion_statics(self) -> list[dict[str, Any]]:
+    def _group_column(self) -> dict[str, int]:
+        return {group_id: g for g, group_id in enumerate(self.scores.group_ids)}
+
+    @cached_property
+    def level_builders(self) -> list[list[tuple[int, float, str | None, int, TraceBuilder]]]:
+        """Per criterion, each level's number, points, label, result column and trace."""
         return [
-            {
+            [
+                (k, lv.points, lv.label, *self.tracer.compiled(lv.when))
+                for k, lv in enumerate(criterion.levels, start=1)
+            ]
+            for criterion in self.scores.plan.criteria
+        ]
+
+    @cached_property
+    def criterion_statics(self) -> list[_CriterionStatic]:
+        statics = []
+        for c, criterion in enumerate(self.scores.plan.criteria):
+            labels: list[tuple[str | None, str | None] | None]
+            if criterion.kind == "levels":
+                labels = [None] + [(lv.label, lv.description) for lv in criterion.levels]
+            elif criterion.bands is not None:
+                labels = [None] + [
+                    (step.label or f"step {k}", None)
+                    for k, step in enumerate(criterion.bands.steps, start=1)
+                ]
+            else:
+                labels = [None]
+            scored = criterion.value or criterion.bands
+            statics.append(
+                _CriterionStatic(
+                    criterion,
+                    criterion.max_points,
+                    labels,
+                    self.level_builders[c],
+                    None if scored is None else scored.field,
+                    self.fields_used[c],
+                )
+            )
+        return statics
+
+    def _criteria(self, row: int) -> list[dict[str, Any]]:
+        report = self.scores.reports[row]
+        disclosures = report.disclosures
+        holds = self.tracer.holds
+        levels, points = self._row["levels"], self._row["points"]
+        contributions, shares = self._row["contribution"], self._row["share"]
+        out = []
+        statics = self.criterion_statics
+        for c, (
+            criterion,
+            max_points,
+            labels,
+            level_builders,
+            scored_field,
+            fields_used,
+        ) in enumerate(statics):
+            level = levels[c]
+            item: dict[str, Any] = {
                 "id": criterion.id,
                 "title": criterion.title,
                 "description": criterion.description,
                 "references": dict(criterion.references),
                 "kind": criterion.kind,
+                "applicable": level >= 0,
+                "level": level,
+                "label": None,
+                "level_description": None,
+                "points": points[c],
+                "max_points": max_points,
+                "contribution": _clean(contributions[c]),
+                "weight_in_total": shares[c],
             }
-            for criterion in self.scores.plan.criteria
-        ]
+            out.append(item)
+            if level < 0:
+                item["not_applicable_because"] = self._na_reason(criterion)
+                continue
+            reached = labels[level] if level < len(labels) else None
+            if reached is not None:
+                item["label"], item["level_description"] = reached
+            item["levels"] = [
+                {"level": k, "points": p, "label": label, "holds": holds[column], "trace": trace()}
+                for k, p, label, column, trace in level_builders
+            ]
+            if scored_field is not None:
+                present, actual = display_value(report, scored_field)
+                item["value"] = {"field": scored_field, "actual": actual, "present": present}
+            item["evidence"] = [
+                {
+                    "field": key,
+                    "value": list(d.value) if isinstance(d.value, tuple) else d.value,
+                    "unit": d.unit,
+                    "assured": d.assured,
+                    "evidence": dict(d.evidence) if d.evidence else None,
+                }
+                for key in fields_used
+                if (d := disclosures.get(key)) is not None
+            ]
+        return out
 
-    def _criterion(self, row: int, c: int, criterion: Criterion) -> dict[str, Any]:
-        report = self.scores.reports[row]
-        level = self._row["levels"][c]
-        item: dict[str, Any] = {
-            **self.criterion_statics[c],
-            "references": dict(criterion.references),
-            "applicable": level >= 0,
-            "level": level,
-            "label": None,
-            "level_description": None,
-            "points": self._row["points"][c],
-            "max_points": criterion.max_points,
-            "contribution": _clean(self._row["contribution"][c]),
-            "weight_in_total": self._row["share"][c],
-        }
-        if level < 0:
-            item["not_applicable_because"] = self._na_reason(row, criterion)
-            return item
-        if criterion.kind == "levels" and level > 0:
-            reached = criterion.levels[level - 1]
-            item["label"], item["level_description"] = reached.label, reached.description
-        elif criterion.kind == "bands" and level > 0 and criterion.bands is not None:
-            item["label"] = criterion.bands.steps[level - 1].label or f"step {level}"
-        item["levels"] = [
-            {
-                "level": k,
-                "points": lv.points,
-                "label": lv.label,
-                "holds": self.tracer.passed(lv.when),
-                "trace": self.tracer.trace(lv.when),
-            }
-            for k, lv in enumerate(criterion.levels, start=1)
-        ]
-        scored = criterion.value or criterion.bands
-        if scored is not None:
-            present, actual = display_value(report, scored.field)
-            item["value"] = {"field": scored.field, "actual": actual, "present": present}
-        item["evidence"] = [
-            {
-                "field": key,
-                "value": list(d.value) if isinstance(d.value, tuple) else d.value,
-                "unit": d.unit,
-                "assured": d.assured,
-                "evidence": dict(d.evidence) if d.evidence else None,
-            }
-            for key in self.fields_used[c]
-            if (d := report.disclosures.get(key)) is not None
-        ]
-        return item
-
-    def _na_reason(self, row: int, criterion: Criterion) -> dict[str, Any]:
-        scores = self.scores
-        path: list[Group | Criterion] = []
-
-        def find(node: Group) -> bool:
-            for child in node.children:
-                if child is criterion or (isinstance(child, Group) and find(child)):
-                    path.append(child)
-                    return True
-            return False
-
-        find(scores.rubric.root)
-        for node in reversed(path):  # the outermost group that excluded it first
-            condition: Condition | None = node.applies_when
-            if condition is not None and not self.tracer.passed(condition):
-                return {"node": node.id, "trace": self.tracer.trace(condition)}
+    def _na_reason(self, criterion: Criterion) -> dict[str, Any]:
+        for node_id, condition in self.na_conditions[criterion.id]:
+            if not self.tracer.passed(condition):  # the outermost exclusion is the reason
+                return {"node": node_id, "trace": self.tracer.trace(condition)}
         return {"node": criterion.id, "trace": None}
 
     def _adjustments(self, row: int, report: Any) -> list[dict[str, Any]]:
@@ -339,15 +418,18 @@ class Explainer:
         top_gain = self.gains[1][row, improvable].tolist()
         next_row = next_points[row, improvable].tolist()
         top_row = top_points[row, improvable].tolist()
+        targets = self._target_levels(row, improvable, next_points[row, improvable]).tolist()
         points_row = self._row["points"]
+        arithmetic = self._arithmetic_path
+        criteria_plan = scores.plan.criteria
         out = []
         for k, c in enumerate(improvable.tolist()):
-            criterion = scores.plan.criteria[c]
+            criterion = criteria_plan[c]
             gain_next, gain_top = next_gain[k], top_gain[k]
-            if not self.shares.arithmetic_path[c]:
+            if not arithmetic[c]:
                 gain_next = self._exact_gain(row, c, next_row[k])
                 gain_top = self._exact_gain(row, c, top_row[k])
-            target = self._target_level(row, c, criterion, next_row[k])
+            target = targets[k] or None
             entry: dict[str, Any] = {
                 "criterion": criterion.id,
                 "title": criterion.title,
@@ -361,14 +443,17 @@ class Explainer:
                 "suggestion": None,
             }
             if target is not None:
-                conditions = self._target_conditions(criterion, target)
+                # The target's levels are already traced in this company's criterion entry.
+                traced = criteria[c]["levels"]
+                wanted = range(target) if criterion.cumulative else (target - 1,)
                 report = scores.reports[row]
                 failing: list[dict[str, Any]] = []
                 patch: dict[str, Any] | None = {}
-                for condition in conditions:
-                    holds = self.tracer.passed(condition)
-                    failing += failing_tests(self._level_trace(criteria, c, condition))
-                    part = suggest_patch(condition, holds, report, scores.rubric.catalog)
+                for index in wanted:
+                    if traced[index]["holds"]:
+                        continue
+                    failing += failing_tests(traced[index]["trace"])
+                    part = self.suggester.failing(criterion.levels[index].when, report)
                     patch = None if patch is None or part is None else {**patch, **part}
                 entry["missing"] = failing
                 entry["suggestion"] = patch
@@ -379,31 +464,34 @@ class Explainer:
         out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
         return out
 
-    def _level_trace(
-        self, criteria: list[dict[str, Any]], c: int, condition: Condition
-    ) -> dict[str, Any]:
-        """The trace already built for this level, or a new one."""
-        for level, entry in zip(
-            self.scores.plan.criteria[c].levels, criteria[c].get("levels", []), strict=False
-        ):
-            if level.when is condition:
-                trace: dict[str, Any] = entry["trace"]
-                return trace
-        return self.tracer.trace(condition)
+    @cached_property
+    def _arithmetic_path(self) -> list[bool]:
+        return [bool(flag) for flag in self.shares.arithmetic_path]
 
-    def _target_level(self, row: int, c: int, criterion: Criterion, points: float) -> int | None:
-        if criterion.kind != "levels":
-            return None
-        level = self._row["levels"][c]
-        for k, lv in enumerate(criterion.levels, start=1):
-            if lv.points == points and (not criterion.cumulative or k > level):
-                return k
-        return None
+    @cached_property
+    def _ladders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per criterion: which level slots are real ladder levels, and which are cumulative."""
+        plan = self.scores.plan
+        slots = plan.level_points.shape[1] - 1
+        real = np.zeros((len(plan.criteria), slots), dtype=bool)
+        for c, criterion in enumerate(plan.criteria):
+            if criterion.kind == "levels":
+                real[c, : len(criterion.levels)] = True
+        cumulative = np.array([c.cumulative for c in plan.criteria], dtype=bool)
+        return real, cumulative, np.arange(1, slots + 1)
 
-    def _target_conditions(self, criterion: Criterion, target: int) -> list[Condition]:
-        if criterion.cumulative:
-            return [lv.when for lv in criterion.levels[:target]]
-        return [criterion.levels[target - 1].when]
+    def _target_levels(self, row: int, columns: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """The first ladder level earning `points` (past the current one on cumulative
+        ladders) for each criterion column; 0 where there is none."""
+        real, cumulative, numbers = self._ladders
+        current = self.scores.levels[row, columns]
+        candidate = (
+            real[columns]
+            & (self.scores.plan.level_points[columns, 1:] == points[:, None])
+            & (~cumulative[columns, None] | (numbers[None, :] > current[:, None]))
+        )
+        found = candidate.any(axis=1)
+        return np.where(found, candidate.argmax(axis=1) + 1, 0)
 
     def _exact_gain(self, row: int, c: int, points: float) -> float:
         """Gain under geometric aggregation, by re-aggregating this one company."""
@@ -419,23 +507,18 @@ class Explainer:
         return float(after.base[0] - scores.base[row])
 
     def _peers(self, row: int) -> dict[str, Any]:
-        scores = self.scores
-        members = self.peers[(scores.sectors[row], int(scores.years[row]))]
-        others = members[members != row]
-        totals = scores.totals[members]
-        behind = []
-        if len(others):
-            for c, cid in enumerate(scores.criterion_ids):
-                if scores.levels[row, c] < 0:
-                    continue
-                better = int((scores.points[others, c] > scores.points[row, c]).sum())
-                if better * 2 > len(others):
-                    behind.append({"criterion": cid, "peers_ahead": better, "peers": len(others)})
+        scores, peers = self.scores, self.peers
+        others = int(peers.size[row]) - 1
+        behind = np.flatnonzero(peers.behind_most[row])
+        ahead = peers.ahead[row, behind].tolist()
         return {
             "sector": scores.sectors[row],
             "year": int(scores.years[row]),
-            "companies": len(members),
-            "median_total": float(np.median(totals)),
-            "best_total": float(totals.max()),
-            "behind_most_peers": behind,
+            "companies": others + 1,
+            "median_total": float(peers.median_total[row]),
+            "best_total": float(peers.best_total[row]),
+            "behind_most_peers": [
+                {"criterion": scores.criterion_ids[c], "peers_ahead": better, "peers": others}
+                for c, better in zip(behind.tolist(), ahead, strict=True)
+            ],
         }

@@ -12,7 +12,7 @@ from typing import Any
 
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
-from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not
+from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
 
 Patch = dict[str, dict[str, Any] | None]
 
@@ -111,6 +111,50 @@ def suggest_patch(
     if holds:
         return {}
     return _patch(condition, report, catalog)
+
+
+def _copy(patch: Patch | None) -> Patch | None:
+    """A copy deep enough that no two explanations share a mutable part."""
+    if patch is None:
+        return None
+    out: Patch = {}
+    for key, change in patch.items():
+        if change is None:
+            out[key] = None
+            continue
+        out[key] = {
+            name: dict(part)
+            if isinstance(part, dict)
+            else list(part)
+            if isinstance(part, list)
+            else part
+            for name, part in change.items()
+        }
+    return out
+
+
+class Suggester:
+    """`suggest_patch` for many companies, remembering the patches for reports that disclose
+    none of a condition's fields: those depend on the condition alone, and are most of what
+    an improvement path asks for."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._fields: dict[int, tuple[str, ...]] = {}
+        self._blank: dict[int, Patch | None] = {}
+
+    def failing(self, condition: Condition, report: Report) -> Patch | None:
+        """The patch for a condition the engine found false for this report."""
+        key = id(condition)
+        fields = self._fields.get(key)
+        if fields is None:
+            fields = self._fields[key] = tuple(fields_of(condition))
+        disclosures = report.disclosures
+        if any(name in disclosures for name in fields):
+            return _patch(condition, report, self.catalog)
+        if key not in self._blank:
+            self._blank[key] = _patch(condition, report, self.catalog)
+        return _copy(self._blank[key])
 
 
 def _patch(condition: Condition, report: Report, catalog: Catalog) -> Patch | None:

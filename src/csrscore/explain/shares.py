@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csrscore.engine.columns import FloatArray
+from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
+from csrscore.rubric.model import Group
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,36 @@ def next_and_top_points(scores: Scores) -> tuple[FloatArray, FloatArray]:
             )
     next_points = np.where(scores.applicable, next_points, current)
     return next_points, top
+
+
+@dataclass(frozen=True)
+class GroupPoints:
+    earned: FloatArray  # N x G: points earned on the applicable criteria below the group
+    possible: FloatArray  # N x G: their maximum points
+    not_applicable: IntArray  # N x G: criteria below the group that are N/A
+
+
+def group_points(scores: Scores) -> GroupPoints:
+    """Points earned and possible under every group, summed child by child in rubric order."""
+    plan = scores.plan
+    n = len(scores)
+    earned = np.zeros((n, len(plan.groups)))
+    possible = np.zeros((n, len(plan.groups)))
+    missing = np.zeros((n, len(plan.groups)), dtype=np.int64)
+    counted_points = np.where(scores.applicable, scores.points, 0.0)
+    counted_max = np.where(scores.applicable, plan.max_points[None, :], 0.0)
+    criterion_index = {c.id: i for i, c in enumerate(plan.criteria)}
+    group_index = {gp.group.id: g for g, gp in enumerate(plan.groups)}
+    for g, group_plan in enumerate(plan.groups):  # post-order: children are ready
+        for child in group_plan.group.children:
+            if isinstance(child, Group):
+                k = group_index[child.id]
+                earned[:, g] += earned[:, k]
+                possible[:, g] += possible[:, k]
+                missing[:, g] += missing[:, k]
+            else:
+                c = criterion_index[child.id]
+                earned[:, g] += counted_points[:, c]
+                possible[:, g] += counted_max[:, c]
+                missing[:, g] += ~scores.applicable[:, c]
+    return GroupPoints(earned, possible, missing)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from csrscore.engine.scores import Scores
-from csrscore.records.model import Report
+from csrscore.records.model import Disclosure, Report
+from csrscore.rubric.catalog import RESERVED_PREFIXES
 from csrscore.rubric.conditions import (
     AllOf,
     AnyOf,
@@ -74,6 +75,9 @@ def matching_violations(report: Report, where: ViolationFilter) -> list[str]:
     ]
 
 
+TraceBuilder = Callable[[], dict[str, Any]]
+
+
 def _sub_conditions(condition: Condition) -> list[Condition]:
     if isinstance(condition, (AllOf, AnyOf)):
         return [condition, *(c for item in condition.items for c in _sub_conditions(item))]
@@ -104,13 +108,15 @@ class Tracer:
         )
         self.holds: list[bool] = []
         self.report: Report | None = None
+        self.disclosures: Mapping[str, Disclosure] = {}
         self._values: dict[str, tuple[bool, Any]] = {}
-        self._builders: dict[int, Callable[[], dict[str, Any]]] = {}
+        self._builders: dict[int, TraceBuilder] = {}
 
     def start(self, row: int, report: Report) -> None:
         """Switch to one company."""
         self.holds = self.matrix[row].tolist()
         self.report = report
+        self.disclosures = report.disclosures
         self._values = {}
 
     def passed(self, condition: Condition) -> bool:
@@ -125,32 +131,45 @@ class Tracer:
 
     def trace(self, condition: Condition) -> dict[str, Any]:
         """The condition as a tree, each node with the engine's pass/fail for this company."""
+        return self.compiled(condition)[1]()
+
+    def compiled(self, condition: Condition) -> tuple[int, TraceBuilder]:
+        """The condition's column in the results and its trace builder, made once."""
         builder = self._builders.get(id(condition))
         if builder is None:
             builder = self._builders[id(condition)] = self._compile(condition)
-        return builder()
+        return self.column[id(condition)], builder
 
-    def _compile(self, condition: Condition) -> Callable[[], dict[str, Any]]:
+    def _compile(self, condition: Condition) -> TraceBuilder:
         """A builder for this condition's trace; static parts are prepared once."""
         column = self.column[id(condition)]
         if isinstance(condition, FieldTest):
-            static = {
-                "kind": "test",
-                "test": condition.op,
-                "field": condition.field,
-                "expected": condition.source_operand,
-            }
-            field, provenance = condition.field, condition.op in ("assured", "has_evidence")
+            op, field, expected = condition.op, condition.field, condition.source_operand
+            provenance = op in ("assured", "has_evidence")
+            disclosed_key = field != "year" and not field.startswith(RESERVED_PREFIXES)
 
             def test() -> dict[str, Any]:
-                present, actual = self._value(field)
-                if provenance and present:
-                    assert self.report is not None
-                    disclosure = self.report.disclosures.get(field)
-                    if disclosure is not None:
-                        actual = {"assured": disclosure.assured, "evidence": disclosure.evidence}
+                actual: Any
+                if disclosed_key:  # the common case, read straight from the disclosures
+                    disclosure = self.disclosures.get(field)
+                    if disclosure is None:
+                        present, actual = False, None
+                    else:
+                        present, actual = True, disclosure.value
+                        if type(actual) is tuple:
+                            actual = list(actual)
+                        if provenance:
+                            actual = {
+                                "assured": disclosure.assured,
+                                "evidence": disclosure.evidence,
+                            }
+                else:
+                    present, actual = self._value(field)
                 return {
-                    **static,
+                    "kind": "test",
+                    "test": op,
+                    "field": field,
+                    "expected": expected,
                     "actual": actual,
                     "present": present,
                     "passed": self.holds[column],
