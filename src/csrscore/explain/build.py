@@ -17,16 +17,17 @@ import numpy as np
 
 from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
-from csrscore.engine.columns import FloatArray
+from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
 from csrscore.explain.improve import Suggester
 from csrscore.explain.peers import Peers, compute_peers
 from csrscore.explain.shares import (
     GroupPoints,
     Shares,
+    Targets,
     compute_shares,
     group_points,
-    next_and_top_points,
+    improvement_targets,
 )
 from csrscore.explain.trace import (
     TraceBuilder,
@@ -43,9 +44,12 @@ from csrscore.rubric.model import Criterion, Group
 SCHEMA_VERSION = "1"
 
 
+ZERO_NOISE = 1e-12
+
+
 def _clean(value: float) -> float:
     """Float for JSON: rounds away -0.0 and tiny negative noise."""
-    return 0.0 if abs(value) < 1e-12 else float(value)
+    return 0.0 if abs(value) < ZERO_NOISE else float(value)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,14 @@ class _CriterionStatic(NamedTuple):
     level_builders: list[tuple[int, float, str | None, int, TraceBuilder]]
     scored_field: str | None
     fields_used: list[str]
+
+
+class _GroupStatic(NamedTuple):
+    id: str
+    title: str
+    weight: float
+    column: int  # in the group arrays of Scores
+    children: list[_GroupStatic | str]  # sub-groups, and criteria by id
 
 
 class Explainer:
@@ -102,14 +114,23 @@ class Explainer:
         return compute_shares(self.scores)
 
     @cached_property
-    def targets(self) -> tuple[np.ndarray, np.ndarray]:
-        return next_and_top_points(self.scores)
+    def clean_contributions(self) -> tuple[FloatArray, FloatArray]:
+        """Criterion and group contributions with float noise around zero set to 0.0."""
+        criteria, groups = self.shares.criterion_contribution, self.shares.group_contribution
+        return (
+            np.where(np.abs(criteria) < ZERO_NOISE, 0.0, criteria),
+            np.where(np.abs(groups) < ZERO_NOISE, 0.0, groups),
+        )
+
+    @cached_property
+    def targets(self) -> Targets:
+        return improvement_targets(self.scores)
 
     @cached_property
     def gains(self) -> tuple[np.ndarray, np.ndarray]:
         """Total points gained per (company, criterion) at the next level and at the top."""
         scores, shares = self.scores, self.shares
-        next_points, top_points = self.targets
+        next_points, top_points = self.targets.next_points, self.targets.top_points
         scale = scores.rubric.scale / scores.plan.max_points[None, :]
         next_gain = shares.criterion_share * (next_points - scores.points) * scale
         top_gain = shares.criterion_share * (top_points - scores.points) * scale
@@ -175,11 +196,11 @@ class Explainer:
         self._row = {
             "levels": scores.levels[row].tolist(),
             "points": scores.points[row].tolist(),
-            "contribution": self.shares.criterion_contribution[row].tolist(),
+            "contribution": self.clean_contributions[0][row].tolist(),
             "share": self.shares.criterion_share[row].tolist(),
             "group_scores": scores.group_scores[row].tolist(),
             "group_share": self.shares.group_share[row].tolist(),
-            "group_contribution": self.shares.group_contribution[row].tolist(),
+            "group_contribution": self.clean_contributions[1][row].tolist(),
             "earned": self.group_points.earned[row].tolist(),
             "possible": self.group_points.possible[row].tolist(),
             "not_applicable": self.group_points.not_applicable[row].tolist(),
@@ -196,9 +217,7 @@ class Explainer:
                 "year": int(scores.years[row]),
             },
             "summary": self._summary(row),
-            "groups": [
-                self._group(child) for child in rubric.root.children if isinstance(child, Group)
-            ],
+            "groups": [self._group(group) for group in self.group_statics],
             "criteria": criteria,
             "adjustments": self._adjustments(row, report),
             "improvements": self._improvements(row, criteria),
@@ -244,30 +263,46 @@ class Explainer:
         totals: FloatArray = self.scores.adjustments.sum(axis=1)
         return totals
 
-    def _group(self, group: Group) -> dict[str, Any]:
-        column = self._group_column[group.id]
+    @cached_property
+    def group_statics(self) -> list[_GroupStatic]:
+        """The top-level groups, each with its sub-groups, as the tree explanations mirror."""
+        column = {group_id: g for g, group_id in enumerate(self.scores.group_ids)}
+
+        def static(group: Group) -> _GroupStatic:
+            return _GroupStatic(
+                group.id,
+                group.title,
+                group.effective_weight,
+                column[group.id],
+                [
+                    static(child) if isinstance(child, Group) else child.id
+                    for child in group.children
+                ],
+            )
+
+        return [
+            static(child) for child in self.scores.rubric.root.children if isinstance(child, Group)
+        ]
+
+    def _group(self, static: _GroupStatic) -> dict[str, Any]:
+        group_id, title, weight, column, children = static
         row = self._row
         value = row["group_scores"][column]
-        children: list[dict[str, Any]] = [
-            self._group(child) if isinstance(child, Group) else {"criterion": child.id}
-            for child in group.children
-        ]
         return {
-            "id": group.id,
-            "title": group.title,
+            "id": group_id,
+            "title": title,
             "score": None if value != value else value * 100.0,  # NaN: the group is N/A
-            "weight": group.effective_weight,
+            "weight": weight,
             "weight_in_total": row["group_share"][column],
-            "contribution": _clean(row["group_contribution"][column]),
+            "contribution": row["group_contribution"][column],
             "points_earned": row["earned"][column],
             "points_possible": row["possible"][column],
             "not_applicable": row["not_applicable"][column],
-            "children": children,
+            "children": [
+                {"criterion": child} if isinstance(child, str) else self._group(child)
+                for child in children
+            ],
         }
-
-    @cached_property
-    def _group_column(self) -> dict[str, int]:
-        return {group_id: g for g, group_id in enumerate(self.scores.group_ids)}
 
     @cached_property
     def level_builders(self) -> list[list[tuple[int, float, str | None, int, TraceBuilder]]]:
@@ -336,7 +371,7 @@ class Explainer:
                 "level_description": None,
                 "points": points[c],
                 "max_points": max_points,
-                "contribution": _clean(contributions[c]),
+                "contribution": contributions[c],
                 "weight_in_total": shares[c],
             }
             out.append(item)
@@ -410,18 +445,23 @@ class Explainer:
 
     def _improvements(self, row: int, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
         scores = self.scores
-        next_points, top_points = self.targets
+        next_points, top_points = self.targets.next_points, self.targets.top_points
         improvable = np.flatnonzero(
             (scores.levels[row] >= 0) & (next_points[row] > scores.points[row])
         )
+        # Listed by gain, then id; gains found by re-aggregation are sorted again below.
+        next_gains, top_gains = self.gains[0][row, improvable], self.gains[1][row, improvable]
+        improvable = improvable[np.lexsort((self._id_order[improvable], -top_gains, -next_gains))]
         next_gain = self.gains[0][row, improvable].tolist()
         top_gain = self.gains[1][row, improvable].tolist()
         next_row = next_points[row, improvable].tolist()
         top_row = top_points[row, improvable].tolist()
-        targets = self._target_levels(row, improvable, next_points[row, improvable]).tolist()
+        targets = self.targets.next_level[row, improvable].tolist()
         points_row = self._row["points"]
         arithmetic = self._arithmetic_path
         criteria_plan = scores.plan.criteria
+        report = scores.reports[row]
+        suggest = self.suggester.failing
         out = []
         for k, c in enumerate(improvable.tolist()):
             criterion = criteria_plan[c]
@@ -446,14 +486,13 @@ class Explainer:
                 # The target's levels are already traced in this company's criterion entry.
                 traced = criteria[c]["levels"]
                 wanted = range(target) if criterion.cumulative else (target - 1,)
-                report = scores.reports[row]
                 failing: list[dict[str, Any]] = []
                 patch: dict[str, Any] | None = {}
                 for index in wanted:
                     if traced[index]["holds"]:
                         continue
                     failing += failing_tests(traced[index]["trace"])
-                    part = self.suggester.failing(criterion.levels[index].when, report)
+                    part = suggest(criterion.levels[index].when, report)
                     patch = None if patch is None or part is None else {**patch, **part}
                 entry["missing"] = failing
                 entry["suggestion"] = patch
@@ -461,37 +500,21 @@ class Explainer:
                 field = (criterion.value or criterion.bands).field
                 entry["missing"] = [{"kind": "value", "field": field}]
             out.append(entry)
-        out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
+        if not self.shares.arithmetic_path.all():
+            out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
         return out
+
+    @cached_property
+    def _id_order(self) -> IntArray:
+        """Each criterion's position when criteria are sorted by id."""
+        ids = self.scores.criterion_ids
+        order = np.empty(len(ids), dtype=np.int64)
+        order[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        return order
 
     @cached_property
     def _arithmetic_path(self) -> list[bool]:
         return [bool(flag) for flag in self.shares.arithmetic_path]
-
-    @cached_property
-    def _ladders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per criterion: which level slots are real ladder levels, and which are cumulative."""
-        plan = self.scores.plan
-        slots = plan.level_points.shape[1] - 1
-        real = np.zeros((len(plan.criteria), slots), dtype=bool)
-        for c, criterion in enumerate(plan.criteria):
-            if criterion.kind == "levels":
-                real[c, : len(criterion.levels)] = True
-        cumulative = np.array([c.cumulative for c in plan.criteria], dtype=bool)
-        return real, cumulative, np.arange(1, slots + 1)
-
-    def _target_levels(self, row: int, columns: np.ndarray, points: np.ndarray) -> np.ndarray:
-        """The first ladder level earning `points` (past the current one on cumulative
-        ladders) for each criterion column; 0 where there is none."""
-        real, cumulative, numbers = self._ladders
-        current = self.scores.levels[row, columns]
-        candidate = (
-            real[columns]
-            & (self.scores.plan.level_points[columns, 1:] == points[:, None])
-            & (~cumulative[columns, None] | (numbers[None, :] > current[:, None]))
-        )
-        found = candidate.any(axis=1)
-        return np.where(found, candidate.argmax(axis=1) + 1, 0)
 
     def _exact_gain(self, row: int, c: int, points: float) -> float:
         """Gain under geometric aggregation, by re-aggregating this one company."""

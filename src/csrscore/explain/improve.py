@@ -149,8 +149,7 @@ class Suggester:
         fields = self._fields.get(key)
         if fields is None:
             fields = self._fields[key] = tuple(fields_of(condition))
-        disclosures = report.disclosures
-        if any(name in disclosures for name in fields):
+        if not report.disclosures.keys().isdisjoint(fields):
             return _patch(condition, report, self.catalog)
         if key not in self._blank:
             self._blank[key] = _patch(condition, report, self.catalog)

@@ -72,16 +72,25 @@ def compute_shares(scores: Scores) -> Shares:
     return Shares(c_share, c_value, g_share, g_value, arithmetic)
 
 
-def next_and_top_points(scores: Scores) -> tuple[FloatArray, FloatArray]:
-    """Per (company, criterion): points at the next better level, and at the top.
+@dataclass(frozen=True)
+class Targets:
+    next_points: FloatArray  # N x C: points at the next better level (current when none)
+    top_points: FloatArray  # N x C: points at the top (current when N/A)
+    next_level: IntArray  # N x C: the ladder level that earns next_points; 0 when none
 
-    The next level is the nearest one earning more points (for cumulative ladders, the
-    next level in order that earns more). Equal to the current points when at the top or
-    N/A.
+
+def improvement_targets(scores: Scores) -> Targets:
+    """Per (company, criterion): the next better level and its points, and the top points.
+
+    The next level is the nearest one earning more points: on a ladder, the first level
+    (in order) with the least points above the current; on a cumulative ladder, the first
+    level past the current one that earns more. Bands and value scoring have points but no
+    level to name.
     """
     plan = scores.plan
     current = scores.points
     next_points = current.copy()
+    next_level = np.zeros(current.shape, dtype=np.int64)
     top = np.where(scores.applicable, plan.max_points[None, :], current)
     for c, criterion in enumerate(plan.criteria):
         if criterion.value is not None:
@@ -91,19 +100,27 @@ def next_and_top_points(scores: Scores) -> tuple[FloatArray, FloatArray]:
             options = plan.level_points[c, 1 : len(criterion.levels) + 1]
             level = np.maximum(scores.levels[:, c], 0)
             best = np.full(len(scores), np.inf)
+            found = np.zeros(len(scores), dtype=np.int64)
             for k in range(len(options) - 1, -1, -1):
                 beyond = (k + 1 > level) & (options[k] > current[:, c])
                 best = np.where(beyond, options[k], best)
+                found = np.where(beyond, k + 1, found)
             next_points[:, c] = np.where(np.isinf(best), current[:, c], best)
-        else:
-            options = np.unique(plan.level_points[c])
-            position = np.searchsorted(options, current[:, c], side="right")
-            found = position < len(options)
-            next_points[:, c] = np.where(
-                found, options[np.minimum(position, len(options) - 1)], current[:, c]
-            )
+            next_level[:, c] = found
+            continue
+        options = np.unique(plan.level_points[c])
+        position = np.searchsorted(options, current[:, c], side="right")
+        higher = position < len(options)
+        next_points[:, c] = np.where(
+            higher, options[np.minimum(position, len(options) - 1)], current[:, c]
+        )
+        if criterion.kind == "levels":
+            for k in range(len(criterion.levels), 0, -1):  # the first level wins
+                earns = higher & (plan.level_points[c, k] == next_points[:, c])
+                next_level[:, c] = np.where(earns, k, next_level[:, c])
     next_points = np.where(scores.applicable, next_points, current)
-    return next_points, top
+    next_level = np.where(scores.applicable, next_level, 0)
+    return Targets(next_points, top, next_level)
 
 
 @dataclass(frozen=True)
