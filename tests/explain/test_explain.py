@@ -3,7 +3,9 @@ improvement with gains that re-scoring confirms."""
 
 from __future__ import annotations
 
+import gc
 import json
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +65,85 @@ def _check_traces(scores: Scores, data: dict[str, Any], row: int) -> None:
             assert reason["trace"]["passed"] is False
 
 
+def _check_context(scores: Scores, data: dict[str, Any], row: int) -> None:
+    """Peer context, group points, ranks' denominators and improvement targets, recomputed
+    one company at a time from the engine's arrays (the explainer computes them per set)."""
+    year, sector = int(scores.years[row]), scores.sectors[row]
+    members = [
+        i for i in range(len(scores)) if scores.years[i] == year and scores.sectors[i] == sector
+    ]
+    others = [i for i in members if i != row]
+    assert data["summary"]["of"] == int((scores.years == year).sum())
+    assert data["summary"]["sector_of"] == len(members)
+    peers = data["peers"]
+    assert peers["companies"] == len(members)
+    assert peers["median_total"] == float(np.median(scores.totals[members]))
+    assert peers["best_total"] == float(scores.totals[members].max())
+    behind = []
+    for c, criterion_id in enumerate(scores.criterion_ids):
+        ahead = sum(1 for i in others if scores.points[i, c] > scores.points[row, c])
+        if others and scores.levels[row, c] >= 0 and ahead * 2 > len(others):
+            behind.append({"criterion": criterion_id, "peers_ahead": ahead, "peers": len(others)})
+    assert peers["behind_most_peers"] == behind
+
+    items = {item["id"]: item for item in data["criteria"]}
+
+    def check_group(node: dict[str, Any]) -> tuple[float, float, int]:
+        earned = possible = 0.0
+        missing = 0
+        for child in node["children"]:
+            if "criterion" in child:
+                item = items[child["criterion"]]
+                if item["applicable"]:
+                    earned += item["points"]
+                    possible += item["max_points"]
+                else:
+                    missing += 1
+            else:
+                sub = check_group(child)
+                earned, possible, missing = earned + sub[0], possible + sub[1], missing + sub[2]
+        assert node["points_earned"] == pytest.approx(earned, abs=TOLERANCE)
+        assert node["points_possible"] == pytest.approx(possible, abs=TOLERANCE)
+        assert node["not_applicable"] == missing
+        return earned, possible, missing
+
+    for group in data["groups"]:
+        check_group(group)
+
+    for entry in data["improvements"]:
+        criterion = scores.plan.criteria[scores.criterion_ids.index(entry["criterion"])]
+        expected = None
+        if criterion.kind == "levels":
+            level = items[criterion.id]["level"]
+            expected = next(
+                (
+                    k
+                    for k, lv in enumerate(criterion.levels, start=1)
+                    if lv.points == entry["next_points"] and (not criterion.cumulative or k > level)
+                ),
+                None,
+            )
+        assert entry["target_level"] == expected
+
+
 def test_every_example_explanation_adds_up_and_matches_levels(example_scores: Scores) -> None:
     for row, explanation in enumerate(example_scores.explain_all()):
         data = explanation.to_dict()
         _check_adds_up(example_scores, data, row)
         _check_traces(example_scores, data, row)
+        _check_context(example_scores, data, row)
+
+
+def test_explain_all_restores_the_garbage_collector(example_scores: Scores) -> None:
+    assert gc.isenabled()
+    for _ in example_scores.explain_all():
+        pass
+    assert gc.isenabled()
+    explanations = example_scores.explain_all()
+    next(explanations)
+    assert not gc.isenabled()  # paused while the batch is being produced
+    del explanations  # an abandoned batch closes and turns it back on
+    assert gc.isenabled()
 
 
 def test_explanations_validate_and_render_everything(example_scores: Scores) -> None:
@@ -175,4 +251,28 @@ def test_contributions_add_up_on_generated_rubrics(
         data = explanation.to_dict()
         _check_adds_up(scores, data, row)
         _check_traces(scores, data, row)
+        _check_context(scores, data, row)
         assert np.isfinite(data["summary"]["total"])
+
+
+def test_explanations_share_no_mutable_parts(example_scores: Scores) -> None:
+    """Editing one exported explanation never changes another, nor the rubric."""
+    first, second = (e.to_dict() for e in islice(example_scores.explain_all(), 2))
+    before = json.dumps(second, sort_keys=True)
+    rubric_before = json.dumps(example_scores.rubric.document, sort_keys=True, default=str)
+
+    def scramble(node: Any) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                scramble(value)
+            node["scrambled"] = True
+        elif isinstance(node, list):
+            for value in node:
+                scramble(value)
+            node.append("scrambled")
+
+    scramble(first)
+    assert json.dumps(second, sort_keys=True) == before
+    assert json.dumps(example_scores.rubric.document, sort_keys=True, default=str) == rubric_before
+    again = example_scores.explain(example_scores.company_ids[0], int(example_scores.years[0]))
+    assert "scrambled" not in json.dumps(again.to_dict())

@@ -8,7 +8,7 @@ one company, or all of them, never scores anything again.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -47,6 +47,15 @@ SCHEMA_VERSION = "1"
 ZERO_NOISE = 1e-12
 
 
+def fresh(value: Any) -> Any:
+    """A deep copy of JSON-like data, so that explanations never share editable parts."""
+    if isinstance(value, Mapping):
+        return {key: fresh(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [fresh(item) for item in value]
+    return value
+
+
 def _clean(value: float) -> float:
     """Float for JSON: rounds away -0.0 and tiny negative noise."""
     return 0.0 if abs(value) < ZERO_NOISE else float(value)
@@ -71,6 +80,7 @@ class _CriterionStatic(NamedTuple):
     """What an explanation says of a criterion whatever the company."""
 
     criterion: Criterion
+    nested: bool  # references hold lists or mappings, so copies must be deep
     max_points: float
     labels: list[tuple[str | None, str | None] | None]  # by level; None where unlabelled
     level_builders: list[tuple[int, float, str | None, int, TraceBuilder]]
@@ -333,6 +343,7 @@ class Explainer:
             statics.append(
                 _CriterionStatic(
                     criterion,
+                    any(isinstance(v, (Mapping, list)) for v in criterion.references.values()),
                     criterion.max_points,
                     labels,
                     self.level_builders[c],
@@ -352,6 +363,7 @@ class Explainer:
         statics = self.criterion_statics
         for c, (
             criterion,
+            nested,
             max_points,
             labels,
             level_builders,
@@ -363,7 +375,7 @@ class Explainer:
                 "id": criterion.id,
                 "title": criterion.title,
                 "description": criterion.description,
-                "references": dict(criterion.references),
+                "references": fresh(criterion.references) if nested else dict(criterion.references),
                 "kind": criterion.kind,
                 "applicable": level >= 0,
                 "level": level,

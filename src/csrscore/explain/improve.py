@@ -100,19 +100,6 @@ def _merge(first: Patch | None, second: Patch | None) -> Patch | None:
     return merged
 
 
-def suggest_patch(
-    condition: Condition, holds: bool, report: Report, catalog: Catalog
-) -> Patch | None:
-    """A patch that makes `condition` hold for `report`, or None when none can be built.
-
-    `holds` is the engine's current result for the whole condition; a holding condition
-    needs no change.
-    """
-    if holds:
-        return {}
-    return _patch(condition, report, catalog)
-
-
 def _copy(patch: Patch | None) -> Patch | None:
     """A copy deep enough that no two explanations share a mutable part."""
     if patch is None:
@@ -134,9 +121,12 @@ def _copy(patch: Patch | None) -> Patch | None:
 
 
 class Suggester:
-    """`suggest_patch` for many companies, remembering the patches for reports that disclose
-    none of a condition's fields: those depend on the condition alone, and are most of what
-    an improvement path asks for."""
+    """Patches for failing conditions, company after company.
+
+    A patch for a report that discloses none of the condition's fields depends on the
+    condition alone; those are most of what improvement paths ask for, so they are made
+    once and copied.
+    """
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -144,7 +134,8 @@ class Suggester:
         self._blank: dict[int, Patch | None] = {}
 
     def failing(self, condition: Condition, report: Report) -> Patch | None:
-        """The patch for a condition the engine found false for this report."""
+        """A patch that makes `condition`, which the engine found false for `report`, hold;
+        None when none can be built."""
         key = id(condition)
         fields = self._fields.get(key)
         if fields is None:

@@ -42,7 +42,7 @@ def display_value(report: Report, name: str) -> tuple[bool, Any]:
         else:
             value = getattr(report.report, rest, None)
             if isinstance(value, list):
-                value = value or None
+                value = list(value) or None  # a copy: explanations must not share the report's
     elif head == "stats":
         return True, None  # derived; the engine holds the number
     if isinstance(value, dt.date):
@@ -109,7 +109,6 @@ class Tracer:
         self.holds: list[bool] = []
         self.report: Report | None = None
         self.disclosures: Mapping[str, Disclosure] = {}
-        self._values: dict[str, tuple[bool, Any]] = {}
         self._builders: dict[int, TraceBuilder] = {}
 
     def start(self, row: int, report: Report) -> None:
@@ -117,17 +116,9 @@ class Tracer:
         self.holds = self.matrix[row].tolist()
         self.report = report
         self.disclosures = report.disclosures
-        self._values = {}
 
     def passed(self, condition: Condition) -> bool:
         return self.holds[self.column[id(condition)]]
-
-    def _value(self, name: str) -> tuple[bool, Any]:
-        found = self._values.get(name)
-        if found is None:
-            assert self.report is not None
-            found = self._values[name] = display_value(self.report, name)
-        return found
 
     def trace(self, condition: Condition) -> dict[str, Any]:
         """The condition as a tree, each node with the engine's pass/fail for this company."""
@@ -145,6 +136,8 @@ class Tracer:
         column = self.column[id(condition)]
         if isinstance(condition, FieldTest):
             op, field, expected = condition.op, condition.field, condition.source_operand
+            # A list operand is the rubric's own; each trace gets a copy to edit freely.
+            listed = isinstance(expected, list)
             provenance = op in ("assured", "has_evidence")
             disclosed_key = field != "year" and not field.startswith(RESERVED_PREFIXES)
 
@@ -157,7 +150,7 @@ class Tracer:
                         "kind": "test",
                         "test": op,
                         "field": field,
-                        "expected": expected,
+                        "expected": list(expected) if listed else expected,
                         "actual": list(actual) if type(actual) is tuple else actual,
                         "present": disclosure is not None,
                         "passed": self.holds[column],
@@ -166,16 +159,21 @@ class Tracer:
                 return test
 
             def test() -> dict[str, Any]:
-                present, actual = self._value(field)
+                assert self.report is not None
+                present, actual = display_value(self.report, field)
                 if provenance and present:
                     disclosure = self.disclosures.get(field)
                     if disclosure is not None:
-                        actual = {"assured": disclosure.assured, "evidence": disclosure.evidence}
+                        evidence = disclosure.evidence
+                        actual = {
+                            "assured": disclosure.assured,
+                            "evidence": None if evidence is None else dict(evidence),
+                        }
                 return {
                     "kind": "test",
                     "test": op,
                     "field": field,
-                    "expected": expected,
+                    "expected": list(expected) if listed else expected,
                     "actual": actual,
                     "present": present,
                     "passed": self.holds[column],
@@ -213,14 +211,13 @@ class Tracer:
             return timeliness
         assert isinstance(condition, ViolationCount)
         where, expected = condition.filter, {condition.compare: condition.threshold}
-        described = violation_filter_dict(where)
 
         def violations() -> dict[str, Any]:
             assert self.report is not None
             matched = matching_violations(self.report, where)
             return {
                 "kind": "violations",
-                "filter": dict(described),
+                "filter": violation_filter_dict(where),
                 "expected": dict(expected),
                 "actual": len(matched),
                 "records": matched,
