@@ -56,6 +56,16 @@ def fresh(value: Any) -> Any:
     return value
 
 
+def _flat_list_keys(references: Mapping[str, Any]) -> tuple[str, ...] | None:
+    keys = []
+    for key, value in references.items():
+        if isinstance(value, list) and not any(isinstance(v, (list, Mapping)) for v in value):
+            keys.append(key)
+        elif isinstance(value, (list, tuple, Mapping)):
+            return None
+    return tuple(keys)
+
+
 def _clean(value: float) -> float:
     """Float for JSON: rounds away -0.0 and tiny negative noise."""
     return 0.0 if abs(value) < ZERO_NOISE else float(value)
@@ -80,7 +90,8 @@ class _CriterionStatic(NamedTuple):
     """What an explanation says of a criterion whatever the company."""
 
     criterion: Criterion
-    nested: bool  # references hold lists or mappings, so copies must be deep
+    # References keys holding flat lists, copied one by one; None when a deep copy is needed.
+    list_references: tuple[str, ...] | None
     max_points: float
     labels: list[tuple[str | None, str | None] | None]  # by level; None where unlabelled
     level_builders: list[tuple[int, float, str | None, int, TraceBuilder]]
@@ -343,7 +354,7 @@ class Explainer:
             statics.append(
                 _CriterionStatic(
                     criterion,
-                    any(isinstance(v, (Mapping, list)) for v in criterion.references.values()),
+                    _flat_list_keys(criterion.references),
                     criterion.max_points,
                     labels,
                     self.level_builders[c],
@@ -363,7 +374,7 @@ class Explainer:
         statics = self.criterion_statics
         for c, (
             criterion,
-            nested,
+            list_references,
             max_points,
             labels,
             level_builders,
@@ -371,11 +382,17 @@ class Explainer:
             fields_used,
         ) in enumerate(statics):
             level = levels[c]
+            if list_references is None:
+                references = fresh(criterion.references)
+            else:
+                references = dict(criterion.references)
+                for key in list_references:
+                    references[key] = list(references[key])
             item: dict[str, Any] = {
                 "id": criterion.id,
                 "title": criterion.title,
                 "description": criterion.description,
-                "references": fresh(criterion.references) if nested else dict(criterion.references),
+                "references": references,
                 "kind": criterion.kind,
                 "applicable": level >= 0,
                 "level": level,
