@@ -12,7 +12,6 @@ from csrscore.cli.render import (
     TOTAL_DECIMALS,
     bold,
     csv_text,
-    fmt_number,
     json_text,
     markdown_table,
     text_table,
@@ -30,6 +29,7 @@ from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import ReportError, UsageError
+from csrscore.precision import display_number
 from csrscore.rank import RANK_METHODS
 from csrscore.rubric import load_rubric
 
@@ -142,14 +142,16 @@ def _display_rows(
         group_cells = []
         for c in columns:
             value = scores.group_scores[i, c]
-            group_cells.append(fmt_number(None if value != value else value * 100, GROUP_DECIMALS))
+            group_cells.append(
+                display_number(None if value != value else value * 100, GROUP_DECIMALS)
+            )
         body.append(
             [
                 str(ranks[i]),
                 scores.names[i],
                 scores.sectors[i] or "—",
                 str(scores.years[i]),
-                fmt_number(float(scores.totals[i]), TOTAL_DECIMALS),
+                display_number(float(scores.totals[i]), TOTAL_DECIMALS),
                 scores.grades[i] or "—",
                 *group_cells,
             ]

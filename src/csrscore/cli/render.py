@@ -33,10 +33,6 @@ def bold(text: str, enabled: bool) -> str:
     return f"\033[1m{text}\033[0m" if enabled else text
 
 
-def fmt_number(value: float | None, decimals: int) -> str:
-    return "—" if value is None else f"{value:.{decimals}f}"
-
-
 def text_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
 ) -> str:

@@ -13,7 +13,6 @@ from csrscore import __version__
 from csrscore.cli.render import (
     TOTAL_DECIMALS,
     csv_text,
-    fmt_number,
     json_text,
     markdown_table,
     text_table,
@@ -28,6 +27,7 @@ from csrscore.cli.reports import (
 from csrscore.compare import CompanyChange, Comparison
 from csrscore.engine import score
 from csrscore.errors import ReportError
+from csrscore.precision import display_number
 from csrscore.rubric import load_rubric
 from csrscore.sensitivity import (
     RANK_INTERVAL,
@@ -256,7 +256,7 @@ def render_table(result: Sensitivity, args: argparse.Namespace) -> str:
             [
                 str(result.nominal_rank[i]),
                 scores.names[i],
-                fmt_number(float(scores.totals[i]), TOTAL_DECIMALS),
+                display_number(float(scores.totals[i]), TOTAL_DECIMALS),
                 str(result.median_rank[i]),
                 f"{result.rank_low[i]}–{result.rank_high[i]}",
                 "!" if flags[i] else "",
@@ -283,7 +283,7 @@ def render_table(result: Sensitivity, args: argparse.Namespace) -> str:
 
 def _mean_shift(result: Sensitivity) -> str:
     shifts = result.mean_rank_shift
-    return fmt_number(float(shifts.mean()) if len(shifts) else 0.0, 2)
+    return display_number(float(shifts.mean()) if len(shifts) else 0.0, 2)
 
 
 def _indices_lines(result: Sensitivity) -> list[str]:
@@ -326,7 +326,7 @@ def _indices_lines(result: Sensitivity) -> list[str]:
 
 def _index(value: float) -> str:
     """An index to INDEX_DECIMALS places; estimates that round to zero read 0.00, not -0.00."""
-    text = fmt_number(value, INDEX_DECIMALS)
+    text = display_number(value, INDEX_DECIMALS)
     return text.removeprefix("-") if float(text) == 0.0 else text
 
 
@@ -394,7 +394,7 @@ def _arrow(places: int) -> str:
 
 
 def _signed(value: float) -> str:
-    text = fmt_number(value, TOTAL_DECIMALS)
+    text = display_number(value, TOTAL_DECIMALS)
     return text if text.startswith("-") else f"+{text}"
 
 
@@ -424,8 +424,8 @@ def _comparison_rows(comparison: Comparison) -> tuple[list[str], list[list[str]]
             str(company.rank_from),
             _arrow(company.rank_delta),
             company.name,
-            fmt_number(company.total_to, TOTAL_DECIMALS),
-            fmt_number(company.total_from, TOTAL_DECIMALS),
+            display_number(company.total_to, TOTAL_DECIMALS),
+            display_number(company.total_from, TOTAL_DECIMALS),
             _signed(company.score_delta),
             _grade_change(company),
             str(len(company.criteria)),
@@ -456,7 +456,7 @@ def _listed(companies: Any, heading: str, bullet: str) -> list[str]:
         f"{heading}:",
         *(
             f"{bullet}{c.name} ({c.company_id}): rank {c.rank}, total "
-            f"{fmt_number(c.total, TOTAL_DECIMALS)}"
+            f"{display_number(c.total, TOTAL_DECIMALS)}"
             for c in companies
         ),
     ]

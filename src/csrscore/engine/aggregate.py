@@ -33,43 +33,59 @@ def aggregate(
     group_weights: FloatArray | None = None,
     aggregations: Sequence[Aggregation] | None = None,
 ) -> Aggregated:
+    """Group scores and base totals from (companies x criteria) points and applicability.
+
+    The work runs criterion-major: each child of a group is one row of N values, added
+    into running sums, so no (companies x children) block is ever gathered. The inputs
+    from `evaluate_levels` are transposed views of criterion-major arrays, so `.T` is free.
+    """
     policy = na_policy or plan.rubric.na_policy
     c_weights = plan.criterion_weights if criterion_weights is None else criterion_weights
     g_weights = plan.group_weights if group_weights is None else group_weights
     n = points.shape[0]
-    fractions = points / plan.max_points[None, :]
-    scores = np.full((n, len(plan.groups)), np.nan)
-    counted = np.zeros((n, len(plan.groups)), dtype=bool)
+    criterion_points, criterion_counts = points.T, applicable.T
+    scores = np.full((len(plan.groups), n), np.nan)
+    counted = np.zeros((len(plan.groups), n), dtype=bool)
     for g, group_plan in enumerate(plan.groups):
-        crit, sub = group_plan.criterion_children, group_plan.group_children
-        child_fraction = np.concatenate([fractions[:, crit], scores[:, sub]], axis=1)
-        child_counts = np.concatenate([applicable[:, crit], counted[:, sub]], axis=1)
-        weights = np.concatenate([c_weights[crit], g_weights[sub]])
-        child_fraction = np.where(child_counts, child_fraction, 0.0)
-        if policy == "zero":
-            # N/A children stay in the denominator with a score of 0.
-            child_weights = np.broadcast_to(weights, child_fraction.shape)
-        else:
-            child_weights = np.where(child_counts, weights[None, :], 0.0)
-        denominator = child_weights.sum(axis=1)
+        children = [
+            (criterion_points[c] / plan.max_points[c], criterion_counts[c], c_weights[c])
+            for c in group_plan.criterion_children.tolist()
+        ] + [
+            # A sub-group's score is NaN where it is N/A; it must not reach the sums.
+            (np.where(counted[s], scores[s], 0.0), counted[s], g_weights[s])
+            for s in group_plan.group_children.tolist()
+        ]
         aggregation = group_plan.aggregation if aggregations is None else aggregations[g]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if aggregation == "geometric":
-                logs = np.where(
-                    child_weights > 0,
-                    child_weights * np.log(np.where(child_fraction > 0, child_fraction, 1.0)),
-                    0.0,
-                )
-                any_zero = ((child_fraction <= 0) & (child_weights > 0)).any(axis=1)
-                value = np.where(any_zero, 0.0, np.exp(logs.sum(axis=1) / denominator))
+        geometric = aggregation == "geometric"
+        numerator = np.zeros(n)
+        denominator = np.zeros(n)
+        any_zero = np.zeros(n, dtype=bool)
+        for fraction, counts, weight in children:
+            if policy == "zero":
+                # N/A children stay in the denominator with a score of 0.
+                fraction = np.where(counts, fraction, 0.0)
+                child_weight: FloatArray | float = float(weight)
+                weighted = weight > 0
             else:
-                value = (child_weights * child_fraction).sum(axis=1) / denominator
+                child_weight = counts * weight
+                weighted = counts & (weight > 0)
+            denominator += child_weight
+            if geometric:
+                positive = fraction > 0
+                any_zero |= weighted & ~positive
+                numerator += child_weight * np.log(np.where(positive, fraction, 1.0))
+            else:
+                numerator += child_weight * fraction
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = numerator / denominator
+            if geometric:
+                value = np.where(any_zero, 0.0, np.exp(value))
         has_weight = denominator > 0
         if policy == "zero":
-            counted[:, g] = True
-            scores[:, g] = np.where(group_applicable[:, g] & has_weight, value, 0.0)
+            counted[g] = True
+            scores[g] = np.where(group_applicable[:, g] & has_weight, value, 0.0)
         else:
-            counted[:, g] = group_applicable[:, g] & has_weight
-            scores[:, g] = np.where(counted[:, g], value, np.nan)
-    root = np.nan_to_num(scores[:, plan.root_index], nan=0.0)
-    return Aggregated(scores, root * plan.rubric.scale)
+            counted[g] = group_applicable[:, g] & has_weight
+            scores[g] = np.where(counted[g], value, np.nan)
+    root = np.nan_to_num(scores[plan.root_index], nan=0.0)
+    return Aggregated(scores.T, root * plan.rubric.scale)

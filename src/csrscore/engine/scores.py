@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from csrscore.compile.plan import Plan
-from csrscore.engine.columns import BoolArray, FloatArray, IntArray
+from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
 from csrscore.errors import UnknownCompanyError, UsageError
@@ -39,7 +39,7 @@ class Scores:
     countries: tuple[str | None, ...]
     years: IntArray
     criterion_ids: tuple[str, ...]
-    levels: IntArray  # N x C; -1 N/A, 0 nothing reached, k = level k
+    levels: LevelArray  # N x C; -1 N/A, 0 nothing reached, k = level k
     points: FloatArray  # N x C
     applicable: BoolArray  # N x C
     group_ids: tuple[str, ...]  # every group at every depth, in plan order; root last

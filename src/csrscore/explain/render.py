@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from csrscore.precision import display_number
+
 
 def _number(value: float | None, decimals: int = 2) -> str:
-    return "—" if value is None else f"{value:.{decimals}f}"
+    return display_number(value, decimals)
 
 
 def _value(value: Any) -> str:
