@@ -47,35 +47,33 @@ def aggregate(
     scores = np.full((len(plan.groups), n), np.nan)
     counted = np.zeros((len(plan.groups), n), dtype=bool)
     for g, group_plan in enumerate(plan.groups):
-        children = [
-            (criterion_points[c] / plan.max_points[c], criterion_counts[c], c_weights[c])
-            for c in group_plan.criterion_children.tolist()
-        ] + [
-            # A sub-group's score is NaN where it is N/A; it must not reach the sums.
-            (np.where(counted[s], scores[s], 0.0), counted[s], g_weights[s])
-            for s in group_plan.group_children.tolist()
-        ]
         aggregation = group_plan.aggregation if aggregations is None else aggregations[g]
         geometric = aggregation == "geometric"
         numerator = np.zeros(n)
         denominator = np.zeros(n)
         any_zero = np.zeros(n, dtype=bool)
-        for fraction, counts, weight in children:
-            if policy == "zero":
-                # N/A children stay in the denominator with a score of 0.
-                fraction = np.where(counts, fraction, 0.0)
-                child_weight: FloatArray | float = float(weight)
-                weighted = weight > 0
-            else:
-                child_weight = counts * weight
-                weighted = counts & (weight > 0)
+        # Each child: (points, the points that make a full score, counted mask, weight).
+        # Criterion points are 0 where N/A; a sub-group's score is NaN there, and is zeroed
+        # so that it cannot reach the sums.
+        children = [
+            (criterion_points[c], plan.max_points[c], criterion_counts[c], c_weights[c])
+            for c in group_plan.criterion_children.tolist()
+        ] + [
+            (np.where(counted[s], scores[s], 0.0), 1.0, counted[s], g_weights[s])
+            for s in group_plan.group_children.tolist()
+        ]
+        for child_points, full, counts, weight in children:
+            # Under the zero policy N/A children stay in the denominator with a score of 0.
+            child_weight = weight if policy == "zero" else counts * weight
             denominator += child_weight
             if geometric:
+                fraction = child_points / full
                 positive = fraction > 0
-                any_zero |= weighted & ~positive
+                any_zero |= (child_weight > 0) & ~positive
                 numerator += child_weight * np.log(np.where(positive, fraction, 1.0))
             else:
-                numerator += child_weight * fraction
+                # Points are 0 wherever the child is not counted, so no mask is needed.
+                numerator += child_points * (weight / full)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = numerator / denominator
             if geometric:
