@@ -47,7 +47,7 @@ def _winner(reached: list[BoolArray], points: list[float], n: int, dtype: Any) -
     for rank, k in enumerate(order, start=1):
         np.maximum(best, reached[k].view(np.int8) * dtype(rank), out=best)
     level_of_rank = np.array([0, *(k + 1 for k in order)], dtype=dtype)
-    return level_of_rank.take(best)
+    return level_of_rank[best]  # fancy indexing by int8 is several times faster than take
 
 
 def criterion_levels(
@@ -113,8 +113,8 @@ def evaluate_levels(
     descend(plan.rubric.root, everyone)
     for i, criterion in enumerate(plan.criteria):
         level, continuous = criterion_levels(criterion, evaluate, columns, n, dtype)
-        # The level table's row for this criterion turns levels into points in one take.
-        earned = plan.level_points[i].take(level) if continuous is None else continuous
+        # The level table's row for this criterion turns levels into points in one gather.
+        earned = plan.level_points[i][level] if continuous is None else continuous
         excluded = ~applicable[i]
         levels[i] = level
         points[i] = earned
