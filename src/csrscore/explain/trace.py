@@ -141,20 +141,31 @@ class Tracer:
             provenance = op in ("assured", "has_evidence")
             disclosed_key = field != "year" and not field.startswith(RESERVED_PREFIXES)
 
-            if disclosed_key and not provenance:  # the common case, kept short
+            if disclosed_key and not provenance and not listed:
+                # The common case. Copying a prepared dict is about twice as fast as
+                # building one, and an undisclosed field's whole entry is known up front.
+                undisclosed = {
+                    "kind": "test",
+                    "test": op,
+                    "field": field,
+                    "expected": expected,
+                    "actual": None,
+                    "present": False,
+                    "passed": False,
+                }
+                undisclosed_passing = {**undisclosed, "passed": True}
 
                 def test() -> dict[str, Any]:
                     disclosure = self.disclosures.get(field)
-                    actual = None if disclosure is None else disclosure.value
-                    return {
-                        "kind": "test",
-                        "test": op,
-                        "field": field,
-                        "expected": list(expected) if listed else expected,
-                        "actual": list(actual) if type(actual) is tuple else actual,
-                        "present": disclosure is not None,
-                        "passed": self.holds[column],
-                    }
+                    passed = self.holds[column]
+                    if disclosure is None:
+                        return (undisclosed_passing if passed else undisclosed).copy()
+                    entry = undisclosed.copy()
+                    actual = disclosure.value
+                    entry["actual"] = list(actual) if type(actual) is tuple else actual
+                    entry["present"] = True
+                    entry["passed"] = passed
+                    return entry
 
                 return test
 
