@@ -242,9 +242,7 @@ def failing_tests(node: dict[str, Any]) -> list[dict[str, Any]]:
     """The leaf tests that keep a traced condition from holding."""
     if node["passed"]:
         return []
-    if node["kind"] == "all":
-        return [leaf for item in node["items"] for leaf in failing_tests(item)]
-    if node["kind"] == "any":
+    if node["kind"] in ("all", "any"):
         return [leaf for item in node["items"] for leaf in failing_tests(item)]
     if node["kind"] == "not":
         return [{**node["item"], "negated": True}]
