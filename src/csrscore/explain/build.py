@@ -186,14 +186,8 @@ class Explainer:
 
         def walk(node: Group, above: list[tuple[str, Condition]]) -> None:
             for child in node.children:
-                here = (
-                    above
-                    if child.applies_when is None
-                    else [
-                        *above,
-                        (child.id, child.applies_when),
-                    ]
-                )
+                condition = child.applies_when
+                here = above if condition is None else [*above, (child.id, condition)]
                 if isinstance(child, Group):
                     walk(child, here)
                 else:
