@@ -94,7 +94,7 @@ class _CriterionStatic(NamedTuple):
     list_references: tuple[str, ...] | None
     max_points: float
     labels: list[tuple[str | None, str | None] | None]  # by level; None where unlabelled
-    level_builders: list[tuple[int, float, str | None, int, TraceBuilder]]
+    level_builders: list[tuple[dict[str, Any], int, TraceBuilder]]
     scored_field: str | None
     fields_used: list[str]
 
@@ -320,11 +320,15 @@ class Explainer:
         }
 
     @cached_property
-    def level_builders(self) -> list[list[tuple[int, float, str | None, int, TraceBuilder]]]:
-        """Per criterion, each level's number, points, label, result column and trace."""
+    def level_builders(self) -> list[list[tuple[dict[str, Any], int, TraceBuilder]]]:
+        """Per criterion, each level's entry to copy (its number, points and label), result
+        column and trace builder."""
         return [
             [
-                (k, lv.points, lv.label, *self.tracer.compiled(lv.when))
+                (
+                    {"level": k, "points": lv.points, "label": lv.label, "holds": False},
+                    *self.tracer.compiled(lv.when),
+                )
                 for k, lv in enumerate(criterion.levels, start=1)
             ]
             for criterion in self.scores.plan.criteria
@@ -404,10 +408,13 @@ class Explainer:
             reached = labels[level] if level < len(labels) else None
             if reached is not None:
                 item["label"], item["level_description"] = reached
-            item["levels"] = [
-                {"level": k, "points": p, "label": label, "holds": holds[column], "trace": trace()}
-                for k, p, label, column, trace in level_builders
-            ]
+            traced = []
+            for entry, column, trace in level_builders:
+                entry = entry.copy()
+                entry["holds"] = holds[column]
+                entry["trace"] = trace()
+                traced.append(entry)
+            item["levels"] = traced
             if scored_field is not None:
                 present, actual = display_value(report, scored_field)
                 item["value"] = {"field": scored_field, "actual": actual, "present": present}
