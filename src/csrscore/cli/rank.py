@@ -23,12 +23,13 @@ from csrscore.cli.reports import (
     add_input_arguments,
     positive_int,
     read_reports,
+    refuse_rejections,
     warn_on_stderr,
 )
 from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
-from csrscore.errors import ReportError, UsageError
+from csrscore.errors import UsageError
 from csrscore.precision import display_number
 from csrscore.rank import RANK_METHODS
 from csrscore.rubric import load_rubric
@@ -102,12 +103,7 @@ def run(args: argparse.Namespace) -> int:
 def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int:
     if args.by:
         scores.company_field(args.by)  # fail early, before any output, on a bad field
-    if args.strict and scores.rejected:
-        first = scores.rejected[0]
-        raise ReportError(
-            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
-            first.location,
-        )
+    refuse_rejections(scores, args.strict)
     if args.compare_years:
         comparison = compare(scores, *args.compare_years)
         write_output(render_comparison(comparison, args.format), args.output)

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from csrscore.engine import Scores
+from csrscore.errors import ReportError
 from csrscore.records import ReportSet, load_reports
 
 
@@ -60,3 +61,13 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
         )
     for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
         print(f"csrscore: warning: {warning}", file=sys.stderr)
+
+
+def refuse_rejections(scores: Scores, strict: bool) -> None:
+    """Under --strict, any rejected report is an error (the first one located)."""
+    if strict and scores.rejected:
+        first = scores.rejected[0]
+        raise ReportError(
+            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
+            first.location,
+        )

@@ -22,11 +22,11 @@ from csrscore.cli.reports import (
     add_input_arguments,
     positive_int,
     read_reports,
+    refuse_rejections,
     warn_on_stderr,
 )
 from csrscore.compare import CompanyChange, Comparison
 from csrscore.engine import score
-from csrscore.errors import ReportError
 from csrscore.precision import display_number
 from csrscore.rubric import load_rubric
 from csrscore.sensitivity import (
@@ -160,12 +160,7 @@ def run(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric)
     scores = score(read_reports(args.reports), rubric)
     scores.company_field(args.by)  # fail early, before any work, on a bad field
-    if args.strict and scores.rejected:
-        first = scores.rejected[0]
-        raise ReportError(
-            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
-            first.location,
-        )
+    refuse_rejections(scores, args.strict)
     result = sensitivity(
         scores,
         args.samples,

@@ -19,6 +19,7 @@ from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
+from csrscore.explain.fresh import fresh
 from csrscore.explain.improve import Suggester
 from csrscore.explain.peers import Peers, compute_peers
 from csrscore.explain.shares import (
@@ -45,15 +46,6 @@ SCHEMA_VERSION = "1"
 
 
 ZERO_NOISE = 1e-12
-
-
-def fresh(value: Any) -> Any:
-    """A deep copy of JSON-like data, so that explanations never share editable parts."""
-    if isinstance(value, Mapping):
-        return {key: fresh(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [fresh(item) for item in value]
-    return value
 
 
 def _flat_list_keys(references: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -245,16 +237,11 @@ class Explainer:
         # it scan that company's fresh explanation (thousands of small containers) every
         # time. A young-generation pass every so often still collects any cyclic garbage the
         # caller makes meanwhile.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             for row in range(len(self.scores)):
                 yield self._explain(row)
-                if enabled and row % 512 == 511:
+                if row % 512 == 511:
                     gc.collect(0)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _summary(self, row: int) -> dict[str, Any]:
         scores = self.scores

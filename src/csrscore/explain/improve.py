@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csrscore.explain.fresh import fresh
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
@@ -100,26 +101,6 @@ def _merge(first: Patch | None, second: Patch | None) -> Patch | None:
     return merged
 
 
-def _copy(patch: Patch | None) -> Patch | None:
-    """A copy deep enough that no two explanations share a mutable part."""
-    if patch is None:
-        return None
-    out: Patch = {}
-    for key, change in patch.items():
-        if change is None:
-            out[key] = None
-            continue
-        out[key] = {
-            name: dict(part)
-            if isinstance(part, dict)
-            else list(part)
-            if isinstance(part, list)
-            else part
-            for name, part in change.items()
-        }
-    return out
-
-
 class Suggester:
     """Patches for failing conditions, company after company.
 
@@ -144,7 +125,8 @@ class Suggester:
             return _patch(condition, report, self.catalog)
         if key not in self._blank:
             self._blank[key] = _patch(condition, report, self.catalog)
-        return _copy(self._blank[key])
+        patch: Patch | None = fresh(self._blank[key])
+        return patch
 
 
 def _patch(condition: Condition, report: Report, catalog: Catalog) -> Patch | None:

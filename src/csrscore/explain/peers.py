@@ -25,7 +25,7 @@ class Peers:
     behind_most: BoolArray  # N x C: applicable, and more than half of the peers are ahead
 
 
-def sector_year_rows(scores: Scores) -> dict[tuple[Any, int], IntArray]:
+def _sector_year_rows(scores: Scores) -> dict[tuple[Any, int], IntArray]:
     groups: dict[tuple[Any, int], list[int]] = {}
     for row, key in enumerate(scores.company_field(("sector", "year"))):
         groups.setdefault(key, []).append(row)
@@ -38,7 +38,7 @@ def compute_peers(scores: Scores) -> Peers:
     median = np.zeros(n)
     best = np.zeros(n)
     ahead = np.zeros((n, c), dtype=np.int64)
-    for rows in sector_year_rows(scores).values():
+    for rows in _sector_year_rows(scores).values():
         block = scores.points[rows]
         ordered = np.sort(block, axis=0)
         for column in range(c):
