@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from csrscore.explain.fresh import fresh
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
@@ -125,8 +124,25 @@ class Suggester:
             return _patch(condition, report, self.catalog)
         if key not in self._blank:
             self._blank[key] = _patch(condition, report, self.catalog)
-        patch: Patch | None = fresh(self._blank[key])
-        return patch
+        return copy_patch(self._blank[key])
+
+
+def copy_patch(patch: Patch | None) -> Patch | None:
+    """A copy that shares nothing editable with `patch`. A change's values are scalars, or
+    lists and evidence mappings of scalars, so one level of copying below it is enough; this
+    is several times faster than a generic deep copy, and patches are copied by the
+    thousand in a batch."""
+    if patch is None:
+        return None
+    out: Patch = {}
+    for key, change in patch.items():
+        if change is not None:
+            change = change.copy()
+            for name, value in change.items():
+                if type(value) is list or type(value) is dict:
+                    change[name] = value.copy()  # replaces a value: the dict's size holds
+        out[key] = change
+    return out
 
 
 def _patch(condition: Condition, report: Report, catalog: Catalog) -> Patch | None:

@@ -141,7 +141,7 @@ class Tracer:
             provenance = op in ("assured", "has_evidence")
             disclosed_key = field != "year" and not field.startswith(RESERVED_PREFIXES)
 
-            if disclosed_key and not provenance and not listed:
+            if disclosed_key:
                 # The common case. Copying a prepared dict is about twice as fast as
                 # building one, and an undisclosed field's whole entry is known up front.
                 undisclosed = {
@@ -159,12 +159,22 @@ class Tracer:
                     disclosure = self.disclosures.get(field)
                     passed = self.holds[column]
                     if disclosure is None:
-                        return (undisclosed_passing if passed else undisclosed).copy()
-                    entry = undisclosed.copy()
-                    actual = disclosure.value
-                    entry["actual"] = list(actual) if type(actual) is tuple else actual
-                    entry["present"] = True
-                    entry["passed"] = passed
+                        entry = (undisclosed_passing if passed else undisclosed).copy()
+                    else:
+                        entry = undisclosed.copy()
+                        if provenance:
+                            evidence = disclosure.evidence
+                            entry["actual"] = {
+                                "assured": disclosure.assured,
+                                "evidence": None if evidence is None else dict(evidence),
+                            }
+                        else:
+                            actual = disclosure.value
+                            entry["actual"] = list(actual) if type(actual) is tuple else actual
+                        entry["present"] = True
+                        entry["passed"] = passed
+                    if listed:
+                        entry["expected"] = list(expected)
                     return entry
 
                 return test
