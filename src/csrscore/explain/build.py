@@ -178,11 +178,6 @@ class Explainer:
         return group_points(self.scores)
 
     @cached_property
-    def companies_in_year(self) -> dict[int, int]:
-        years, counts = np.unique(self.scores.years, return_counts=True)
-        return dict(zip(years.tolist(), counts.tolist(), strict=True))
-
-    @cached_property
     def na_conditions(self) -> dict[str, list[tuple[str, Condition]]]:
         """Per criterion id, the applicability conditions from the outermost group inward."""
         out: dict[str, list[tuple[str, Condition]]] = {}
@@ -255,26 +250,46 @@ class Explainer:
                     gc.collect(0)
 
     def _summary(self, row: int) -> dict[str, Any]:
-        scores = self.scores
-        ranks = self.ranks
+        total, base, adjustments, clamp, rank, of, sector_rank, sector_of, percentile = (
+            self._summary_numbers[row].tolist()
+        )
         return {
-            "total": float(scores.totals[row]),
-            "scale": float(scores.rubric.scale),
-            "grade": scores.grades[row],
-            "base": float(scores.base[row]),
-            "adjustments": _clean(float(self.adjustment_totals[row])),
-            "clamp": _clean(float(scores.clamp[row])),
-            "rank": int(ranks["overall"][row]),
-            "of": self.companies_in_year[int(scores.years[row])],
-            "sector_rank": int(ranks["sector"][row]),
-            "sector_of": int(self.peers.size[row]),
-            "percentile": float(ranks["percentile"][row]),
+            "total": total,
+            "scale": float(self.scores.rubric.scale),
+            "grade": self.scores.grades[row],
+            "base": base,
+            "adjustments": adjustments,
+            "clamp": clamp,
+            "rank": int(rank),
+            "of": int(of),
+            "sector_rank": int(sector_rank),
+            "sector_of": int(sector_of),
+            "percentile": percentile,
         }
 
     @cached_property
-    def adjustment_totals(self) -> FloatArray:
-        totals: FloatArray = self.scores.adjustments.sum(axis=1)
-        return totals
+    def _summary_numbers(self) -> FloatArray:
+        """The summary's numbers, one row per company: a single conversion per company
+        instead of one per number. Counts and ranks are exact in float64."""
+        scores, ranks = self.scores, self.ranks
+        _, year_index, year_counts = np.unique(
+            scores.years, return_inverse=True, return_counts=True
+        )
+        columns = [
+            scores.totals,
+            scores.base,
+            scores.adjustments.sum(axis=1),
+            scores.clamp,
+            ranks["overall"],
+            year_counts[year_index],
+            ranks["sector"],
+            self.peers.size,
+            ranks["percentile"],
+        ]
+        numbers = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+        noise = np.abs(numbers[:, 2:4]) < ZERO_NOISE  # adjustments and clamp, as _clean does
+        numbers[:, 2:4][noise] = 0.0
+        return numbers
 
     @cached_property
     def group_statics(self) -> list[_GroupStatic]:
@@ -319,10 +334,9 @@ class Explainer:
         entry["points_earned"] = row["earned"][column]
         entry["points_possible"] = row["possible"][column]
         entry["not_applicable"] = row["not_applicable"][column]
-        entry["children"] = [
-            {"criterion": child} if isinstance(child, str) else self._group(child)
-            for child in children
-        ]
+        entry["children"] = listed = []
+        for child in children:
+            listed.append({"criterion": child} if isinstance(child, str) else self._group(child))
         return entry
 
     @cached_property
@@ -526,6 +540,7 @@ class Explainer:
         criteria_plan = scores.plan.criteria
         report = scores.reports[row]
         suggest = self.suggester.failing
+        templates = self._improvement_templates
         out = []
         for k, c in enumerate(improvable):
             criterion = criteria_plan[c]
@@ -535,18 +550,14 @@ class Explainer:
                 gain_next = self._exact_gain(row, c, next_row[k])
                 gain_top = self._exact_gain(row, c, top_row[k])
             target = targets[k] or None
-            entry: dict[str, Any] = {
-                "criterion": criterion.id,
-                "title": criterion.title,
-                "current_points": points_row[c],
-                "next_points": next_row[k],
-                "top_points": top_row[k],
-                "gain_next": gain_next,
-                "gain_top": gain_top,
-                "target_level": target,
-                "missing": [],
-                "suggestion": None,
-            }
+            entry = templates[c].copy()
+            entry["current_points"] = points_row[c]
+            entry["next_points"] = next_row[k]
+            entry["top_points"] = top_row[k]
+            entry["gain_next"] = gain_next
+            entry["gain_top"] = gain_top
+            entry["target_level"] = target
+            entry["missing"] = []
             if target is not None:
                 # The target's levels are already traced in this company's criterion entry.
                 traced = criteria[c]["levels"]
@@ -568,6 +579,25 @@ class Explainer:
         if not self.shares.arithmetic_path.all():
             out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
         return out
+
+    @cached_property
+    def _improvement_templates(self) -> list[dict[str, Any]]:
+        """Per criterion, an improvement entry's fields in output order, to copy and fill."""
+        return [
+            {
+                "criterion": criterion.id,
+                "title": criterion.title,
+                "current_points": 0.0,
+                "next_points": 0.0,
+                "top_points": 0.0,
+                "gain_next": 0.0,
+                "gain_top": 0.0,
+                "target_level": None,
+                "missing": None,
+                "suggestion": None,
+            }
+            for criterion in self.scores.plan.criteria
+        ]
 
     @cached_property
     def _id_order(self) -> IntArray:
