@@ -19,15 +19,6 @@ from tests.rubric.builders import FIXTURES, group, ladder, level, rubric_data
 
 BAD = FIXTURES / "bad"
 
-# The depth limit is enforced while PyYAML composes the node graph, before any node path
-# exists, so the message has the file and line but no path.
-NO_YAML_NODE_PATH = pytest.mark.xfail(
-    strict=True,
-    reason="yamlsafe._BoundedLoader.compose_node raises the depth limit with "
-    "Location(source, line) only; the path is recoverable from compose_node's (parent, "
-    "index) arguments but is not tracked",
-)
-
 
 @dataclass(frozen=True)
 class Bad:
@@ -201,16 +192,9 @@ BAD_RUBRICS = [
     ),
 ]
 
-PATH_FAILURES = {
-    "deep_nesting.yaml": NO_YAML_NODE_PATH,
-}
 
-
-def _params(rows: list[Bad], failures: dict[str, pytest.MarkDecorator]) -> list[object]:
-    return [
-        pytest.param(row, id=row.file, marks=[failures[row.file]] if row.file in failures else [])
-        for row in rows
-    ]
+def _params(rows: list[Bad]) -> list[object]:
+    return [pytest.param(row, id=row.file) for row in rows]
 
 
 def _error(row: Bad) -> RubricError:
@@ -225,7 +209,7 @@ def test_table_covers_every_fixture() -> None:
     assert len(files) >= 18
 
 
-@pytest.mark.parametrize("row", _params(BAD_RUBRICS, {}))
+@pytest.mark.parametrize("row", _params(BAD_RUBRICS))
 def test_bad_rubric_message_names_file_line_and_problem(row: Bad) -> None:
     error = _error(row)
     assert isinstance(error, CsrscoreError)
@@ -242,7 +226,7 @@ def test_bad_rubric_message_names_file_line_and_problem(row: Bad) -> None:
 PATH_ROWS = [row for row in BAD_RUBRICS if row.path is not None]
 
 
-@pytest.mark.parametrize("row", _params(PATH_ROWS, PATH_FAILURES))
+@pytest.mark.parametrize("row", _params(PATH_ROWS))
 def test_bad_rubric_message_names_the_node_path(row: Bad) -> None:
     error = _error(row)
     assert error.location.path == row.path

@@ -123,7 +123,11 @@ def test_nesting_up_to_the_limit_is_allowed() -> None:
 
 
 def test_nesting_one_level_beyond_the_limit_is_refused() -> None:
-    assert _error(_nested(DEEPEST_PATH + 1)) == f"in.yaml:1: nesting deeper than {MAX_DEPTH} levels"
+    # The node that crosses the limit is named by its path: `a` and MAX_DEPTH - 1 items.
+    path = "a" + "[0]" * (MAX_DEPTH - 1)
+    assert _error(_nested(DEEPEST_PATH + 1)) == (
+        f"in.yaml:1 {path}: nesting deeper than {MAX_DEPTH} levels"
+    )
 
 
 def test_depth_counts_every_yaml_node_from_the_root() -> None:
@@ -132,7 +136,7 @@ def test_depth_counts_every_yaml_node_from_the_root() -> None:
     assert load_yaml("[" * inner + "1" + "]" * inner, "in.yaml").data is not None
     inner += 1
     assert _error("[" * inner + "1" + "]" * inner) == (
-        f"in.yaml:1: nesting deeper than {MAX_DEPTH} levels"
+        f"in.yaml:1 {'[0]' * MAX_DEPTH}: nesting deeper than {MAX_DEPTH} levels"
     )
 
 
@@ -145,18 +149,20 @@ def test_nesting_limit_is_located_at_the_line_that_crosses_it() -> None:
     # The root mapping is level 1 on line 1, the list on line n is level n, and the null
     # in the innermost list is one level deeper.
     assert load_yaml(_block_lists(MAX_DEPTH - 2), "in.yaml").data is not None
+    path = "a" + "[0]" * (MAX_DEPTH - 1)
     assert _error(_block_lists(MAX_DEPTH - 1)) == (
-        f"in.yaml:{MAX_DEPTH}: nesting deeper than {MAX_DEPTH} levels"
+        f"in.yaml:{MAX_DEPTH} {path}: nesting deeper than {MAX_DEPTH} levels"
     )
     assert _error(_block_lists(MAX_DEPTH + 5)) == (
-        f"in.yaml:{MAX_DEPTH + 1}: nesting deeper than {MAX_DEPTH} levels"
+        f"in.yaml:{MAX_DEPTH + 1} {path}: nesting deeper than {MAX_DEPTH} levels"
     )
 
 
 def test_very_deep_nesting_is_refused_without_a_crash() -> None:
     started = time.perf_counter()
     message = _error("a: " + "[" * 1000 + "]" * 1000)
-    assert message == f"in.yaml:1: nesting deeper than {MAX_DEPTH} levels"
+    path = "a" + "[0]" * (MAX_DEPTH - 1)
+    assert message == f"in.yaml:1 {path}: nesting deeper than {MAX_DEPTH} levels"
     assert time.perf_counter() - started < 10  # a guard against hanging, not a benchmark
 
 
@@ -204,7 +210,8 @@ def test_node_limit_stops_composition_early(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(yamlsafe, "MAX_NODES", 1_000)
     text = "[" + ", ".join(["0"] * 20_000) + "]"
     started = time.perf_counter()
-    assert _error(text) == "in.yaml:1: more than 1000 YAML nodes"
+    # The root list is node 1, so item 999 is node 1,001.
+    assert _error(text) == "in.yaml:1 [999]: more than 1000 YAML nodes"
     assert time.perf_counter() - started < 0.5
 
 

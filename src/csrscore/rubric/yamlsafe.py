@@ -125,10 +125,17 @@ class _BoundedLoader(yaml.SafeLoader):
         self.source = source
         self.nodes = 0
         self.depth = 0
+        # The node path being composed. PyYAML passes a sequence item's position or a
+        # mapping value's key node as `index`; the root and key nodes add no segment.
+        self.path: list[str | int | None] = []
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         self.nodes += 1
         self.depth += 1
+        if isinstance(index, int):
+            self.path.append(index)
+        else:
+            self.path.append(index.value if isinstance(index, yaml.ScalarNode) else None)
         try:
             if self.nodes > MAX_NODES or self.depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
@@ -137,11 +144,14 @@ class _BoundedLoader(yaml.SafeLoader):
                     if self.nodes > MAX_NODES
                     else f"nesting deeper than {MAX_DEPTH} levels"
                 )
-                raise RubricError(what, Location(self.source, line=mark.line + 1))
+                path = format_node_path([part for part in self.path if part is not None])
+                location = Location(self.source, line=mark.line + 1, path=path or None)
+                raise RubricError(what, location)
             node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[arg-type]
             return node
         finally:
             self.depth -= 1
+            self.path.pop()
 
 
 class _Converter:
