@@ -477,8 +477,7 @@ class Explainer:
                 "title": adjustment.title,
                 "kind": adjustment.kind,
                 "effect": _clean(float(scores.adjustments[row, a])),
-                "applies": adjustment.when is None
-                or bool(scores.condition_results[adjustment.when][row]),
+                "applies": adjustment.when is None or self.tracer.passed(adjustment.when),
             }
             if adjustment.count is not None:
                 entry["filter"] = violation_filter_dict(adjustment.count)
