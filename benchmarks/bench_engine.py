@@ -517,8 +517,8 @@ def profile_engine(n: int) -> str:
     plain = best_of(2, lambda: columns_to_ranks(data))
     timer = LineTimer(
         evaluate_levels,
-        levels_module.criterion_levels,
-        levels_module._winner,
+        levels_module._criterion_levels,
+        levels_module._best_rank,
         aggregate,
         apply_adjustments,
         rank_totals,

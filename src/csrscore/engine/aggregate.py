@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csrscore.compile.plan import Plan
+from csrscore.compile.plan import GroupPlan, Plan
 from csrscore.engine.columns import BoolArray, FloatArray
 from csrscore.rubric.model import Aggregation, NaPolicy
+
+# Rows per block: one group's running sums and a child's row stay in a 1 MiB L2 cache.
+BLOCK_ROWS = 16_384
 
 
 @dataclass(frozen=True)
@@ -35,55 +38,124 @@ def aggregate(
 ) -> Aggregated:
     """Group scores and base totals from (companies x criteria) points and applicability.
 
-    The work runs criterion-major: each child of a group is one row of N values, added
+    The work runs criterion-major: each child of a group is one row of values, added
     into running sums, so no (companies x children) block is ever gathered. The inputs
     from `evaluate_levels` are transposed views of criterion-major arrays, so `.T` is free.
+    Rows are taken in blocks, so the running sums stay in cache while the children stream
+    past them.
     """
     policy = na_policy or plan.rubric.na_policy
     c_weights = plan.criterion_weights if criterion_weights is None else criterion_weights
     g_weights = plan.group_weights if group_weights is None else group_weights
+    kinds = [
+        group_plan.aggregation if aggregations is None else aggregations[g]
+        for g, group_plan in enumerate(plan.groups)
+    ]
     n = points.shape[0]
-    criterion_points, criterion_counts = points.T, applicable.T
     scores = np.full((len(plan.groups), n), np.nan)
     counted = np.zeros((len(plan.groups), n), dtype=bool)
-    for g, group_plan in enumerate(plan.groups):
-        aggregation = group_plan.aggregation if aggregations is None else aggregations[g]
-        geometric = aggregation == "geometric"
-        numerator = np.zeros(n)
-        denominator = np.zeros(n)
-        any_zero = np.zeros(n, dtype=bool)
-        # Each child: (points, the points that make a full score, counted mask, weight).
-        # Criterion points are 0 where N/A; a sub-group's score is NaN there, and is zeroed
-        # so that it cannot reach the sums.
-        children = [
-            (criterion_points[c], plan.max_points[c], criterion_counts[c], c_weights[c])
-            for c in group_plan.criterion_children.tolist()
-        ] + [
-            (np.where(counted[s], scores[s], 0.0), 1.0, counted[s], g_weights[s])
-            for s in group_plan.group_children.tolist()
-        ]
-        for child_points, full, counts, weight in children:
-            # Under the zero policy N/A children stay in the denominator with a score of 0.
-            child_weight = weight if policy == "zero" else counts * weight
-            denominator += child_weight
-            if geometric:
-                fraction = child_points / full
-                positive = fraction > 0
-                any_zero |= (child_weight > 0) & ~positive
-                numerator += child_weight * np.log(np.where(positive, fraction, 1.0))
+    sums = _Sums(min(n, BLOCK_ROWS))
+    for start in range(0, n, BLOCK_ROWS):
+        rows = slice(start, min(n, start + BLOCK_ROWS))
+        block = sums.cut(rows.stop - rows.start)
+        for g, group_plan in enumerate(plan.groups):
+            _group(
+                plan,
+                group_plan,
+                kinds[g] == "geometric",
+                policy,
+                c_weights,
+                g_weights,
+                points.T[:, rows],
+                applicable.T[:, rows],
+                scores[:, rows],
+                counted[:, rows],
+                block,
+            )
+            if policy == "zero":
+                counted[g, rows] = True
+                scores[g, rows] = np.where(
+                    group_applicable[rows, g] & block.has_weight, block.value, 0.0
+                )
             else:
-                # Points are 0 wherever the child is not counted, so no mask is needed.
-                numerator += child_points * (weight / full)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = numerator / denominator
-            if geometric:
-                value = np.where(any_zero, 0.0, np.exp(value))
-        has_weight = denominator > 0
-        if policy == "zero":
-            counted[g] = True
-            scores[g] = np.where(group_applicable[:, g] & has_weight, value, 0.0)
-        else:
-            counted[g] = group_applicable[:, g] & has_weight
-            scores[g] = np.where(counted[g], value, np.nan)
+                np.logical_and(group_applicable[rows, g], block.has_weight, out=counted[g, rows])
+                scores[g, rows] = np.where(counted[g, rows], block.value, np.nan)
     root = np.nan_to_num(scores[plan.root_index], nan=0.0)
     return Aggregated(scores.T, root * plan.rubric.scale)
+
+
+class _Sums:
+    """One group's running sums over a block of rows, reused by every group and block."""
+
+    def __init__(self, rows: int) -> None:
+        self.numerator = np.empty(rows)
+        self.denominator = np.empty(rows)
+        self.product = np.empty(rows)
+        self.child = np.empty(rows)
+        self.value = np.empty(rows)
+        self.any_zero = np.empty(rows, dtype=bool)
+        self.positive = np.empty(rows, dtype=bool)
+        self.has_weight = np.empty(rows, dtype=bool)
+
+    def cut(self, rows: int) -> _Sums:
+        view = _Sums.__new__(_Sums)
+        for name, array in vars(self).items():
+            setattr(view, name, array[:rows])
+        return view
+
+
+def _group(
+    plan: Plan,
+    group_plan: GroupPlan,
+    geometric: bool,
+    policy: NaPolicy,
+    c_weights: FloatArray,
+    g_weights: FloatArray,
+    criterion_points: FloatArray,
+    criterion_counts: BoolArray,
+    scores: FloatArray,
+    counted: BoolArray,
+    sums: _Sums,
+) -> None:
+    """One group's score for a block of rows into `sums.value` and `sums.has_weight`.
+
+    The arithmetic is the former whole-array formula's, operation for operation, so the
+    scores are bit for bit the same; only the temporaries are reused.
+    """
+    numerator, denominator, product = sums.numerator, sums.denominator, sums.product
+    numerator.fill(0.0)
+    denominator.fill(0.0)
+    sums.any_zero.fill(False)
+    # Each child: (points, the points that make a full score, counted mask, weight).
+    # Criterion points are 0 where N/A; a sub-group's score is NaN there, and is zeroed
+    # so that it cannot reach the sums.
+    children: list[tuple[FloatArray, float, BoolArray, float]] = [
+        (criterion_points[c], plan.max_points[c], criterion_counts[c], c_weights[c])
+        for c in group_plan.criterion_children.tolist()
+    ]
+    for s in group_plan.group_children.tolist():
+        child = np.where(counted[s], scores[s], 0.0)
+        children.append((child, 1.0, counted[s], g_weights[s]))
+    for child_points, full, counts, weight in children:
+        # Under the zero policy N/A children stay in the denominator with a score of 0.
+        if policy == "zero":
+            np.add(denominator, weight, out=denominator)
+        else:
+            np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
+        if geometric:
+            fraction = np.divide(child_points, full, out=sums.child)
+            positive = np.greater(fraction, 0, out=sums.positive)
+            child_weight = weight if policy == "zero" else counts * weight
+            sums.any_zero |= (child_weight > 0) & ~positive
+            np.copyto(fraction, 1.0, where=~positive)
+            np.log(fraction, out=fraction)
+            np.add(numerator, np.multiply(child_weight, fraction, out=product), out=numerator)
+        else:
+            # Points are 0 wherever the child is not counted, so no mask is needed.
+            np.add(numerator, np.multiply(child_points, weight / full, out=product), out=numerator)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(numerator, denominator, out=sums.value)
+        if geometric:
+            np.exp(sums.value, out=sums.value)
+            np.copyto(sums.value, 0.0, where=sums.any_zero)
+    np.greater(denominator, 0, out=sums.has_weight)

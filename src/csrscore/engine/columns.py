@@ -37,6 +37,36 @@ class Column:
     def __len__(self) -> int:
         return len(self.present)
 
+    def items_in_row_order(self) -> bool:
+        """Whether list items are stored by ascending row, as ingestion writes them."""
+        return bool(np.all(self.list_rows[1:] >= self.list_rows[:-1]))
+
+    def rows(self, start: int, stop: int, items_in_row_order: bool = False) -> Column:
+        """The same field for reports [start, stop) only; list items are renumbered.
+
+        With items in row order (`items_in_row_order()`, which the caller may check once
+        for many blocks) a block's items are found by bisection instead of a full scan.
+        """
+        if items_in_row_order:
+            first, last = np.searchsorted(self.list_rows, [start, stop])
+            items = slice(int(first), int(last))
+            list_rows, list_codes = self.list_rows[items], self.list_codes[items]
+        else:
+            inside = (self.list_rows >= start) & (self.list_rows < stop)
+            list_rows, list_codes = self.list_rows[inside], self.list_codes[inside]
+        return Column(
+            present=self.present[start:stop],
+            assured=self.assured[start:stop],
+            evidence=self.evidence[start:stop],
+            booleans=self.booleans[start:stop],
+            truth=self.truth[start:stop],
+            numbers=self.numbers[start:stop],
+            codes=self.codes[start:stop],
+            vocabulary=self.vocabulary,
+            list_rows=list_rows - start,
+            list_codes=list_codes,
+        )
+
     def vocabulary_mask(self, keep: list[bool]) -> BoolArray:
         """Per-row truth of a per-distinct-value test; rows without text get False."""
         lookup = np.array([*keep, False], dtype=bool)
