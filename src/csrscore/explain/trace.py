@@ -202,7 +202,10 @@ class Tracer:
 
             return test
         if isinstance(condition, (AllOf, AnyOf)):
-            node = {"kind": "all" if isinstance(condition, AllOf) else "any", "passed": False}
+            node: dict[str, Any] = {
+                "kind": "all" if isinstance(condition, AllOf) else "any",
+                "passed": False,
+            }
             items = [self._compile(item) for item in condition.items]
 
             def combined() -> dict[str, Any]:
