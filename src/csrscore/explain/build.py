@@ -567,8 +567,11 @@ class Explainer:
                     if traced[index]["holds"]:
                         continue
                     failing += failing_tests(traced[index]["trace"])
-                    part = suggest(criterion.levels[index].when, report)
-                    patch = None if patch is None or part is None else {**patch, **part}
+                    if patch is not None:
+                        part = suggest(criterion.levels[index].when, report)
+                        # A part is already this explanation's own copy: merge only when
+                        # more than one level is missing.
+                        patch = None if part is None else {**patch, **part} if patch else part
                 entry["missing"] = failing
                 entry["suggestion"] = patch
             elif criterion.value is not None or criterion.bands is not None:
