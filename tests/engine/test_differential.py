@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from csrscore import load_reports, load_rubric, score
+from csrscore.engine import aggregate, levels
 from csrscore.reference import reference_score
 from tests.engine.strategies import FIELDS, disclosure_values, report_records, rubrics
 
@@ -117,3 +119,33 @@ def test_adding_a_disclosure_never_lowers_a_score_without_penalties(
         extended.append(record)
     after = score(extended, rubric)
     assert np.all(after.totals >= before.totals - TOLERANCE)
+
+
+@given(rubric_data=rubrics(), records=report_records(max_size=12))
+def test_row_blocks_change_nothing(
+    rubric_data: dict[str, Any], records: list[dict[str, Any]]
+) -> None:
+    """The engine works in row blocks (64k rows for levels, 16k for aggregation), so the
+    examples here fit one block. Blocks of 3 and 2 rows, which split these sets unevenly
+    and differently, must give bit-identical arrays."""
+    rubric = load_rubric(rubric_data)
+    reports = load_reports(records, strict=True)
+    whole = score(reports, rubric)
+    with patch.object(levels, "BLOCK_ROWS", 3), patch.object(aggregate, "BLOCK_ROWS", 2):
+        blocked = score(reports, rubric)
+    for name in (
+        "levels",
+        "points",
+        "applicable",
+        "group_applicable",
+        "group_scores",
+        "base",
+        "adjustments",
+        "totals",
+        "grades",
+    ):
+        np.testing.assert_array_equal(getattr(blocked, name), getattr(whole, name), name)
+    assert blocked.levels.dtype == whole.levels.dtype
+    assert list(blocked.condition_results) == list(whole.condition_results)
+    for condition, result in whole.condition_results.items():
+        np.testing.assert_array_equal(blocked.condition_results[condition], result)
