@@ -578,7 +578,7 @@ class Explainer:
                 field = (criterion.value or criterion.bands).field
                 entry["missing"] = [{"kind": "value", "field": field}]
             out.append(entry)
-        if not self.shares.arithmetic_path.all():
+        if not all(arithmetic):
             out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
         return out
 
