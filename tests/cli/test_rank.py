@@ -76,14 +76,64 @@ def test_default_table_ranks_every_example_with_iso26000() -> None:
         r"rubric iso26000 1\.0\.0 \(sha256:[0-9a-f]{12}\) · 60 report\(s\) scored, 0 rejected",
         lines[0],
     )
+    # The examples span 2023 and 2024: one section per year, ranks restarting in each.
+    assert re.findall(r"^year: (\d+)$", result.out, flags=re.MULTILINE) == ["2023", "2024"]
     rows = table_rows(result.out)
     assert len(rows) == 60
-    assert [int(row[0]) for row in rows] == sorted(int(row[0]) for row in rows)
-    assert rows[0][0] == "1"
+    for year in ("2023", "2024"):
+        ranks = [int(row[0]) for row in rows if row[3] == year]
+        assert len(ranks) == 30
+        assert ranks == sorted(ranks)
+        assert ranks[0] == 1
+
+
+def _table_header(text: str) -> list[str]:
+    return next(line.split() for line in text.splitlines() if line.startswith("rank "))
+
+
+def test_single_year_input_is_one_section_ranked_as_a_whole(tmp_path: Path) -> None:
+    reports = json.loads(Path(ROOT / EXAMPLES).read_text(encoding="utf-8"))["reports"]
+    one_year = tmp_path / "2024.json"
+    one_year.write_text(json.dumps([r for r in reports if r["year"] == 2024]), encoding="utf-8")
+    result = run_cli(["rank", str(one_year)])
+    assert result.code == 0, result.err
+    assert "year:" not in result.out
+    ranks = [int(row[0]) for row in table_rows(result.out)]
+    assert len(ranks) == 30
+    assert ranks == sorted(ranks)
+    assert ranks[0] == 1
+    document = json.loads(run_cli(["rank", str(one_year), "--format", "json"]).out)
+    assert document["ranking"]["per_year"] is False
+    # The same ranks as the 2024 section of the two-year ranking.
+    both = [c for c in ranking()["companies"] if c["year"] == 2024]
+    assert [(c["company_id"], c["rank"]) for c in document["companies"]] == [
+        (c["company_id"], c["rank"]) for c in both
+    ]
+
+
+def test_ranks_are_the_ones_explanations_give() -> None:
+    """`rank` and `explain` give a company-year the same overall and sector ranks."""
+    document = ranking()
+    by_sector = {
+        (c["company_id"], c["year"]): c["rank"] for c in ranking("--by", "sector")["companies"]
+    }
+    for company in document["companies"][::7]:
+        explained = cached_run(
+            "explain",
+            EXAMPLES,
+            company["company_id"],
+            "--year",
+            str(company["year"]),
+            "--format",
+            "json",
+        )
+        summary = json.loads(explained.out)["summary"]
+        key = (company["company_id"], company["year"])
+        assert (summary["rank"], summary["sector_rank"]) == (company["rank"], by_sector[key])
 
 
 def test_table_shows_the_top_level_groups_as_columns() -> None:
-    header = cached_run("rank", EXAMPLES).out.splitlines()[2].split()
+    header = _table_header(cached_run("rank", EXAMPLES).out)
     show = cached_run("rubric", "show", "iso26000").out.splitlines()
     top_groups = [line.split()[0] for line in show[4:] if line and not line.startswith(" ")]
     top_groups = top_groups[: top_groups.index("adjustments:")]
@@ -93,7 +143,7 @@ def test_table_shows_the_top_level_groups_as_columns() -> None:
 def test_display_precision_totals_two_decimals_groups_one_json_full() -> None:
     companies = ranking()["companies"]
     rows = table_rows(cached_run("rank", EXAMPLES).out)
-    header = cached_run("rank", EXAMPLES).out.splitlines()[2].split()
+    header = _table_header(cached_run("rank", EXAMPLES).out)
     full_precision = 0
     for row, company in zip(rows, companies, strict=True):
         assert row[1] == company["name"]
@@ -113,10 +163,18 @@ def test_json_validates_against_the_committed_scores_schema() -> None:
     assert errors == []
     assert document["scored"] == len(document["companies"]) == 60
     assert document["source"] == EXAMPLES
-    assert document["ranking"] == {"ties": "competition", "by": None, "top": None}
-    totals = [company["total"] for company in document["companies"]]
-    assert totals == sorted(totals, reverse=True)
-    assert [company["rank"] for company in document["companies"]][:3] == [1, 2, 3]
+    assert document["ranking"] == {
+        "ties": "competition",
+        "by": None,
+        "per_year": True,
+        "top": None,
+    }
+    companies = document["companies"]
+    assert [company["year"] for company in companies] == [2023] * 30 + [2024] * 30
+    for year in (companies[:30], companies[30:]):
+        totals = [company["total"] for company in year]
+        assert totals == sorted(totals, reverse=True)
+        assert [company["rank"] for company in year][:3] == [1, 2, 3]
 
 
 def test_csv_has_one_row_per_company_and_one_column_per_group_score() -> None:
@@ -138,21 +196,25 @@ def test_csv_has_one_row_per_company_and_one_column_per_group_score() -> None:
             assert row[group] == ("" if value is None else repr(value))
 
 
-def test_markdown_is_one_well_formed_table() -> None:
+def test_markdown_is_one_well_formed_table_per_year() -> None:
     result = cached_run("rank", EXAMPLES, "--format", "markdown")
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0].startswith("_rubric iso26000 ")
     assert lines[0].endswith("_")
     assert lines[1] == ""
-    table = lines[2:]
-    header, align, *body = (markdown_cells(line) for line in table)
-    assert header[:6] == ["rank", "company", "sector", "year", "total", "grade"]
-    assert all(cell in ("---", "---:") for cell in align)
-    assert [cell == "---:" for cell in align][:6] == [True, False, False, True, True, False]
-    assert len(body) == 60
-    assert {len(row) for row in body} == {len(header)} == {len(align)}
-    assert [row[1] for row in body] == [company["name"] for company in ranking()["companies"]]
+    names = []
+    chunks = "\n".join(lines[2:]).split("\n\n")
+    assert chunks[0::2] == ["### year: 2023", "### year: 2024"]
+    for chunk in chunks[1::2]:
+        header, align, *body = (markdown_cells(line) for line in chunk.splitlines())
+        assert header[:6] == ["rank", "company", "sector", "year", "total", "grade"]
+        assert all(cell in ("---", "---:") for cell in align)
+        assert [cell == "---:" for cell in align][:6] == [True, False, False, True, True, False]
+        assert len(body) == 30
+        assert {len(row) for row in body} == {len(header)} == {len(align)}
+        names += [row[1] for row in body]
+    assert names == [company["name"] for company in ranking()["companies"]]
 
 
 def test_json_has_no_negative_zero() -> None:
@@ -166,18 +228,20 @@ def test_json_has_no_negative_zero() -> None:
 def test_by_sector_makes_sections_and_ranks_restart_in_each() -> None:
     result = cached_run("rank", EXAMPLES, "--rubric", "citi", "--by", "sector")
     assert result.code == 0
-    sections = re.findall(r"^sector: (.+)$", result.out, flags=re.MULTILINE)
+    # Reports from two years: sectors within each year.
+    sections = re.findall(r"^year: (\d+) · sector: (.+)$", result.out, flags=re.MULTILINE)
     assert sections == sorted(sections)
-    assert len(sections) == len(set(sections)) > 1
-    blocks = result.out.split("\nsector: ")[1:]
+    assert len(sections) == len(set(sections)) > 2
+    assert {year for year, _ in sections} == {"2023", "2024"}
+    blocks = result.out.split("\nyear: ")[1:]
     assert len(blocks) == len(sections)
     seen = 0
-    for name, block in zip(sections, blocks, strict=True):
+    for (year, name), block in zip(sections, blocks, strict=True):
         rows = table_rows("\n" + block)
         ranks = [int(row[0]) for row in rows]
         assert ranks[0] == 1
         assert ranks == sorted(ranks)
-        assert {row[2] for row in rows} == {name}
+        assert {(row[3], row[2]) for row in rows} == {(year, name)}
         seen += len(rows)
     assert seen == 60
 
@@ -193,19 +257,23 @@ def test_by_in_json_ranks_within_each_group() -> None:
 
 
 def test_top_limits_the_rows() -> None:
-    assert len(table_rows(cached_run("rank", EXAMPLES, "--rubric", "citi", "--top", "5").out)) == 5
+    # The best N of each year: the examples span two.
+    rows = table_rows(cached_run("rank", EXAMPLES, "--rubric", "citi", "--top", "5").out)
+    assert [(row[3], int(row[0])) for row in rows] == [
+        (year, rank) for year in ("2023", "2024") for rank in range(1, 6)
+    ]
     document = ranking("--rubric", "citi", "--top", "3")
-    assert [c["rank"] for c in document["companies"]] == [1, 2, 3]
+    assert [c["rank"] for c in document["companies"]] == [1, 2, 3, 1, 2, 3]
     assert document["ranking"]["top"] == 3
     text = cached_run("rank", EXAMPLES, "--rubric", "citi", "--format", "csv", "--top", "2").out
-    assert len(list(csv.DictReader(io.StringIO(text)))) == 2
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 4
 
 
 def test_top_applies_per_section_with_by() -> None:
     document = ranking("--rubric", "citi", "--by", "sector", "--top", "2")
-    per_sector: dict[str, list[int]] = {}
+    per_sector: dict[tuple[int, str], list[int]] = {}
     for company in document["companies"]:
-        per_sector.setdefault(company["sector"], []).append(company["rank"])
+        per_sector.setdefault((company["year"], company["sector"]), []).append(company["rank"])
     assert len(per_sector) > 1
     assert all(len(ranks) == 2 and ranks[0] == 1 for ranks in per_sector.values()), per_sector
 

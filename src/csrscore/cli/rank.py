@@ -39,7 +39,8 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "rank",
         help="score reports against a rubric and rank the companies",
-        description="Score every report against a rubric and rank the companies (1 = best).",
+        description="Score every report against a rubric and rank the companies (1 = best). "
+        "Reports from several years are ranked within each year.",
         epilog="examples:\n  csrscore rank examples/reports.json\n"
         "  csrscore rank examples/reports.json --rubric citi --by sector --top 3\n"
         "  csrscore rank - --format json < reports.json",
@@ -50,7 +51,10 @@ def register(subparsers: Any) -> None:
         "--by", metavar="FIELD", help="rank within groups: sector, country, year or company.<field>"
     )
     parser.add_argument(
-        "--top", type=positive_int, metavar="N", help="show only the best N (per group with --by)"
+        "--top",
+        type=positive_int,
+        metavar="N",
+        help="show only the best N (per year, and per group with --by)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     parser.add_argument(
@@ -72,10 +76,30 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+Grouping = str | tuple[str, ...] | None
+
+
+def _grouping(scores: Scores, by: str | None) -> Grouping:
+    """What ranks are computed within: each year when the reports span several (an index
+    ranks one edition at a time, as `csrscore explain` does), then the --by field."""
+    if by == "year" or len(set(scores.years.tolist())) < 2:
+        return by
+    return "year" if by is None else ("year", by)
+
+
+def _label(grouping: Grouping, key: Any) -> str:
+    fields = (grouping,) if isinstance(grouping, str) else grouping or ()
+    values = (key,) if isinstance(grouping, str) else key
+    return " · ".join(
+        f"{field}: {value if value is not None else '(none)'}"
+        for field, value in zip(fields, values, strict=True)
+    )
+
+
 def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
-    """Sections (a --by value, or None) with their company rows, best first."""
-    ranks = scores.rank(args.ties, args.by)
-    keys = scores.company_field(args.by) if args.by else [None] * len(scores)
+    """Sections (a grouping value, or None) with their company rows, best first."""
+    ranks = scores.rank(args.ties, args.grouping)
+    keys = scores.company_field(args.grouping) if args.grouping else [None] * len(scores)
     sections: dict[Any, list[int]] = {}
     for i in sorted(
         range(len(scores)), key=lambda i: (ranks[i], scores.company_ids[i], int(scores.years[i]))
@@ -108,8 +132,9 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         comparison = compare(scores, *args.compare_years)
         write_output(render_comparison(comparison, args.format), args.output)
         return 0
+    args.grouping = _grouping(scores, args.by)
     sections = _rows(scores, args)
-    ranks = scores.rank(args.ties, args.by)
+    ranks = scores.rank(args.ties, args.grouping)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
@@ -168,8 +193,8 @@ def _table(
 ) -> str:
     parts = [bold(_header(scores), use_colour(args.output)), ""]
     for key, rows in sections:
-        if args.by:
-            parts.append(f"{args.by}: {key if key is not None else '(none)'}")
+        if args.grouping:
+            parts.append(_label(args.grouping, key))
         parts.append(text_table(*_display_rows(scores, rows, ranks)))
         parts.append("")
     parts += _rejection_lines(scores)
@@ -181,8 +206,8 @@ def _markdown(
 ) -> str:
     parts = [f"_{_header(scores)}_", ""]
     for key, rows in sections:
-        if args.by:
-            parts += [f"### {args.by}: {key if key is not None else '(none)'}", ""]
+        if args.grouping:
+            parts += [f"### {_label(args.grouping, key)}", ""]
         parts += [markdown_table(*_display_rows(scores, rows, ranks)), ""]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -225,7 +250,7 @@ def _csv(
 def _json(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
-    records = scores.to_records(args.ties, args.by)
+    records = scores.to_records(args.ties, args.grouping)
     shown = [records[i] for _, rows in sections for i in rows]
     rubric = scores.rubric
     return json_text(
@@ -236,7 +261,12 @@ def _json(
             "scored": len(scores),
             "rejected": [rejection.to_dict() for rejection in scores.rejected],
             "warnings": [str(warning) for warning in scores.warnings],
-            "ranking": {"ties": args.ties, "by": args.by, "top": args.top},
+            "ranking": {
+                "ties": args.ties,
+                "by": args.by,
+                "per_year": args.grouping != args.by,
+                "top": args.top,
+            },
             "companies": shown,
         }
     )

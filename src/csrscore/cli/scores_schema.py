@@ -96,9 +96,13 @@ def scores_schema() -> dict[str, Any]:
                 "properties": {
                     "ties": {"enum": ["competition", "dense", "ordinal"]},
                     "by": _nullable_text,
+                    "per_year": {
+                        "type": "boolean",
+                        "description": "ranks are within each year: the reports span several",
+                    },
                     "top": {"type": ["integer", "null"]},
                 },
-                "required": ["ties", "by", "top"],
+                "required": ["ties", "by", "per_year", "top"],
                 "additionalProperties": False,
             },
             "companies": {"type": "array", "items": company},

@@ -150,7 +150,7 @@ class Scores:
     # --- export -----------------------------------------------------------------------
 
     def to_records(
-        self, method: RankMethod = "competition", by: str | None = None
+        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
     ) -> list[dict[str, Any]]:
         """One plain dict per company, JSON-ready, full precision."""
         ranks = self.rank(method, by)
