@@ -249,6 +249,7 @@ def test_by_sector_makes_sections_and_ranks_restart_in_each() -> None:
 def test_by_in_json_ranks_within_each_group() -> None:
     document = ranking("--rubric", "citi", "--by", "year")
     assert document["ranking"]["by"] == "year"
+    assert document["ranking"]["per_year"] is True
     for year in (2023, 2024):
         members = [c for c in document["companies"] if c["year"] == year]
         assert len(members) == 30

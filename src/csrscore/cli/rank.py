@@ -76,29 +76,25 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-Grouping = str | tuple[str, ...] | None
+def _grouping(scores: Scores, by: str | None) -> tuple[str, ...]:
+    """The fields ranks are computed within: each year when the reports span several (an
+    index ranks one edition at a time, as `csrscore explain` does), and the --by field."""
+    fields = () if by is None else (by,)
+    if "year" not in fields and len(set(scores.years.tolist())) > 1:
+        fields = ("year", *fields)
+    return fields
 
 
-def _grouping(scores: Scores, by: str | None) -> Grouping:
-    """What ranks are computed within: each year when the reports span several (an index
-    ranks one edition at a time, as `csrscore explain` does), then the --by field."""
-    if by == "year" or len(set(scores.years.tolist())) < 2:
-        return by
-    return "year" if by is None else ("year", by)
-
-
-def _label(grouping: Grouping, key: Any) -> str:
-    fields = (grouping,) if isinstance(grouping, str) else grouping or ()
-    values = (key,) if isinstance(grouping, str) else key
+def _label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
     return " · ".join(
         f"{field}: {value if value is not None else '(none)'}"
-        for field, value in zip(fields, values, strict=True)
+        for field, value in zip(fields, key, strict=True)
     )
 
 
 def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
     """Sections (a grouping value, or None) with their company rows, best first."""
-    ranks = scores.rank(args.ties, args.grouping)
+    ranks = scores.rank(args.ties, args.grouping or None)
     keys = scores.company_field(args.grouping) if args.grouping else [None] * len(scores)
     sections: dict[Any, list[int]] = {}
     for i in sorted(
@@ -134,7 +130,7 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         return 0
     args.grouping = _grouping(scores, args.by)
     sections = _rows(scores, args)
-    ranks = scores.rank(args.ties, args.grouping)
+    ranks = scores.rank(args.ties, args.grouping or None)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
@@ -250,7 +246,7 @@ def _csv(
 def _json(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
-    records = scores.to_records(args.ties, args.grouping)
+    records = scores.to_records(args.ties, args.grouping or None)
     shown = [records[i] for _, rows in sections for i in rows]
     rubric = scores.rubric
     return json_text(
@@ -264,7 +260,7 @@ def _json(
             "ranking": {
                 "ties": args.ties,
                 "by": args.by,
-                "per_year": args.grouping != args.by,
+                "per_year": "year" in args.grouping,
                 "top": args.top,
             },
             "companies": shown,

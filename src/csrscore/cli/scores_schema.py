@@ -98,7 +98,7 @@ def scores_schema() -> dict[str, Any]:
                     "by": _nullable_text,
                     "per_year": {
                         "type": "boolean",
-                        "description": "ranks are within each year: the reports span several",
+                        "description": "ranks are within each year (--by year, or several years)",
                     },
                     "top": {"type": ["integer", "null"]},
                 },
