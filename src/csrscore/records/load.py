@@ -111,8 +111,11 @@ def load_reports(source: ReportSource, *, strict: bool = False) -> ReportSet:
     `Report` objects. Invalid records are rejected and the rest load; with `strict=True`
     any rejection raises :class:`ReportError` and nothing loads.
     """
-    with paused_gc():
-        result = _load(source)
+    if isinstance(source, ReportSet):
+        result = source
+    else:
+        with paused_gc(promote=True):  # a loaded report set is long-lived
+            result = _load(source)
     if strict and result.rejected:
         first = result.rejected[0]
         more = len(result.rejected) - 1
@@ -124,8 +127,6 @@ def load_reports(source: ReportSource, *, strict: bool = False) -> ReportSet:
 
 
 def _load(source: ReportSource) -> ReportSet:
-    if isinstance(source, ReportSet):
-        return source
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = str(source)
