@@ -92,9 +92,8 @@ def _label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
     )
 
 
-def _rows(scores: Scores, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
+def _rows(scores: Scores, args: argparse.Namespace, ranks: Any) -> list[tuple[Any, list[int]]]:
     """Sections (a grouping value, or None) with their company rows, best first."""
-    ranks = scores.rank(args.ties, args.grouping or None)
     keys = scores.company_field(args.grouping) if args.grouping else [None] * len(scores)
     sections: dict[Any, list[int]] = {}
     for i in sorted(
@@ -129,8 +128,8 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         write_output(render_comparison(comparison, args.format), args.output)
         return 0
     args.grouping = _grouping(scores, args.by)
-    sections = _rows(scores, args)
     ranks = scores.rank(args.ties, args.grouping or None)
+    sections = _rows(scores, args, ranks)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
