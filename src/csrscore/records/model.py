@@ -1,16 +1,15 @@
 """The company-report record: one company's CSR disclosure for one reporting year.
 
-Validation runs inside pydantic-core wherever possible. Long-form disclosures are validated
-as typed dicts rather than models because building millions of model instances would cost
-more than the JSON parse itself; a single pass per record then normalizes both forms to
-:class:`Disclosure`.
+Validation runs inside pydantic-core, except for the disclosures: there a fast check of the
+common valid forms comes first (see `csrscore.records.disclosure`), and pydantic validates
+whatever it is not sure of.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -21,12 +20,23 @@ from pydantic import (
     StrictBool,
     StrictStr,
     StringConstraints,
+    ValidatorFunctionWrapHandler,
     field_serializer,
     field_validator,
 )
-from typing_extensions import NotRequired, TypedDict
 
 from csrscore.records.countries import ISO_3166_ALPHA2
+from csrscore.records.disclosure import (
+    DISCLOSURE_KEY_PATTERN,
+    Disclosure,
+    DisclosureKey,
+    DisclosureValue,
+    Evidence,
+    LongDisclosure,
+    checked,
+    denormalize,
+    normalize,
+)
 
 __all__ = [
     "DISCLOSURE_KEY_PATTERN",
@@ -43,7 +53,6 @@ __all__ = [
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
-DISCLOSURE_KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -84,91 +93,9 @@ Identifier: TypeAlias = Annotated[
     StringConstraints(min_length=1, max_length=128, pattern=IDENTIFIER_PATTERN),
 ]
 Slug: TypeAlias = Annotated[str, StringConstraints(max_length=64, pattern=SLUG_PATTERN)]
-Text: TypeAlias = Annotated[StrictStr, StringConstraints(max_length=10_000)]
 NonEmptyText: TypeAlias = Annotated[
     StrictStr, StringConstraints(min_length=1, max_length=500, pattern=r"\S")
 ]
-FiniteNumber: TypeAlias = Annotated[float, Field(allow_inf_nan=False, strict=True)]
-DisclosureKey: TypeAlias = Annotated[
-    str, StringConstraints(max_length=128, pattern=DISCLOSURE_KEY_PATTERN)
-]
-# The short form of a disclosure value. Smart union mode keeps `true` a bool and `1` a number.
-DisclosureValue: TypeAlias = StrictBool | FiniteNumber | Text | list[Text]
-
-
-class Evidence(TypedDict, closed=True):
-    """Where in the report a disclosure can be checked."""
-
-    page: NotRequired[Annotated[int, Field(ge=0, le=100_000, strict=True)]]
-    url: NotRequired[Annotated[StrictStr, StringConstraints(max_length=2_000)]]
-    quote: NotRequired[Text]
-
-
-class LongDisclosure(TypedDict, closed=True):
-    """The long form as written in a report file."""
-
-    value: DisclosureValue
-    unit: NotRequired[Annotated[StrictStr, StringConstraints(max_length=64)]]
-    evidence: NotRequired[Evidence]
-    assured: NotRequired[StrictBool]
-    note: NotRequired[Text]
-
-
-class Disclosure(NamedTuple):
-    """One disclosed value, with what backs it. Both input forms normalize to this."""
-
-    value: bool | float | str | tuple[str, ...]
-    unit: str | None = None
-    evidence: Evidence | None = None
-    assured: bool = False
-    note: str | None = None
-
-
-def _denormalize(disclosure: Disclosure) -> DisclosureValue | dict[str, Any]:
-    """The input form of a disclosure: short when only the value is set, long otherwise."""
-    value = list(disclosure.value) if isinstance(disclosure.value, tuple) else disclosure.value
-    if disclosure == Disclosure(disclosure.value):
-        return value
-    long_form: dict[str, Any] = {"value": value}
-    if disclosure.unit is not None:
-        long_form["unit"] = disclosure.unit
-    if disclosure.evidence is not None:
-        long_form["evidence"] = dict(disclosure.evidence)
-    if disclosure.assured:
-        long_form["assured"] = True
-    if disclosure.note is not None:
-        long_form["note"] = disclosure.note
-    return long_form
-
-
-# tuple.__new__ fills the named tuple in C; Disclosure(...) goes through a Python-level
-# __new__, which cost as much again as the rest of the normalization.
-_filled = tuple.__new__
-
-
-def _normalize_all(raw: dict[str, DisclosureValue | LongDisclosure]) -> dict[str, Disclosure]:
-    """Both input forms as `Disclosure` tuples. It runs once per disclosure, ten million
-    times for 100k reports, so it is a plain loop over exact types rather than one call
-    per item."""
-    out: dict[str, Disclosure] = {}
-    for key, value in raw.items():
-        kind = type(value)
-        if kind is dict:
-            long_form: LongDisclosure = value  # type: ignore[assignment]
-            inner = long_form["value"]
-            fields: tuple[Any, ...] = (
-                tuple(inner) if type(inner) is list else inner,
-                long_form.get("unit"),
-                long_form.get("evidence"),
-                long_form.get("assured", False),
-                long_form.get("note"),
-            )
-        elif kind is list:
-            fields = (tuple(value), None, None, False, None)  # type: ignore[arg-type]
-        else:
-            fields = (value, None, None, False, None)
-        out[key] = _filled(Disclosure, fields)
-    return out
 
 
 class Company(BaseModel):
@@ -247,18 +174,19 @@ class Report(BaseModel):
     violations: list[Violation] = Field(default_factory=list)
     extensions: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("disclosures", mode="after")
+    @field_validator("disclosures", mode="wrap")
     @classmethod
     def _normalize_disclosures(
-        cls, raw: dict[str, DisclosureValue | LongDisclosure]
+        cls, raw: Any, validate: ValidatorFunctionWrapHandler
     ) -> dict[str, Disclosure]:
-        return _normalize_all(raw)
+        fast = checked(raw)
+        return fast if fast is not None else normalize(validate(raw))
 
     @field_serializer("disclosures")
     def _serialize_disclosures(self, disclosures: dict[str, Disclosure]) -> dict[str, Any]:
         # The field holds Disclosure tuples after validation; write them back in the input
         # forms, so that a dumped report loads again as an equal report.
-        return {key: _denormalize(value) for key, value in disclosures.items()}
+        return {key: denormalize(value) for key, value in disclosures.items()}
 
     @property
     def key(self) -> tuple[str, int]:
