@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from csrscore.records import disclosure
+from csrscore.records import disclosure, load_reports
 from csrscore.records.disclosure import (
     Disclosure,
     DisclosureKey,
@@ -25,6 +25,7 @@ from csrscore.records.disclosure import (
 )
 from csrscore.records.model import Report
 from tests.records.strategies import disclosure_keys, long_values, short_values
+
 
 class _Text(str):
     pass
@@ -178,3 +179,18 @@ def test_a_bad_disclosure_still_gets_pydantics_located_error() -> None:
     with pytest.raises(ValidationError) as raised:
         Report.model_validate(record)
     assert any(error["loc"][:2] == ("disclosures", "e.x") for error in raised.value.errors())
+
+
+def test_reports_read_from_json_share_their_keys_and_short_texts() -> None:
+    record = {
+        "company": {"id": "c1", "name": "C"},
+        "year": 2024,
+        "disclosures": {"e.stage": "planned", "e.scope": {"value": ["tier1"], "unit": "t"}},
+    }
+    text = json.dumps([record, {**record, "year": 2025}])
+    first, second = (report.disclosures for report in load_reports(text.encode()).reports)
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert first["e.stage"].value is second["e.stage"].value
+    assert first["e.scope"].value == ("tier1",)
+    assert first["e.scope"].value[0] is second["e.scope"].value[0]  # type: ignore[index]
+    assert first["e.scope"].unit is second["e.scope"].unit

@@ -107,10 +107,15 @@ def normalize(raw: dict[str, DisclosureValue | LongDisclosure]) -> dict[str, Dis
 
 
 _KEY = re.compile(DISCLOSURE_KEY_PATTERN)
-# Keys repeat across reports, so each distinct key is matched against the pattern once.
-# The bound keeps a stream of distinct keys from growing the set without limit.
-_valid_keys: set[str] = set()
-_VALID_KEYS_LIMIT = 100_000
+# Keys and short texts repeat across reports, yet JSON gives every report its own copies:
+# ten million key strings cost a gigabyte, and lookups by key compared characters where
+# they could compare identities. So each distinct key is matched against the pattern once,
+# and it and each short text are then stored once (as pydantic's own string cache did).
+# The bounds keep a stream of distinct strings from growing the tables without limit.
+_valid_keys: dict[str, str] = {}
+_shared: dict[str, str] = {}
+_TABLE_LIMIT = 100_000
+_SHARED_LONGEST = 64
 # pydantic turns an integer into the float nearest to it; within 2**53 that is exact, and
 # beyond it pydantic's own validation decides.
 _EXACT_INT = 2**53
@@ -133,8 +138,7 @@ def checked(raw: Any) -> dict[str, Disclosure] | None:
     out: dict[str, Disclosure] = {}
     try:
         for key, value in raw.items():
-            if key not in _valid_keys:
-                _check_key(key)
+            key = _valid_keys.get(key) or _checked_key(key)
             kind = type(value)
             if kind is dict:
                 out[key] = _long(value)
@@ -147,6 +151,7 @@ def checked(raw: Any) -> dict[str, Disclosure] | None:
             elif kind is str:
                 if len(value) > TEXT_MAX:
                     raise _UnsureError
+                value = _shared.get(value) or _share(value)
             elif kind is not bool:
                 value = _short(value)
             out[key] = _filled(Disclosure, (value, None, None, False, None))
@@ -155,11 +160,21 @@ def checked(raw: Any) -> dict[str, Disclosure] | None:
     return out
 
 
-def _check_key(key: Any) -> None:
+def _checked_key(key: Any) -> str:
     if type(key) is not str or len(key) > KEY_MAX or _KEY.fullmatch(key) is None:
         raise _UnsureError
-    if len(_valid_keys) < _VALID_KEYS_LIMIT:
-        _valid_keys.add(key)
+    if len(_valid_keys) < _TABLE_LIMIT:
+        _valid_keys[key] = key
+    return key
+
+
+def _share(text: str) -> str:
+    known = _shared.get(text)
+    if known is not None:
+        return known
+    if len(text) <= _SHARED_LONGEST and len(_shared) < _TABLE_LIMIT:
+        _shared[text] = text
+    return text
 
 
 def _short(value: Any) -> bool | float | str | tuple[str, ...]:
@@ -175,16 +190,14 @@ def _short(value: Any) -> bool | float | str | tuple[str, ...]:
     if kind is int and -_EXACT_INT <= value <= _EXACT_INT:
         return float(value)
     if kind is list:
-        for item in value:
-            _text(item, TEXT_MAX)
-        return tuple(value)
+        return tuple([_text(item, TEXT_MAX) for item in value])
     raise _UnsureError
 
 
 def _text(value: Any, longest: int) -> str:
     if type(value) is not str or len(value) > longest:
         raise _UnsureError
-    return value
+    return _share(value)
 
 
 _ABSENT: Any = object()
