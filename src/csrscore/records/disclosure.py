@@ -175,10 +175,12 @@ def _checked_key(key: Any) -> str:
 
 
 def _share(text: str) -> str:
+    if len(text) > _SHARED_LONGEST:
+        return text
     known = _shared.get(text)
     if known is not None:
         return known
-    if len(text) <= _SHARED_LONGEST and len(_shared) < _TABLE_LIMIT:
+    if len(_shared) < _TABLE_LIMIT:
         _shared[text] = text
     return text
 
