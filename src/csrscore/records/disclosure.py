@@ -130,8 +130,8 @@ class _UnsureError(Exception):
 def checked(raw: Any) -> dict[str, Disclosure] | None:
     """The normalized disclosures when `raw` is certainly valid; None to defer to pydantic.
 
-    Exact types only: a subclass, a tuple for a list or a mapping that is not a dict is
-    left to pydantic, which accepts or rejects it on its own rules.
+    Values must be of exact types: a str or int subclass, a tuple for a list or a mapping
+    that is not a dict is left to pydantic, which accepts or rejects it on its own rules.
     """
     if type(raw) is not dict:
         return None
