@@ -207,12 +207,7 @@ _ABSENT: Any = object()
 def _long(form: dict[str, Any], value: Any) -> Disclosure:
     """The long form around its already checked `value`."""
     unit = form.get("unit", _ABSENT)
-    if unit is _ABSENT:
-        unit = None
-    elif type(unit) is not str or len(unit) > UNIT_MAX:
-        raise _UnsureError
-    else:
-        unit = _shared.get(unit) or _share(unit)
+    unit = None if unit is _ABSENT else _text(unit, UNIT_MAX)
     evidence = form.get("evidence")
     if evidence is not None or "evidence" in form:
         evidence = _evidence(evidence)
