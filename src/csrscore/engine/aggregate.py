@@ -6,13 +6,14 @@ policies over the same points and applicability arrays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from csrscore.compile.plan import GroupPlan, Plan
 from csrscore.engine.columns import BoolArray, FloatArray
+from csrscore.engine.points import Points
 from csrscore.rubric.model import Aggregation, NaPolicy
 
 # Rows per block: one group's running sums and a child's row stay in a 1 MiB L2 cache.
@@ -27,7 +28,7 @@ class Aggregated:
 
 def aggregate(
     plan: Plan,
-    points: FloatArray,
+    points: Points | FloatArray,
     applicable: BoolArray,
     group_applicable: BoolArray,
     *,
@@ -38,11 +39,12 @@ def aggregate(
 ) -> Aggregated:
     """Group scores and base totals from (companies x criteria) points and applicability.
 
-    The work runs criterion-major: each child of a group is one row of values, added
-    into running sums, so no (companies x children) block is ever gathered. The inputs
-    from `evaluate_levels` are transposed views of criterion-major arrays, so `.T` is free.
-    Rows are taken in blocks, so the running sums stay in cache while the children stream
-    past them.
+    `points` is the engine's `Points` (looked up from the levels a block at a time) or a
+    companies x criteria matrix. The work runs criterion-major: each child of a group is
+    one row of values, added into running sums, so no (companies x children) block is ever
+    gathered. The inputs from `evaluate_levels` are transposed views of criterion-major
+    arrays, so `.T` is free. Rows are taken in blocks, so the running sums stay in cache
+    while the children stream past them.
     """
     policy = na_policy or plan.rubric.na_policy
     c_weights = plan.criterion_weights if criterion_weights is None else criterion_weights
@@ -52,12 +54,14 @@ def aggregate(
         for g, group_plan in enumerate(plan.groups)
     ]
     n = points.shape[0]
-    scores = np.full((len(plan.groups), n), np.nan)
-    counted = np.zeros((len(plan.groups), n), dtype=bool)
+    # Every cell of both is written below, block by block, before anything reads it.
+    scores = np.empty((len(plan.groups), n))
+    counted = np.empty((len(plan.groups), n), dtype=bool)
     sums = _Sums(min(n, BLOCK_ROWS))
     for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, min(n, start + BLOCK_ROWS))
         block = sums.cut(rows.stop - rows.start)
+        criterion_points = _point_rows(points, rows, block.looked_up)
         for g, group_plan in enumerate(plan.groups):
             _group(
                 plan,
@@ -66,7 +70,7 @@ def aggregate(
                 policy,
                 c_weights,
                 g_weights,
-                points.T[:, rows],
+                criterion_points,
                 applicable.T[:, rows],
                 scores[:, rows],
                 counted[:, rows],
@@ -84,6 +88,17 @@ def aggregate(
     return Aggregated(scores.T, root * plan.rubric.scale)
 
 
+def _point_rows(
+    points: Points | FloatArray, rows: slice, buffer: FloatArray
+) -> Callable[[int], FloatArray]:
+    """Criterion index -> its points for a block of rows (looked up into `buffer`)."""
+    if isinstance(points, Points):
+        source = points
+        return lambda c: source.row(c, rows, buffer)
+    matrix = points.T[:, rows]
+    return lambda c: matrix[c]
+
+
 class _Sums:
     """One group's running sums over a block of rows, reused by every group and block."""
 
@@ -92,6 +107,7 @@ class _Sums:
         self.denominator = np.empty(rows)
         self.product = np.empty(rows)
         self.child = np.empty(rows)
+        self.looked_up = np.empty(rows)
         self.value = np.empty(rows)
         self.any_zero = np.empty(rows, dtype=bool)
         self.positive = np.empty(rows, dtype=bool)
@@ -111,7 +127,7 @@ def _group(
     policy: NaPolicy,
     c_weights: FloatArray,
     g_weights: FloatArray,
-    criterion_points: FloatArray,
+    criterion_points: Callable[[int], FloatArray],
     criterion_counts: BoolArray,
     scores: FloatArray,
     counted: BoolArray,
@@ -126,17 +142,20 @@ def _group(
     numerator.fill(0.0)
     denominator.fill(0.0)
     sums.any_zero.fill(False)
-    # Each child: (points, the points that make a full score, counted mask, weight).
-    # Criterion points are 0 where N/A; a sub-group's score is NaN there, and is zeroed
-    # so that it cannot reach the sums.
-    children: list[tuple[FloatArray, float, BoolArray, float]] = [
-        (criterion_points[c], plan.max_points[c], criterion_counts[c], c_weights[c])
-        for c in group_plan.criterion_children.tolist()
-    ]
-    for s in group_plan.group_children.tolist():
-        child = np.where(counted[s], scores[s], 0.0)
-        children.append((child, 1.0, counted[s], g_weights[s]))
-    for child_points, full, counts, weight in children:
+
+    def children() -> Iterator[tuple[FloatArray, float, BoolArray, float]]:
+        """Each child: (points, the points that make a full score, counted mask, weight).
+
+        Criterion points are 0 where N/A; a sub-group's score is NaN there, and is zeroed
+        so that it cannot reach the sums. A criterion's points may sit in a buffer that the
+        next criterion reuses, so each child is used up before the next is made.
+        """
+        for c in group_plan.criterion_children.tolist():
+            yield criterion_points(c), plan.max_points[c], criterion_counts[c], c_weights[c]
+        for s in group_plan.group_children.tolist():
+            yield np.where(counted[s], scores[s], 0.0), 1.0, counted[s], g_weights[s]
+
+    for child_points, full, counts, weight in children():
         # Under the zero policy N/A children stay in the denominator with a score of 0.
         if policy == "zero":
             np.add(denominator, weight, out=denominator)

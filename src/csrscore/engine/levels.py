@@ -1,4 +1,4 @@
-"""Conditions -> the level matrix, the points matrix and the applicability mask.
+"""Conditions -> the level matrix, the applicability mask and the criterion points.
 
 This is the only stage that evaluates conditions. Everything after it (group scores,
 totals, re-weighting) is arithmetic on the arrays returned here.
@@ -19,6 +19,7 @@ import numpy as np
 from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, Column, FloatArray, LevelArray
 from csrscore.engine.evaluate import ConditionEvaluator, RowsEvaluate
+from csrscore.engine.points import Points, level_table
 from csrscore.rubric.model import Criterion, Group
 
 # 64k rows: a float64 row of a block is 512 KiB, so a criterion's working set fits in a
@@ -32,7 +33,7 @@ class Evaluation:
     (one contiguous row per criterion), which is how they are computed and aggregated."""
 
     levels: LevelArray  # N x C; -1 where N/A, 0 where no level reached, k for level k
-    points: FloatArray  # N x C; 0 where N/A
+    points: Points  # looked up from the levels; stored for value criteria only
     applicable: BoolArray  # N x C
     group_applicable: BoolArray  # N x G; the group's own applies_when and its ancestors'
 
@@ -86,8 +87,10 @@ def _best_rank(
     """
     rank = out if ladder.level_of_rank is None else scratch.rank
     rank.fill(0)
+    level_type = scratch.step.dtype.type
     for position, k in enumerate(ladder.order, start=1):
-        np.multiply(reached[k].view(np.int8), position, out=scratch.step)
+        # A numpy scalar of the level type: a Python int past 127 cannot meet an int8 array.
+        np.multiply(reached[k].view(np.int8), level_type(position), out=scratch.step)
         np.maximum(rank, scratch.step, out=rank)
     if ladder.level_of_rank is not None:
         out[...] = ladder.level_of_rank[rank]  # fancy indexing by int8 beats take here
@@ -101,12 +104,13 @@ def _criterion_levels(
     columns: dict[str, Column],
     rows: slice,
     level: LevelArray,
-    points: FloatArray,
+    points: FloatArray | None,
     scratch: _Scratch,
-) -> bool:
-    """One criterion's levels into `level` for a block of rows; True if value criteria
-    wrote their continuous points into `points` too."""
+) -> None:
+    """One criterion's levels into `level` for a block of rows, and a value criterion's
+    continuous points into `points`."""
     if criterion.value is not None:
+        assert points is not None
         spec = criterion.value
         values = columns[spec.field].numbers[rows]
         # The same operations as (values - low) / span, clipped, NaN as 0, times points,
@@ -120,7 +124,7 @@ def _criterion_levels(
         np.copyto(points, 0.0, where=np.isnan(points, out=scratch.mask))
         np.multiply(points, spec.points, out=points)
         np.logical_not(np.isnan(values, out=scratch.mask), out=level, casting="unsafe")
-        return True
+        return
     assert ladder is not None
     if criterion.bands is not None:
         bands = criterion.bands
@@ -128,7 +132,7 @@ def _criterion_levels(
         compare = np.greater_equal if bands.direction == "higher" else np.less_equal
         reached = [compare(values, step.at) for step in bands.steps]
         _best_rank(reached, ladder, level, scratch)
-        return False
+        return
     satisfied = [evaluate(option.when) for option in criterion.levels]
     if criterion.cumulative:
         # The level is the length of the unbroken run of holding levels from the first.
@@ -138,9 +142,8 @@ def _criterion_levels(
         for holds in satisfied:
             np.logical_and(run, holds, out=run)
             np.add(level, run.view(np.int8), out=level)
-        return False
+        return
     _best_rank(satisfied, ladder, level, scratch)
-    return False
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,9 @@ def evaluate_levels(
     criteria_count = len(plan.criteria)
     dtype = level_dtype(plan)
     levels = np.empty((criteria_count, n), dtype=dtype)
-    points = np.empty((criteria_count, n), dtype=np.float64)
+    continuous = {
+        i: np.empty(n) for i, criterion in enumerate(plan.criteria) if criterion.value is not None
+    }
     applicable = np.empty((criteria_count, n), dtype=bool)
     group_applicable = np.empty((len(plan.groups), n), dtype=bool)
     tree = _tree(plan)
@@ -229,8 +234,9 @@ def evaluate_levels(
             mask[...] = group_applicable[tree.criterion_parent[i], rows]
             if criterion.applies_when is not None:
                 np.logical_and(mask, block_evaluate(criterion.applies_when), out=mask)
-            level, earned = levels[i, rows], points[i, rows]
-            continuous = _criterion_levels(
+            level = levels[i, rows]
+            earned = continuous[i][rows] if i in continuous else None
+            _criterion_levels(
                 criterion,
                 ladders[i],
                 block_evaluate,
@@ -240,11 +246,10 @@ def evaluate_levels(
                 earned,
                 block_scratch,
             )
-            if not continuous:
-                # The level table's row for this criterion turns levels into points.
-                earned[...] = plan.level_points[i][level]
             if tree.criterion_conditional[i]:
                 excluded = np.logical_not(mask, out=block_scratch.excluded)
                 np.copyto(level, -1, where=excluded)
-                np.copyto(earned, 0.0, where=excluded)
-    return Evaluation(levels.T, points.T, applicable.T, group_applicable.T)
+                if earned is not None:
+                    np.copyto(earned, 0.0, where=excluded)
+    points = Points(level_table(plan.level_points), levels, continuous)
+    return Evaluation(levels.T, points, applicable.T, group_applicable.T)

@@ -71,7 +71,7 @@ def score_reports(
         years=np.array([r.year for r in reports], dtype=np.int64),
         criterion_ids=plan.criterion_ids,
         levels=evaluation.levels,
-        points=evaluation.points,
+        point_table=evaluation.points,
         applicable=evaluation.applicable,
         group_ids=plan.group_ids,
         group_scores=aggregated.group_scores,

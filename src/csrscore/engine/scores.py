@@ -17,6 +17,7 @@ from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
+from csrscore.engine.points import Points
 from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
 from csrscore.records.load import Rejection
@@ -40,7 +41,8 @@ class Scores:
     years: IntArray
     criterion_ids: tuple[str, ...]
     levels: LevelArray  # N x C; -1 N/A, 0 nothing reached, k = level k
-    points: FloatArray  # N x C
+    # Looked up from `levels`; `points` is the N x C matrix, built on first use.
+    point_table: Points
     applicable: BoolArray  # N x C
     group_ids: tuple[str, ...]  # every group at every depth, in plan order; root last
     group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
@@ -66,6 +68,17 @@ class Scores:
 
     def __len__(self) -> int:
         return len(self.company_ids)
+
+    @cached_property
+    def points(self) -> FloatArray:
+        """N x C points, 0 where N/A: the values `aggregate` summed, looked up the same way.
+
+        Built on first use, because at a million companies it is the largest array of all
+        (2 GB for 250 criteria) and ranking does not need it.
+        """
+        matrix = self.point_table.matrix()
+        matrix.setflags(write=False)
+        return matrix
 
     # --- lookups ----------------------------------------------------------------------
 

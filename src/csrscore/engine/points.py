@@ -1,0 +1,64 @@
+"""Criterion points, derived from the level matrix instead of stored beside it.
+
+A ladder or band criterion's points are its row of the plan's level table, looked up by
+level; only value-scored criteria, whose points are continuous, keep a stored row. At a
+million companies and 250 criteria a stored float64 points matrix is 2 GB, and writing it
+(mostly the first-touch page faults) cost more than evaluating every condition.
+
+`aggregate` looks points up a block of rows at a time while they are in cache;
+`matrix()` builds the whole companies x criteria matrix, with the same lookup, for readers
+that want it (`Scores.points`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from csrscore.engine.columns import FloatArray, LevelArray
+
+
+def level_table(level_points: FloatArray) -> FloatArray:
+    """The plan's level table with one more column of zeros, which level -1 (N/A) reads."""
+    table = np.zeros((level_points.shape[0], level_points.shape[1] + 1))
+    table[:, :-1] = level_points
+    table.setflags(write=False)
+    return table
+
+
+@dataclass(frozen=True, eq=False)
+class Points:
+    """Every criterion's points for N companies, looked up on demand."""
+
+    table: FloatArray  # C x (L+2), from `level_table`
+    levels: LevelArray  # C x N, criterion-major; -1 where N/A
+    continuous: Mapping[int, FloatArray]  # value criterion index -> its N points
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(companies, criteria), like the matrix."""
+        return self.levels.shape[1], self.levels.shape[0]
+
+    def row(self, c: int, rows: slice, out: FloatArray) -> FloatArray:
+        """Criterion `c`'s points for a block of rows, written into `out`."""
+        stored = self.continuous.get(c)
+        if stored is not None:
+            out[...] = stored[rows]
+        else:
+            # Level -1 read as unsigned is the largest index, which "clip" turns into the
+            # last column: the zero of N/A. Measured 2x faster than fancy indexing.
+            levels = self.levels[c, rows]
+            unsigned = levels.view(np.dtype(levels.dtype.str.replace("i", "u")))
+            np.take(self.table[c], unsigned, out=out, mode="clip")
+        return out
+
+    def matrix(self) -> FloatArray:
+        """The companies x criteria points matrix (a view of a criterion-major array)."""
+        criteria, n = self.levels.shape
+        whole: FloatArray = np.empty((criteria, n))
+        for c in range(criteria):
+            self.row(c, slice(0, n), whole[c])
+        transposed: FloatArray = whole.T
+        return transposed
