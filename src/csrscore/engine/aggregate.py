@@ -6,7 +6,7 @@ policies over the same points and applicability arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,20 +58,18 @@ def aggregate(
     scores = np.empty((len(plan.groups), n))
     counted = np.empty((len(plan.groups), n), dtype=bool)
     sums = _Sums(min(n, BLOCK_ROWS))
+    criteria = _Criteria(plan, points, applicable, c_weights)
     for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, min(n, start + BLOCK_ROWS))
         block = sums.cut(rows.stop - rows.start)
-        criterion_points = _point_rows(points, rows, block.looked_up)
         for g, group_plan in enumerate(plan.groups):
             _group(
-                plan,
                 group_plan,
                 kinds[g] == "geometric",
                 policy,
-                c_weights,
+                criteria,
                 g_weights,
-                criterion_points,
-                applicable.T[:, rows],
+                rows,
                 scores[:, rows],
                 counted[:, rows],
                 block,
@@ -88,15 +86,42 @@ def aggregate(
     return Aggregated(scores.T, root * plan.rubric.scale)
 
 
-def _point_rows(
-    points: Points | FloatArray, rows: slice, buffer: FloatArray
-) -> Callable[[int], FloatArray]:
-    """Criterion index -> its points for a block of rows (looked up into `buffer`)."""
-    if isinstance(points, Points):
-        source = points
-        return lambda c: source.row(c, rows, buffer)
-    matrix = points.T[:, rows]
-    return lambda c: matrix[c]
+class _Criteria:
+    """Per-criterion inputs of the sums: weights, applicability and points by block."""
+
+    def __init__(
+        self, plan: Plan, points: Points | FloatArray, applicable: BoolArray, weights: FloatArray
+    ) -> None:
+        self.max_points = plan.max_points
+        self.weights = weights
+        # What one point of each criterion adds to a group's numerator (arithmetic mean).
+        self.factors = weights / plan.max_points
+        self.counts = applicable.T  # criterion-major, like the engine's arrays
+        # Criteria counted for every company add their weight to the denominator as a
+        # scalar, with no pass over their mask; the sum is the same to the bit.
+        self.always = self.counts.all(axis=1).tolist()
+        self.points = points
+        # A ladder criterion's points times its factor, looked up in one step: the table
+        # entries are multiplied by the same factor, so the products are identical.
+        self.scaled_tables = (
+            points.table * self.factors[:, None] if isinstance(points, Points) else None
+        )
+
+    def points_of(self, c: int, rows: slice, out: FloatArray) -> FloatArray:
+        """Criterion `c`'s points for a block (possibly written into `out`)."""
+        if isinstance(self.points, Points):
+            return self.points.row(c, rows, out)
+        row: FloatArray = self.points.T[c, rows]
+        return row
+
+    def scaled(self, c: int, rows: slice, out: FloatArray) -> FloatArray:
+        """Criterion `c`'s points times its factor for a block, into `out`."""
+        points = self.points
+        tables = self.scaled_tables
+        if isinstance(points, Points) and tables is not None and c not in points.continuous:
+            return points.row(c, rows, out, tables[c])
+        scaled: FloatArray = np.multiply(self.points_of(c, rows, out), self.factors[c], out=out)
+        return scaled
 
 
 class _Sums:
@@ -107,7 +132,6 @@ class _Sums:
         self.denominator = np.empty(rows)
         self.product = np.empty(rows)
         self.child = np.empty(rows)
-        self.looked_up = np.empty(rows)
         self.value = np.empty(rows)
         self.any_zero = np.empty(rows, dtype=bool)
         self.positive = np.empty(rows, dtype=bool)
@@ -121,14 +145,12 @@ class _Sums:
 
 
 def _group(
-    plan: Plan,
     group_plan: GroupPlan,
     geometric: bool,
     policy: NaPolicy,
-    c_weights: FloatArray,
+    criteria: _Criteria,
     g_weights: FloatArray,
-    criterion_points: Callable[[int], FloatArray],
-    criterion_counts: BoolArray,
+    rows: slice,
     scores: FloatArray,
     counted: BoolArray,
     sums: _Sums,
@@ -142,39 +164,52 @@ def _group(
     numerator.fill(0.0)
     denominator.fill(0.0)
     sums.any_zero.fill(False)
-
-    def children() -> Iterator[tuple[FloatArray, float, BoolArray, float]]:
-        """Each child: (points, the points that make a full score, counted mask, weight).
-
-        Criterion points are 0 where N/A; a sub-group's score is NaN there, and is zeroed
-        so that it cannot reach the sums. A criterion's points may sit in a buffer that the
-        next criterion reuses, so each child is used up before the next is made.
-        """
-        for c in group_plan.criterion_children.tolist():
-            yield criterion_points(c), plan.max_points[c], criterion_counts[c], c_weights[c]
-        for s in group_plan.group_children.tolist():
-            yield np.where(counted[s], scores[s], 0.0), 1.0, counted[s], g_weights[s]
-
-    for child_points, full, counts, weight in children():
+    for c in group_plan.criterion_children.tolist():
+        counts, weight = criteria.counts[c, rows], criteria.weights[c]
         # Under the zero policy N/A children stay in the denominator with a score of 0.
+        if policy == "zero" or criteria.always[c]:
+            np.add(denominator, weight, out=denominator)
+        else:
+            np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
+        if geometric:
+            points = criteria.points_of(c, rows, sums.child)
+            _add_log(sums, points, criteria.max_points[c], counts, weight, policy)
+        else:
+            # Points are 0 wherever the criterion is N/A, so no mask is needed.
+            np.add(numerator, criteria.scaled(c, rows, product), out=numerator)
+    for s in group_plan.group_children.tolist():
+        # A sub-group's score is NaN where it is N/A; zeroed, it cannot reach the sums.
+        child, counts, weight = np.where(counted[s], scores[s], 0.0), counted[s], g_weights[s]
         if policy == "zero":
             np.add(denominator, weight, out=denominator)
         else:
             np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
         if geometric:
-            fraction = np.divide(child_points, full, out=sums.child)
-            positive = np.greater(fraction, 0, out=sums.positive)
-            child_weight = weight if policy == "zero" else counts * weight
-            sums.any_zero |= (child_weight > 0) & ~positive
-            np.copyto(fraction, 1.0, where=~positive)
-            np.log(fraction, out=fraction)
-            np.add(numerator, np.multiply(child_weight, fraction, out=product), out=numerator)
+            _add_log(sums, child, 1.0, counts, weight, policy)
         else:
-            # Points are 0 wherever the child is not counted, so no mask is needed.
-            np.add(numerator, np.multiply(child_points, weight / full, out=product), out=numerator)
+            np.add(numerator, np.multiply(child, weight, out=product), out=numerator)
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(numerator, denominator, out=sums.value)
         if geometric:
             np.exp(sums.value, out=sums.value)
             np.copyto(sums.value, 0.0, where=sums.any_zero)
     np.greater(denominator, 0, out=sums.has_weight)
+
+
+def _add_log(
+    sums: _Sums,
+    points: FloatArray,
+    full: float,
+    counts: BoolArray,
+    weight: float,
+    policy: NaPolicy,
+) -> None:
+    """One child of a geometric mean: its weighted log fraction into the numerator."""
+    fraction = np.divide(points, full, out=sums.child)
+    positive = np.greater(fraction, 0, out=sums.positive)
+    child_weight = weight if policy == "zero" else counts * weight
+    sums.any_zero |= (child_weight > 0) & ~positive
+    np.copyto(fraction, 1.0, where=~positive)
+    np.log(fraction, out=fraction)
+    weighted = np.multiply(child_weight, fraction, out=sums.product)
+    np.add(sums.numerator, weighted, out=sums.numerator)

@@ -41,8 +41,14 @@ class Points:
         """(companies, criteria), like the matrix."""
         return self.levels.shape[1], self.levels.shape[0]
 
-    def row(self, c: int, rows: slice, out: FloatArray) -> FloatArray:
-        """Criterion `c`'s points for a block of rows, written into `out`."""
+    def row(
+        self, c: int, rows: slice, out: FloatArray, table: FloatArray | None = None
+    ) -> FloatArray:
+        """Criterion `c`'s points for a block of rows, written into `out`.
+
+        A ladder criterion may be looked up in another `table` row, such as its own row
+        scaled by a weight.
+        """
         stored = self.continuous.get(c)
         if stored is not None:
             out[...] = stored[rows]
@@ -51,7 +57,8 @@ class Points:
             # last column: the zero of N/A. Measured 2x faster than fancy indexing.
             levels = self.levels[c, rows]
             unsigned = levels.view(np.dtype(levels.dtype.str.replace("i", "u")))
-            np.take(self.table[c], unsigned, out=out, mode="clip")
+            lookup = self.table[c] if table is None else table
+            np.take(lookup, unsigned, out=out, mode="clip")
         return out
 
     def matrix(self) -> FloatArray:
