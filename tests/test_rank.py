@@ -60,3 +60,34 @@ def test_rank_properties(values: list[float]) -> None:
     for i in range(len(values)):
         assert competition[i] == 1 + int((totals > totals[i]).sum())
         assert dense[i] == 1 + len({v for v in values if v > values[i]})
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 1.5, 2.0, 99.0]), st.sampled_from(["s", "t", None])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.permutations(range(30)),
+)
+def test_ranks_match_their_definition(rows: list[tuple[float, str | None]], ids: list[int]) -> None:
+    """Every method, overall and within groups, against a per-company count; ids are
+    shuffled so that ordinal's tie-break by id differs from input order."""
+    totals = np.array([total for total, _ in rows])
+    sectors = [sector for _, sector in rows]
+    names = [f"c{k:02d}" for k in ids[: len(rows)]]
+    for groups in (None, sectors):
+        peers = [
+            [j for j in range(len(rows)) if groups is None or groups[j] == groups[i]]
+            for i in range(len(rows))
+        ]
+        ranks = {
+            m: rank_totals(totals, names, m, groups).tolist()
+            for m in ("competition", "dense", "ordinal")
+        }
+        for i, mine in enumerate(peers):
+            above = [j for j in mine if totals[j] > totals[i]]
+            tied_before = [j for j in mine if totals[j] == totals[i] and names[j] < names[i]]
+            assert ranks["competition"][i] == 1 + len(above)
+            assert ranks["dense"][i] == 1 + len({float(totals[j]) for j in above})
+            assert ranks["ordinal"][i] == 1 + len(above) + len(tied_before)

@@ -40,10 +40,16 @@ def rank_totals(
         return ranks
     rounded = np.round(totals, TIE_DECIMALS)
     group = _group_codes(groups, n)
-    id_order = np.argsort(np.asarray(company_ids, dtype=object), kind="stable")
-    id_rank = np.empty(n, dtype=np.int64)
-    id_rank[id_order] = np.arange(n)
-    order = np.lexsort((id_rank, -rounded, group))
+    # Only ordinal ranks depend on the order within a tie; the others skip sorting ids.
+    if method == "ordinal":
+        id_order = np.argsort(np.asarray(company_ids, dtype=object), kind="stable")
+        id_rank = np.empty(n, dtype=np.int64)
+        id_rank[id_order] = np.arange(n)
+        order = np.lexsort((id_rank, -rounded, group))
+    elif groups is None:
+        order = np.argsort(-rounded, kind="stable")
+    else:
+        order = np.lexsort((-rounded, group))
     sorted_group = group[order]
     sorted_total = rounded[order]
     new_group = np.r_[True, sorted_group[1:] != sorted_group[:-1]]
