@@ -16,8 +16,10 @@ from csrscore.engine.columns import BoolArray, FloatArray
 from csrscore.engine.points import Points
 from csrscore.rubric.model import Aggregation, NaPolicy
 
-# Rows per block: one group's running sums and a child's row stay in a 1 MiB L2 cache.
-BLOCK_ROWS = 16_384
+# Rows per block. Criterion points are looked up from int8 levels, so a block reads little
+# memory and the fixed cost of each numpy call matters more: at 1M x 250, 64k rows took
+# 0.80-0.84 s against 0.92-0.99 s for 16k (min and median of 5 alternating runs).
+BLOCK_ROWS = 65_536
 
 
 @dataclass(frozen=True)
