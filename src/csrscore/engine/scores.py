@@ -1,7 +1,10 @@
 """`Scores`: every intermediate array of one scoring run, read-only.
 
 Ranks, explanations and sensitivity analysis all read these arrays, so they can never
-disagree with the scores they describe.
+disagree with the scores they describe. Two are kept in a compact form, because at a
+million companies they were most of the engine's memory and time: the points matrix is
+looked up from the levels on first use (`Points`, the lookup `aggregate` summed), and
+condition results are stored eight companies to a byte and unpacked when read.
 """
 
 from __future__ import annotations
