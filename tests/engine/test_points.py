@@ -78,3 +78,21 @@ def test_level_table_reads_zero_at_minus_one() -> None:
     assert table[:, -1].tolist() == [0.0, 0.0]
     assert table[1][[0, 1, 2, -1]].tolist() == [0.0, 5.0, 7.0, 0.0]
     assert not table.flags.writeable
+
+
+def test_value_points_are_stored_and_read_only() -> None:
+    data = _rubric(5)
+    data["groups"][0]["criteria"].append(
+        {
+            "id": "value",
+            "title": "Value",
+            "value": {"field": "a", "min": 0, "max": 8, "direction": "higher", "points": 2},
+        }
+    )
+    scores = score(_records([3.0, None], ["energy", "finance"]), load_rubric(data))
+    table = scores.point_table
+    assert list(table.continuous) == [2]
+    assert scores.points[:, 2].tolist() == [0.75, 0.0]
+    assert not table.levels.flags.writeable
+    assert not table.table.flags.writeable
+    assert not table.continuous[2].flags.writeable

@@ -53,6 +53,9 @@ class ConditionResults(Mapping[Condition, BoolArray]):
         result.setflags(write=False)
         return result
 
+    def __contains__(self, condition: object) -> bool:
+        return condition in self._packed  # without unpacking, as Mapping's default would
+
     def __iter__(self) -> Iterator[Condition]:
         return iter(self._packed)
 

@@ -36,6 +36,10 @@ class Points:
     levels: LevelArray  # C x N, criterion-major; -1 where N/A
     continuous: Mapping[int, FloatArray]  # value criterion index -> its N points
 
+    def __post_init__(self) -> None:
+        for array in (self.table, self.levels, *self.continuous.values()):
+            array.setflags(write=False)
+
     @property
     def shape(self) -> tuple[int, int]:
         """(companies, criteria), like the matrix."""
