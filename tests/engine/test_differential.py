@@ -86,7 +86,9 @@ def _monotone(node: Any) -> Any:
 
     Only `missing` and `not` are true for an absent value; `applies_when` can turn a
     criterion from N/A to a scored 0; and `stats.*` shares can fall when a non-numeric
-    disclosure is added. Everything else is false on a missing field.
+    disclosure is added. A cumulative ladder whose points fall from one level to the next
+    loses points when a disclosure lets it climb, so its points become a running maximum.
+    Everything else is false on a missing field.
     """
     if isinstance(node, list):
         return [_monotone(item) for item in node]
@@ -96,11 +98,17 @@ def _monotone(node: Any) -> Any:
         return {"exists": node["missing"]}
     if set(node) == {"not"}:
         return _monotone(node["not"])
-    return {
-        key: _monotone("t.n1" if value == "stats.quantitative_share" else value)
+    share = "stats.quantitative_share"
+    result = {
+        "t.n1" if key == share else key: _monotone("t.n1" if value == share else value)
         for key, value in node.items()
         if key not in ("applies_when", "adjustments")
     }
+    if result.get("cumulative"):
+        highest = 0
+        for level in result["levels"]:
+            highest = level["points"] = max(highest, level["points"])
+    return result
 
 
 @given(rubric_data=rubrics(penalties=False), records=report_records(max_size=4), data=st.data())
