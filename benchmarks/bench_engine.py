@@ -168,9 +168,7 @@ def columns_to_ranks(data: EngineInput) -> EngineRun:
     evaluate = ConditionEvaluator(data.columns, data.violations, data.publication_delay, n)
     evaluation = evaluate_levels(plan, evaluate, data.columns, n)
     clock.lap("evaluate_levels")
-    aggregated = aggregate(
-        plan, evaluation.points, evaluation.applicable, evaluation.group_applicable
-    )
+    aggregated = aggregate(plan, evaluation.points, None, evaluation.group_applicable)
     clock.lap("aggregate")
     adjusted = apply_adjustments(plan.rubric, aggregated.base, evaluate, data.violations.count)
     clock.lap("apply_adjustments")

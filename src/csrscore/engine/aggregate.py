@@ -31,7 +31,7 @@ class Aggregated:
 def aggregate(
     plan: Plan,
     points: Points | FloatArray,
-    applicable: BoolArray,
+    applicable: BoolArray | None,
     group_applicable: BoolArray,
     *,
     na_policy: NaPolicy | None = None,
@@ -42,11 +42,14 @@ def aggregate(
     """Group scores and base totals from (companies x criteria) points and applicability.
 
     `points` is the engine's `Points` (looked up from the levels a block at a time) or a
-    companies x criteria matrix. The work runs criterion-major: each child of a group is
-    one row of values, added into running sums, so no (companies x children) block is ever
-    gathered. The inputs from `evaluate_levels` are transposed views of criterion-major
-    arrays, so `.T` is free. Rows are taken in blocks, so the running sums stay in cache
-    while the children stream past them.
+    companies x criteria matrix. `applicable` (companies x criteria) may be None with
+    `Points`, whose levels are -1 exactly where a criterion is N/A.
+
+    The work runs criterion-major: each child of a group is one row of values, added into
+    running sums, so no (companies x children) block is ever gathered. The inputs from
+    `evaluate_levels` are transposed views of criterion-major arrays, so `.T` is free.
+    Rows are taken in blocks, so the running sums stay in cache while the children stream
+    past them.
     """
     policy = na_policy or plan.rubric.na_policy
     c_weights = plan.criterion_weights if criterion_weights is None else criterion_weights
@@ -75,15 +78,17 @@ def aggregate(
                 scores[:, rows],
                 counted[:, rows],
                 block,
+                scores[g, rows],
             )
+            # Scored where the group applies and has weight; elsewhere 0 under the zero
+            # policy and N/A (NaN) otherwise. Rows are filled in only where some are not
+            # scored: a masked copy costs many times the division that wrote the scores.
+            scored = block.scored if policy == "zero" else counted[g, rows]
+            np.logical_and(group_applicable[rows, g], block.has_weight, out=scored)
             if policy == "zero":
-                counted[g, rows] = True
-                scores[g, rows] = np.where(
-                    group_applicable[rows, g] & block.has_weight, block.value, 0.0
-                )
-            else:
-                np.logical_and(group_applicable[rows, g], block.has_weight, out=counted[g, rows])
-                scores[g, rows] = np.where(counted[g, rows], block.value, np.nan)
+                counted[g, rows].fill(True)
+            if not scored.all():
+                np.copyto(scores[g, rows], 0.0 if policy == "zero" else np.nan, where=~scored)
     root = np.nan_to_num(scores[plan.root_index], nan=0.0)
     return Aggregated(scores.T, root * plan.rubric.scale)
 
@@ -92,22 +97,41 @@ class _Criteria:
     """Per-criterion inputs of the sums: weights, applicability and points by block."""
 
     def __init__(
-        self, plan: Plan, points: Points | FloatArray, applicable: BoolArray, weights: FloatArray
+        self,
+        plan: Plan,
+        points: Points | FloatArray,
+        applicable: BoolArray | None,
+        weights: FloatArray,
     ) -> None:
         self.max_points = plan.max_points
         self.weights = weights
         # What one point of each criterion adds to a group's numerator (arithmetic mean).
         self.factors = weights / plan.max_points
-        self.counts = applicable.T  # criterion-major, like the engine's arrays
+        # Criterion-major, like the engine's arrays; None to read N/A off the levels.
+        self.counts = None if applicable is None else applicable.T
         # Criteria counted for every company add their weight to the denominator as a
         # scalar, with no pass over their mask; the sum is the same to the bit.
-        self.always = self.counts.all(axis=1).tolist()
+        if self.counts is not None:
+            self.always = self.counts.all(axis=1).tolist()
+        elif isinstance(points, Points):
+            self.always = (points.levels.min(axis=1, initial=0) >= 0).tolist()
+        else:
+            raise TypeError("aggregate needs `applicable` with a points matrix")
         self.points = points
         # A ladder criterion's points times its factor, looked up in one step: the table
         # entries are multiplied by the same factor, so the products are identical.
         self.scaled_tables = (
             points.table * self.factors[:, None] if isinstance(points, Points) else None
         )
+
+    def counts_of(self, c: int, rows: slice, out: BoolArray) -> BoolArray:
+        """Whether criterion `c` counts (is applicable) for a block (possibly into `out`)."""
+        if self.counts is not None:
+            given: BoolArray = self.counts[c, rows]
+            return given
+        assert isinstance(self.points, Points)
+        counts: BoolArray = np.greater_equal(self.points.levels[c, rows], 0, out=out)
+        return counts
 
     def points_of(self, c: int, rows: slice, out: FloatArray) -> FloatArray:
         """Criterion `c`'s points for a block (possibly written into `out`)."""
@@ -134,7 +158,8 @@ class _Sums:
         self.denominator = np.empty(rows)
         self.product = np.empty(rows)
         self.child = np.empty(rows)
-        self.value = np.empty(rows)
+        self.scored = np.empty(rows, dtype=bool)
+        self.counts = np.empty(rows, dtype=bool)
         self.any_zero = np.empty(rows, dtype=bool)
         self.positive = np.empty(rows, dtype=bool)
         self.has_weight = np.empty(rows, dtype=bool)
@@ -156,8 +181,10 @@ def _group(
     scores: FloatArray,
     counted: BoolArray,
     sums: _Sums,
+    out: FloatArray,
 ) -> None:
-    """One group's score for a block of rows into `sums.value` and `sums.has_weight`.
+    """One group's score for a block of rows into `out`, and into `sums.has_weight`
+    whether it has any weight.
 
     The arithmetic is the former whole-array formula's, operation for operation, so the
     scores are bit for bit the same; only the temporaries are reused.
@@ -167,11 +194,15 @@ def _group(
     denominator.fill(0.0)
     sums.any_zero.fill(False)
     for c in group_plan.criterion_children.tolist():
-        counts, weight = criteria.counts[c, rows], criteria.weights[c]
+        weight = criteria.weights[c]
         # Under the zero policy N/A children stay in the denominator with a score of 0.
         if policy == "zero" or criteria.always[c]:
+            counts = sums.counts
+            if geometric:
+                counts.fill(True)
             np.add(denominator, weight, out=denominator)
         else:
+            counts = criteria.counts_of(c, rows, sums.counts)
             np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
         if geometric:
             points = criteria.points_of(c, rows, sums.child)
@@ -181,7 +212,8 @@ def _group(
             np.add(numerator, criteria.scaled(c, rows, product), out=numerator)
     for s in group_plan.group_children.tolist():
         # A sub-group's score is NaN where it is N/A; zeroed, it cannot reach the sums.
-        child, counts, weight = np.where(counted[s], scores[s], 0.0), counted[s], g_weights[s]
+        counts, weight = counted[s], g_weights[s]
+        child = scores[s] if counts.all() else np.where(counts, scores[s], 0.0)
         if policy == "zero":
             np.add(denominator, weight, out=denominator)
         else:
@@ -191,10 +223,10 @@ def _group(
         else:
             np.add(numerator, np.multiply(child, weight, out=product), out=numerator)
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(numerator, denominator, out=sums.value)
+        np.divide(numerator, denominator, out=out)
         if geometric:
-            np.exp(sums.value, out=sums.value)
-            np.copyto(sums.value, 0.0, where=sums.any_zero)
+            np.exp(out, out=out)
+            np.copyto(out, 0.0, where=sums.any_zero)
     np.greater(denominator, 0, out=sums.has_weight)
 
 

@@ -27,6 +27,7 @@ from csrscore.rubric.conditions import (
     FieldTest,
     Not,
     PublishedWithin,
+    ViolationCount,
     ViolationFilter,
 )
 
@@ -66,6 +67,13 @@ class ConditionResults(Mapping[Condition, BoolArray]):
 def unpack(packed: NDArray[np.uint8], n: int) -> BoolArray:
     unpacked: BoolArray = np.unpackbits(packed, count=n).view(np.bool_)
     return unpacked
+
+
+def _owned(result: BoolArray) -> BoolArray:
+    """`result` if it is a bool array of its own, else a copy that is."""
+    if result.dtype == np.bool_ and result.flags.owndata and result.flags.writeable:
+        return result
+    return np.array(result, dtype=bool)
 
 
 def pack_into(packed: NDArray[np.uint8], start: int, rows: BoolArray) -> None:
@@ -160,29 +168,45 @@ class ConditionEvaluator:
         return self._buffer[slot][start - first : stop - first]
 
     def _fill(self, slot: int, condition: Condition, start: int, stop: int) -> None:
-        if len(self._buffer[slot]) < stop - start:
-            self._buffer[slot] = np.empty(stop - start, dtype=bool)
-        out = self._buffer[slot][: stop - start]
         if isinstance(condition, FieldTest):
             column = self._column(condition.field, start, stop)
-            np.copyto(out, OPERATORS[condition.op].vector(column, condition.operand))
-        elif isinstance(condition, (AllOf, AnyOf)):
-            combine = np.logical_and if isinstance(condition, AllOf) else np.logical_or
-            out.fill(isinstance(condition, AllOf))
-            for item in condition.items:
-                combine(out, self._part(item, start, stop), out=out)
-        elif isinstance(condition, Not):
-            np.logical_not(self._part(condition.item, start, stop), out=out)
-        elif isinstance(condition, PublishedWithin):
-            np.less_equal(self.publication_delay[start:stop], condition.days, out=out)
+            # The operator's fresh result becomes the buffer: copying a bool array costs
+            # several times a logical operation on it.
+            out = self._buffer[slot] = _owned(
+                OPERATORS[condition.op].vector(column, condition.operand)
+            )
         else:
-            counts = self._violation_counts(condition.filter)[start:stop]
-            _COMPARE[condition.compare](counts, condition.threshold, out=out)
+            if len(self._buffer[slot]) < stop - start:
+                self._buffer[slot] = np.empty(stop - start, dtype=bool)
+            out = self._buffer[slot][: stop - start]
+            self._combine(condition, start, stop, out)
         pack_into(self._packed[slot], start, out)
         self._first[slot], self._filled[slot] = start, stop
         if stop == self.n_reports:
             self._packed[slot].setflags(write=False)
             self._complete[condition] = self._packed[slot]
+
+    def _combine(self, condition: Condition, start: int, stop: int, out: BoolArray) -> None:
+        """A condition that is not a field test, into `out`."""
+        if isinstance(condition, (AllOf, AnyOf)):
+            combine = np.logical_and if isinstance(condition, AllOf) else np.logical_or
+            parts = [self._part(item, start, stop) for item in condition.items]
+            if not parts:
+                out.fill(isinstance(condition, AllOf))
+            elif len(parts) == 1:
+                np.logical_or(parts[0], parts[0], out=out)
+            else:
+                combine(parts[0], parts[1], out=out)
+            for part in parts[2:]:
+                combine(out, part, out=out)
+        elif isinstance(condition, Not):
+            np.logical_not(self._part(condition.item, start, stop), out=out)
+        elif isinstance(condition, PublishedWithin):
+            np.less_equal(self.publication_delay[start:stop], condition.days, out=out)
+        else:
+            assert isinstance(condition, ViolationCount)
+            counts = self._violation_counts(condition.filter)[start:stop]
+            _COMPARE[condition.compare](counts, condition.threshold, out=out)
 
     def _part(self, condition: Condition, start: int, stop: int) -> BoolArray:
         return self._rows(self._slot_of(condition), condition, start, stop)

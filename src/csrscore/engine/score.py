@@ -55,9 +55,7 @@ def score_reports(
     violations = build_violations(reports)
     evaluate = ConditionEvaluator(columns, violations, publication_delay(reports), n)
     evaluation = evaluate_levels(plan, evaluate, columns, n)
-    aggregated = aggregate(
-        plan, evaluation.points, evaluation.applicable, evaluation.group_applicable
-    )
+    aggregated = aggregate(plan, evaluation.points, None, evaluation.group_applicable)
     adjusted = apply_adjustments(plan.rubric, aggregated.base, evaluate, violations.count)
     rubric = plan.rubric
     return Scores(
@@ -72,7 +70,6 @@ def score_reports(
         criterion_ids=plan.criterion_ids,
         levels=evaluation.levels,
         point_table=evaluation.points,
-        applicable=evaluation.applicable,
         group_ids=plan.group_ids,
         group_scores=aggregated.group_scores,
         group_applicable=evaluation.group_applicable,

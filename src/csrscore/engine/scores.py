@@ -1,10 +1,11 @@
 """`Scores`: every intermediate array of one scoring run, read-only.
 
 Ranks, explanations and sensitivity analysis all read these arrays, so they can never
-disagree with the scores they describe. Two are kept in a compact form, because at a
+disagree with the scores they describe. Some are kept in a compact form, because at a
 million companies they were most of the engine's memory and time: the points matrix is
 looked up from the levels on first use (`Points`, the lookup `aggregate` summed), and
-condition results are stored eight companies to a byte and unpacked when read.
+condition results are stored eight companies to a byte and unpacked when read. The
+applicability mask is read off the levels (-1 where N/A) on first use.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
+from csrscore.engine.levels import applicable_mask
 from csrscore.engine.points import Points
 from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
@@ -46,7 +48,6 @@ class Scores:
     levels: LevelArray  # N x C; -1 N/A, 0 nothing reached, k = level k
     # Looked up from `levels`; `points` is the N x C matrix, built on first use.
     point_table: Points
-    applicable: BoolArray  # N x C
     group_ids: tuple[str, ...]  # every group at every depth, in plan order; root last
     group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
     group_applicable: BoolArray  # N x G
@@ -82,6 +83,14 @@ class Scores:
         matrix = self.point_table.matrix()
         matrix.setflags(write=False)
         return matrix
+
+    @cached_property
+    def applicable(self) -> BoolArray:
+        """N x C: whether each criterion applies to each company. Built on first use from
+        the levels, which are -1 exactly where a criterion is N/A."""
+        mask = applicable_mask(self.levels)
+        mask.setflags(write=False)
+        return mask
 
     # --- lookups ----------------------------------------------------------------------
 
