@@ -133,7 +133,7 @@ _TEXTUAL: frozenset[FieldType] = frozenset({"text", "enum"})
 OPERATORS: Mapping[str, Operator] = {
     op.name: op
     for op in (
-        Operator("exists", _ANY, "none", lambda f, _: f.present, lambda c, _: c.present.copy()),
+        Operator("exists", _ANY, "none", lambda f, _: f.present, lambda c, _: c.present),
         Operator("missing", _ANY, "none", lambda f, _: not f.present, lambda c, _: ~c.present),
         Operator(
             "true",

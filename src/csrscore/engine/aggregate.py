@@ -59,14 +59,16 @@ def aggregate(
         for g, group_plan in enumerate(plan.groups)
     ]
     n = points.shape[0]
-    # Every cell of both is written below, block by block, before anything reads it.
+    # Every cell is written below, block by block, before anything reads it.
     scores = np.empty((len(plan.groups), n))
-    counted = np.empty((len(plan.groups), n), dtype=bool)
+    # Whether each group counts in its parent, for one block: only that block reads it.
+    counted_block = np.empty((len(plan.groups), min(n, BLOCK_ROWS)), dtype=bool)
     sums = _Sums(min(n, BLOCK_ROWS))
     criteria = _Criteria(plan, points, applicable, c_weights)
     for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, min(n, start + BLOCK_ROWS))
         block = sums.cut(rows.stop - rows.start)
+        counted = counted_block[:, : rows.stop - rows.start]
         for g, group_plan in enumerate(plan.groups):
             _group(
                 group_plan,
@@ -76,17 +78,17 @@ def aggregate(
                 g_weights,
                 rows,
                 scores[:, rows],
-                counted[:, rows],
+                counted,
                 block,
                 scores[g, rows],
             )
             # Scored where the group applies and has weight; elsewhere 0 under the zero
             # policy and N/A (NaN) otherwise. Rows are filled in only where some are not
             # scored: a masked copy costs many times the division that wrote the scores.
-            scored = block.scored if policy == "zero" else counted[g, rows]
+            scored = block.scored if policy == "zero" else counted[g]
             np.logical_and(group_applicable[rows, g], block.has_weight, out=scored)
             if policy == "zero":
-                counted[g, rows].fill(True)
+                counted[g].fill(True)
             if not scored.all():
                 np.copyto(scores[g, rows], 0.0 if policy == "zero" else np.nan, where=~scored)
     root = np.nan_to_num(scores[plan.root_index], nan=0.0)

@@ -69,13 +69,6 @@ def unpack(packed: NDArray[np.uint8], n: int) -> BoolArray:
     return unpacked
 
 
-def _owned(result: BoolArray) -> BoolArray:
-    """`result` if it is a bool array of its own, else a copy that is."""
-    if result.dtype == np.bool_ and result.flags.owndata and result.flags.writeable:
-        return result
-    return np.array(result, dtype=bool)
-
-
 def pack_into(packed: NDArray[np.uint8], start: int, rows: BoolArray) -> None:
     """Rows [start, start + len(rows)) of a packed result. Blocks need not start on a byte
     boundary; the bits already written to a shared first byte are kept."""
@@ -170,10 +163,11 @@ class ConditionEvaluator:
     def _fill(self, slot: int, condition: Condition, start: int, stop: int) -> None:
         if isinstance(condition, FieldTest):
             column = self._column(condition.field, start, stop)
-            # The operator's fresh result becomes the buffer: copying a bool array costs
-            # several times a logical operation on it.
-            out = self._buffer[slot] = _owned(
-                OPERATORS[condition.op].vector(column, condition.operand)
+            # The operator's result becomes the buffer: copying a bool array costs several
+            # times a logical operation on it. Buffers of field tests are only ever read,
+            # so the result may be a view of the column.
+            out = self._buffer[slot] = np.asarray(
+                OPERATORS[condition.op].vector(column, condition.operand), dtype=bool
             )
         else:
             if len(self._buffer[slot]) < stop - start:

@@ -22,9 +22,10 @@ from csrscore.engine.evaluate import ConditionEvaluator, RowsEvaluate
 from csrscore.engine.points import Points, level_table
 from csrscore.rubric.model import Criterion, Group
 
-# 64k rows: a float64 row of a block is 512 KiB, so a criterion's working set fits in a
-# 1 MiB L2 cache, while the per-block Python overhead stays small next to the array work.
-BLOCK_ROWS = 65_536
+# 128k rows. Smaller blocks keep more in cache but pay Python's per-call overhead more
+# often: at 1M x 250, the least CPU of 4 interleaved runs was 1.30 s at 128k, 1.41 s at
+# 64k, 1.80 s at 32k and 1.33 s at 256k.
+BLOCK_ROWS = 131_072
 
 
 @dataclass(frozen=True)
