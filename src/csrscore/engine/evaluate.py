@@ -1,12 +1,13 @@
 """Conditions -> boolean results over all reports, each distinct condition computed once.
 
 Conditions are evaluated a block of rows at a time (`rows`), so that the level stage can
-use each result while it is still in cache. Each distinct condition keeps its current
-block in a buffer that the next block reuses, and its whole-length result packed eight
-rows to a byte: at a million reports and 1,800 distinct conditions, unpacked results
-were 1.8 GB of fresh memory, and the page faults of first touching it cost more than
-evaluating the conditions. Rows are filled from the first onwards; a result is
-published in `results` once its last row is written.
+use each result while it is still in cache. A result is kept only packed, eight rows to a
+byte: a condition read again (a shared part, or a level's `when` met by another
+criterion) is unpacked from those bits, which costs less than holding its block. At a
+million reports and 1,800 distinct conditions, unpacked results were 1.8 GB of fresh
+memory, and even one held block per condition was 120-240 MB; on this project's machines
+first touching fresh memory costs more than the evaluation itself. Rows are filled from
+the first onwards; a result is published in `results` once its last row is written.
 """
 
 from __future__ import annotations
@@ -98,10 +99,7 @@ class ConditionEvaluator:
         self._complete: dict[Condition, NDArray[np.uint8]] = {}  # every row written
         self._slot: dict[Condition, int] = {}
         self._packed: list[NDArray[np.uint8]] = []
-        # Each slot's most recent rows, unpacked: rows [first, filled) sit in buffer[:size].
-        self._buffer: list[BoolArray] = []
-        self._first: list[int] = []
-        self._filled: list[int] = []
+        self._filled: list[int] = []  # rows [0, filled) of each slot are packed
         # Condition objects are hashed structurally, which walks the whole tree; lookups
         # by identity are memoized (the objects are kept alive so their ids stay theirs).
         self._by_id: dict[int, tuple[Condition, int]] = {}
@@ -140,8 +138,6 @@ class ConditionEvaluator:
         if slot is None:
             slot = self._slot[condition] = len(self._packed)
             self._packed.append(np.zeros((self.n_reports + 7) // 8, dtype=np.uint8))
-            self._buffer.append(np.empty(0, dtype=bool))
-            self._first.append(0)
             self._filled.append(0)
         self._by_id[id(condition)] = (condition, slot)
         return slot
@@ -150,35 +146,30 @@ class ConditionEvaluator:
         """Rows [start, stop) of a condition, computing the rows not yet filled."""
         filled = self._filled[slot]
         if filled < stop or (stop == 0 and condition not in self._complete):
-            self._fill(slot, condition, filled, stop)
-        first = self._first[slot]
-        if start < first:
-            # Rows of earlier blocks (a condition first met late, such as an adjustment's,
-            # that shares a part with the criteria): only their packed bits are left.
-            offset = start % 8
-            span = self._packed[slot][start // 8 : (stop + 7) // 8]
-            return unpack(span, offset + stop - start)[offset:]
-        return self._buffer[slot][start - first : stop - first]
+            computed = self._fill(slot, condition, filled, stop)
+            if filled <= start:
+                return computed[start - filled :]
+        # Rows computed before: a part shared with an earlier condition of this block, or
+        # the rows of earlier blocks of a condition first met late (an adjustment's).
+        offset = start % 8
+        span = self._packed[slot][start // 8 : (stop + 7) // 8]
+        return unpack(span, offset + stop - start)[offset:]
 
-    def _fill(self, slot: int, condition: Condition, start: int, stop: int) -> None:
+    def _fill(self, slot: int, condition: Condition, start: int, stop: int) -> BoolArray:
+        """Computes and packs rows [start, stop), and returns them. Callers only read
+        the result, which for a field test may be a view of its column."""
         if isinstance(condition, FieldTest):
             column = self._column(condition.field, start, stop)
-            # The operator's result becomes the buffer: copying a bool array costs several
-            # times a logical operation on it. Buffers of field tests are only ever read,
-            # so the result may be a view of the column.
-            out = self._buffer[slot] = np.asarray(
-                OPERATORS[condition.op].vector(column, condition.operand), dtype=bool
-            )
+            out = np.asarray(OPERATORS[condition.op].vector(column, condition.operand), dtype=bool)
         else:
-            if len(self._buffer[slot]) < stop - start:
-                self._buffer[slot] = np.empty(stop - start, dtype=bool)
-            out = self._buffer[slot][: stop - start]
+            out = np.empty(stop - start, dtype=bool)
             self._combine(condition, start, stop, out)
         pack_into(self._packed[slot], start, out)
-        self._first[slot], self._filled[slot] = start, stop
+        self._filled[slot] = stop
         if stop == self.n_reports:
             self._packed[slot].setflags(write=False)
             self._complete[condition] = self._packed[slot]
+        return out
 
     def _combine(self, condition: Condition, start: int, stop: int, out: BoolArray) -> None:
         """A condition that is not a field test, into `out`."""
