@@ -80,7 +80,7 @@ def test_level_table_reads_zero_at_minus_one() -> None:
     assert not table.flags.writeable
 
 
-def test_value_points_are_stored_and_read_only() -> None:
+def test_value_points_are_computed_from_the_values() -> None:
     data = _rubric(5)
     data["groups"][0]["criteria"].append(
         {
@@ -92,7 +92,9 @@ def test_value_points_are_stored_and_read_only() -> None:
     scores = score(_records([3.0, None], ["energy", "finance"]), load_rubric(data))
     table = scores.point_table
     assert list(table.continuous) == [2]
+    assert table.continuous[2].spec == scores.plan.criteria[2].value
     assert scores.points[:, 2].tolist() == [0.75, 0.0]
+    assert scores.levels[:, 2].tolist() == [1, 0]
     assert not table.levels.flags.writeable
     assert not table.table.flags.writeable
-    assert not table.continuous[2].flags.writeable
+    assert not scores.points.flags.writeable

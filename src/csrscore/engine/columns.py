@@ -69,8 +69,16 @@ class Column:
 
     def vocabulary_mask(self, keep: list[bool]) -> BoolArray:
         """Per-row truth of a per-distinct-value test; rows without text get False."""
+        kept = [code for code, hit in enumerate(keep) if hit]
+        if len(kept) <= 2:
+            # One or two comparisons of the codes cost less than a gather through them.
+            result = np.zeros(len(self.codes), dtype=bool)
+            for code in kept:
+                result |= self.codes == code
+            return result
         lookup = np.array([*keep, False], dtype=bool)
-        return lookup[self.codes]
+        gathered: BoolArray = lookup[self.codes]
+        return gathered
 
     def rows_with_items(self, item_mask: BoolArray) -> BoolArray:
         """Rows whose list holds at least one item selected by `item_mask`."""

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from csrscore.compile.plan import Plan
-from csrscore.engine.columns import BoolArray, Column, FloatArray, LevelArray
+from csrscore.engine.columns import BoolArray, Column, LevelArray
 from csrscore.engine.evaluate import ConditionEvaluator, RowsEvaluate
-from csrscore.engine.points import Points, level_table
+from csrscore.engine.points import Points, ValuePoints, level_table
 from csrscore.rubric.model import Criterion, Group
 
 # 128k rows. Smaller blocks keep more in cache but pay Python's per-call overhead more
@@ -115,28 +115,12 @@ def _criterion_levels(
     columns: dict[str, Column],
     rows: slice,
     level: LevelArray,
-    points: FloatArray | None,
     scratch: _Scratch,
 ) -> None:
-    """One criterion's levels into `level` for a block of rows, and a value criterion's
-    continuous points into `points`."""
+    """One criterion's levels into `level` for a block of rows."""
     if criterion.value is not None:
-        assert points is not None
-        spec = criterion.value
-        values = columns[spec.field].numbers[rows]
-        # The same operations as (values - low) / span, clipped, NaN as 0, times points,
-        # in the same order, so the points are bit for bit those of the plain formula.
-        if spec.direction == "higher":
-            np.subtract(values, spec.low, out=points)
-        else:
-            np.subtract(spec.high, values, out=points)
-        np.divide(points, spec.high - spec.low, out=points)
-        # clip(position, 0, 1) with NaN (missing) as 0: fmax and fmin return the number
-        # where one operand is NaN, and equal max and min elsewhere. A masked copy of the
-        # NaNs cost several times both.
-        np.fmax(points, 0.0, out=points)
-        np.fmin(points, 1.0, out=points)
-        np.multiply(points, spec.points, out=points)
+        # Level 1 where a value is given; its points are computed from it when read.
+        values = columns[criterion.value.field].numbers[rows]
         np.logical_not(np.isnan(values, out=scratch.mask), out=level, casting="unsafe")
         return
     assert ladder is not None
@@ -218,9 +202,6 @@ def evaluate_levels(
     criteria_count = len(plan.criteria)
     dtype = level_dtype(plan)
     levels = np.empty((criteria_count, n), dtype=dtype)
-    continuous = {
-        i: np.empty(n) for i, criterion in enumerate(plan.criteria) if criterion.value is not None
-    }
     group_applicable = np.empty((len(plan.groups), n), dtype=bool)
     tree = _tree(plan)
     ladders = _ladders(plan, dtype)
@@ -244,16 +225,8 @@ def evaluate_levels(
                 np.logical_and(mask, block_evaluate(own), out=mask)
         for i, criterion in enumerate(plan.criteria):
             level = levels[i, rows]
-            earned = continuous[i][rows] if i in continuous else None
             _criterion_levels(
-                criterion,
-                ladders[i],
-                block_evaluate,
-                columns,
-                rows,
-                level,
-                earned,
-                block_scratch,
+                criterion, ladders[i], block_evaluate, columns, rows, level, block_scratch
             )
             if tree.criterion_conditional[i]:
                 mask = block_scratch.applicable
@@ -262,18 +235,19 @@ def evaluate_levels(
                     np.logical_and(group_mask, group_mask, out=mask)
                 else:
                     np.logical_and(group_mask, block_evaluate(criterion.applies_when), out=mask)
-                _mark_not_applicable(level, earned, mask, block_scratch)
+                _mark_not_applicable(level, mask, block_scratch)
+    continuous = {
+        i: ValuePoints(criterion.value, columns[criterion.value.field].numbers)
+        for i, criterion in enumerate(plan.criteria)
+        if criterion.value is not None
+    }
     points = Points(level_table(plan.level_points), levels, continuous)
     return Evaluation(levels.T, points, group_applicable.T)
 
 
-def _mark_not_applicable(
-    level: LevelArray, earned: FloatArray | None, mask: BoolArray, scratch: _Scratch
-) -> None:
-    """Level -1 and no points where `mask` is False, by arithmetic rather than a masked
-    copy (which took 300 us a block against 5 us for the two operations)."""
+def _mark_not_applicable(level: LevelArray, mask: BoolArray, scratch: _Scratch) -> None:
+    """Level -1 where `mask` is False, by arithmetic rather than a masked copy (which
+    took 300 us a block against 5 us for the two operations)."""
     # mask - 1 is 0 where applicable and -1 (all bits set) where not.
     np.subtract(mask.view(np.int8), scratch.step.dtype.type(1), out=scratch.step)
     np.bitwise_or(level, scratch.step, out=level)
-    if earned is not None:
-        np.multiply(earned, mask, out=earned)

@@ -1,13 +1,14 @@
 """Criterion points, derived from the level matrix instead of stored beside it.
 
 A ladder or band criterion's points are its row of the plan's level table, looked up by
-level; only value-scored criteria, whose points are continuous, keep a stored row. At a
+level; a value-scored criterion's are computed from its field's numbers when read. At a
 million companies and 250 criteria a stored float64 points matrix is 2 GB, and writing it
-(mostly the first-touch page faults) cost more than evaluating every condition.
+(mostly the first-touch page faults) cost more than evaluating every condition; stored
+rows for the value criteria alone were another 8 MB each.
 
-`aggregate` looks points up a block of rows at a time while they are in cache;
-`matrix()` builds the whole companies x criteria matrix, with the same lookup, for readers
-that want it (`Scores.points`).
+`aggregate` reads points a block of rows at a time while they are in cache; `matrix()`
+builds the whole companies x criteria matrix, the same way, for readers that want it
+(`Scores.points`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csrscore.engine.columns import FloatArray, LevelArray
+from csrscore.rubric.model import ValueScoring
 
 
 def level_table(level_points: FloatArray) -> FloatArray:
@@ -29,15 +31,39 @@ def level_table(level_points: FloatArray) -> FloatArray:
 
 
 @dataclass(frozen=True, eq=False)
+class ValuePoints:
+    """A value-scored criterion's points: `points x clip(position, 0, 1)`, 0 if missing."""
+
+    spec: ValueScoring
+    numbers: FloatArray  # the field's values for N companies, NaN where missing
+
+    def into(self, rows: slice, out: FloatArray) -> FloatArray:
+        spec = self.spec
+        values = self.numbers[rows]
+        # The operations of (values - low) / span, clipped, times points, in that order,
+        # so the points are bit for bit those of the plain formula. fmax and fmin return
+        # the number where the other operand is NaN, which turns missing values into 0.
+        if spec.direction == "higher":
+            np.subtract(values, spec.low, out=out)
+        else:
+            np.subtract(spec.high, values, out=out)
+        np.divide(out, spec.high - spec.low, out=out)
+        np.fmax(out, 0.0, out=out)
+        np.fmin(out, 1.0, out=out)
+        np.multiply(out, spec.points, out=out)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
 class Points:
     """Every criterion's points for N companies, looked up on demand."""
 
     table: FloatArray  # C x (L+2), from `level_table`
     levels: LevelArray  # C x N, criterion-major; -1 where N/A
-    continuous: Mapping[int, FloatArray]  # value criterion index -> its N points
+    continuous: Mapping[int, ValuePoints]  # value criterion index -> how to compute
 
     def __post_init__(self) -> None:
-        for array in (self.table, self.levels, *self.continuous.values()):
+        for array in (self.table, self.levels):
             array.setflags(write=False)
 
     @property
@@ -53,9 +79,11 @@ class Points:
         A ladder criterion may be looked up in another `table` row, such as its own row
         scaled by a weight.
         """
-        stored = self.continuous.get(c)
-        if stored is not None:
-            out[...] = stored[rows]
+        value = self.continuous.get(c)
+        if value is not None:
+            value.into(rows, out)
+            # N/A (level -1) earns nothing; every computed value is finite, so x False is 0.
+            np.multiply(out, np.greater_equal(self.levels[c, rows], 0), out=out)
         else:
             # Level -1 read as unsigned is the largest index, which "clip" turns into the
             # last column: the zero of N/A. Measured 2x faster than fancy indexing.
