@@ -125,6 +125,16 @@ class _Criteria:
         self.scaled_tables = (
             points.table * self.factors[:, None] if isinstance(points, Points) else None
         )
+        # For geometric means: each level's log fraction (0 where the fraction is 0, as
+        # `_add_log` takes it) and whether it is positive, looked up instead of computing
+        # a logarithm per company.
+        self.log_tables: FloatArray | None = None
+        self.positive_tables: BoolArray | None = None
+        if isinstance(points, Points):
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 is not positive
+                fractions = points.table / plan.max_points[:, None]
+            self.positive_tables = fractions > 0
+            self.log_tables = np.log(np.where(self.positive_tables, fractions, 1.0))
 
     def counts_of(self, c: int, rows: slice, out: BoolArray) -> BoolArray:
         """Whether criterion `c` counts (is applicable) for a block (possibly into `out`)."""
@@ -141,6 +151,21 @@ class _Criteria:
             return self.points.row(c, rows, out)
         row: FloatArray = self.points.T[c, rows]
         return row
+
+    def log_fraction(self, c: int, rows: slice, out: FloatArray, positive: BoolArray) -> bool:
+        """A ladder criterion's log fractions and positivity for a block into `out` and
+        `positive`; False (nothing written) where they must be computed from the points."""
+        points = self.points
+        if (
+            not isinstance(points, Points)
+            or c in points.continuous
+            or self.log_tables is None
+            or self.positive_tables is None
+        ):
+            return False
+        points.lookup(c, rows, self.log_tables[c], out)
+        points.lookup(c, rows, self.positive_tables[c], positive)
+        return True
 
     def scaled(self, c: int, rows: slice, out: FloatArray) -> FloatArray:
         """Criterion `c`'s points times its factor for a block, into `out`."""
@@ -207,8 +232,11 @@ def _group(
             counts = criteria.counts_of(c, rows, sums.counts)
             np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
         if geometric:
-            points = criteria.points_of(c, rows, sums.child)
-            _add_log(sums, points, criteria.max_points[c], counts, weight, policy)
+            if criteria.log_fraction(c, rows, sums.child, sums.positive):
+                _add_weighted_log(sums, sums.child, sums.positive, counts, weight, policy)
+            else:
+                points = criteria.points_of(c, rows, sums.child)
+                _add_log(sums, points, criteria.max_points[c], counts, weight, policy)
         else:
             # Points are 0 wherever the criterion is N/A, so no mask is needed.
             np.add(numerator, criteria.scaled(c, rows, product), out=numerator)
@@ -240,12 +268,25 @@ def _add_log(
     weight: float,
     policy: NaPolicy,
 ) -> None:
-    """One child of a geometric mean: its weighted log fraction into the numerator."""
+    """One child of a geometric mean, from its points: its weighted log fraction into the
+    numerator."""
     fraction = np.divide(points, full, out=sums.child)
     positive = np.greater(fraction, 0, out=sums.positive)
-    child_weight = weight if policy == "zero" else counts * weight
-    sums.any_zero |= (child_weight > 0) & ~positive
+    # log 1 = 0 where the fraction is 0; those rows are zeroed through `any_zero`.
     np.copyto(fraction, 1.0, where=~positive)
     np.log(fraction, out=fraction)
-    weighted = np.multiply(child_weight, fraction, out=sums.product)
+    _add_weighted_log(sums, fraction, positive, counts, weight, policy)
+
+
+def _add_weighted_log(
+    sums: _Sums,
+    log_fraction: FloatArray,
+    positive: BoolArray,
+    counts: BoolArray,
+    weight: float,
+    policy: NaPolicy,
+) -> None:
+    child_weight = weight if policy == "zero" else counts * weight
+    sums.any_zero |= (child_weight > 0) & ~positive
+    weighted = np.multiply(child_weight, log_fraction, out=sums.product)
     np.add(sums.numerator, weighted, out=sums.numerator)

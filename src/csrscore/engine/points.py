@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from csrscore.engine.columns import FloatArray, LevelArray
 from csrscore.rubric.model import ValueScoring
@@ -85,13 +87,17 @@ class Points:
             # N/A (level -1) earns nothing; every computed value is finite, so x False is 0.
             np.multiply(out, np.greater_equal(self.levels[c, rows], 0), out=out)
         else:
-            # Level -1 read as unsigned is the largest index, which "clip" turns into the
-            # last column: the zero of N/A. Measured 2x faster than fancy indexing.
-            levels = self.levels[c, rows]
-            unsigned = levels.view(np.dtype(levels.dtype.str.replace("i", "u")))
-            lookup = self.table[c] if table is None else table
-            np.take(lookup, unsigned, out=out, mode="clip")
+            self.lookup(c, rows, self.table[c] if table is None else table, out)
         return out
+
+    def lookup(self, c: int, rows: slice, table: NDArray[Any], out: NDArray[Any]) -> None:
+        """`table[level]` for a ladder criterion's block of rows into `out`, where `table`
+        has one entry per level and one more, for N/A (level -1), at the end."""
+        # Level -1 read as unsigned is the largest index, which "clip" turns into the last
+        # entry. Measured 2x faster than fancy indexing.
+        levels = self.levels[c, rows]
+        unsigned = levels.view(np.dtype(levels.dtype.str.replace("i", "u")))
+        np.take(table, unsigned, out=out, mode="clip")
 
     def matrix(self) -> FloatArray:
         """The companies x criteria points matrix (a view of a criterion-major array)."""
