@@ -128,13 +128,12 @@ class _Criteria:
         # For geometric means: each level's log fraction (0 where the fraction is 0, as
         # `_add_log` takes it) and whether it is positive, looked up instead of computing
         # a logarithm per company.
-        self.log_tables: FloatArray | None = None
-        self.positive_tables: BoolArray | None = None
+        self.log_tables: tuple[FloatArray, BoolArray] | None = None
         if isinstance(points, Points):
             with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 is not positive
                 fractions = points.table / plan.max_points[:, None]
-            self.positive_tables = fractions > 0
-            self.log_tables = np.log(np.where(self.positive_tables, fractions, 1.0))
+            positive = fractions > 0
+            self.log_tables = np.log(np.where(positive, fractions, 1.0)), positive
 
     def counts_of(self, c: int, rows: slice, out: BoolArray) -> BoolArray:
         """Whether criterion `c` counts (is applicable) for a block (possibly into `out`)."""
@@ -155,16 +154,11 @@ class _Criteria:
     def log_fraction(self, c: int, rows: slice, out: FloatArray, positive: BoolArray) -> bool:
         """A ladder criterion's log fractions and positivity for a block into `out` and
         `positive`; False (nothing written) where they must be computed from the points."""
-        points = self.points
-        if (
-            not isinstance(points, Points)
-            or c in points.continuous
-            or self.log_tables is None
-            or self.positive_tables is None
-        ):
+        points, tables = self.points, self.log_tables
+        if not isinstance(points, Points) or tables is None or c in points.continuous:
             return False
-        points.lookup(c, rows, self.log_tables[c], out)
-        points.lookup(c, rows, self.positive_tables[c], positive)
+        points.lookup(c, rows, tables[0][c], out)
+        points.lookup(c, rows, tables[1][c], positive)
         return True
 
     def scaled(self, c: int, rows: slice, out: FloatArray) -> FloatArray:

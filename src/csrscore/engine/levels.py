@@ -34,7 +34,7 @@ class Evaluation:
     (one contiguous row per criterion), which is how they are computed and aggregated."""
 
     levels: LevelArray  # N x C; -1 where N/A, 0 where no level reached, k for level k
-    points: Points  # looked up from the levels; stored for value criteria only
+    points: Points  # looked up from the levels (value criteria: from their numbers)
     group_applicable: BoolArray  # N x G; the group's own applies_when and its ancestors'
 
     @property
@@ -229,13 +229,11 @@ def evaluate_levels(
                 criterion, ladders[i], block_evaluate, columns, rows, level, block_scratch
             )
             if tree.criterion_conditional[i]:
-                mask = block_scratch.applicable
-                group_mask = group_applicable[tree.criterion_parent[i], rows]
-                if criterion.applies_when is None:
-                    np.logical_and(group_mask, group_mask, out=mask)
-                else:
-                    np.logical_and(group_mask, block_evaluate(criterion.applies_when), out=mask)
-                _mark_not_applicable(level, mask, block_scratch)
+                applies = group_applicable[tree.criterion_parent[i], rows]
+                if criterion.applies_when is not None:
+                    holds = block_evaluate(criterion.applies_when)
+                    applies = np.logical_and(applies, holds, out=block_scratch.applicable)
+                _mark_not_applicable(level, applies, block_scratch)
     continuous = {
         i: ValuePoints(criterion.value, columns[criterion.value.field].numbers)
         for i, criterion in enumerate(plan.criteria)
