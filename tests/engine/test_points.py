@@ -67,6 +67,26 @@ def test_long_ladders_and_not_applicable() -> None:
     np.testing.assert_allclose(scores.totals, expected, rtol=0, atol=1e-12)
 
 
+def test_applicability_is_read_off_the_levels() -> None:
+    """Not stored by the engine: where a level is -1 the criterion is N/A, and only there."""
+    data = _rubric(5)
+    data["groups"][0]["criteria"].append(
+        {
+            "id": "value",
+            "title": "Value",
+            "applies_when": {"eq": {"company.sector": "finance"}},
+            "value": {"field": "a", "min": 0, "max": 8, "direction": "higher", "points": 2},
+        }
+    )
+    scores = score(_records([3.0, None, 4.0], ["energy", "finance", "finance"]), load_rubric(data))
+    expected = [[True, True, False], [False, True, True], [False, True, True]]
+    assert scores.applicable.tolist() == expected
+    assert scores.levels[:, 2].tolist() == [-1, 0, 1]
+    assert scores.points[:, 2].tolist() == [0.0, 0.0, 1.0]  # 3.0 is N/A; 4/8 of 2 points
+    assert not scores.applicable.flags.writeable
+    assert scores.applicable is scores.applicable  # built once
+
+
 def test_short_ladders_use_int8() -> None:
     scores = score(_records([3.0, None], ["energy", "finance"]), load_rubric(_rubric(5)))
     assert scores.levels.dtype == np.int8
