@@ -88,7 +88,13 @@ def _v_ne(column: Column, operand: Any) -> BoolArray:
 def _v_in(column: Column, operand: tuple[Any, ...]) -> BoolArray:
     numbers = [v for v in operand if kind_of(v) == "number"]
     texts = {v for v in operand if isinstance(v, str)}
-    hit = np.isin(column.numbers, numbers) if numbers else np.zeros(len(column), dtype=bool)
+    if len(numbers) > 4:
+        hit = np.isin(column.numbers, numbers)
+    else:
+        # A few comparisons cost less than isin, which sorts.
+        hit = np.zeros(len(column), dtype=bool)
+        for number in numbers:
+            hit |= column.numbers == number
     if texts:
         hit |= column.vocabulary_mask([v in texts for v in column.vocabulary])
     return hit
@@ -147,7 +153,7 @@ OPERATORS: Mapping[str, Operator] = {
             frozenset({"number"}),
             "none",
             lambda f, _: _is_number(f),
-            lambda c, _: ~np.isnan(c.numbers),
+            lambda c, _: np.equal(c.numbers, c.numbers),  # False only for NaN (missing)
         ),
         Operator(
             "assured",

@@ -70,11 +70,17 @@ class Column:
     def vocabulary_mask(self, keep: list[bool]) -> BoolArray:
         """Per-row truth of a per-distinct-value test; rows without text get False."""
         kept = [code for code, hit in enumerate(keep) if hit]
+        dropped = [code for code, hit in enumerate(keep) if not hit]
+        # One or two comparisons of the codes cost less than a gather through them.
         if len(kept) <= 2:
-            # One or two comparisons of the codes cost less than a gather through them.
             result = np.zeros(len(self.codes), dtype=bool)
             for code in kept:
                 result |= self.codes == code
+            return result
+        if len(dropped) <= 2:
+            result = self.codes >= 0
+            for code in dropped:
+                result &= self.codes != code
             return result
         lookup = np.array([*keep, False], dtype=bool)
         gathered: BoolArray = lookup[self.codes]
@@ -83,7 +89,9 @@ class Column:
     def rows_with_items(self, item_mask: BoolArray) -> BoolArray:
         """Rows whose list holds at least one item selected by `item_mask`."""
         out = np.zeros(len(self.present), dtype=bool)
-        out[self.list_rows[item_mask]] = True
+        # Indexing by the positions of the selected items measured 2.5x faster than by the
+        # boolean mask itself (128k rows, 260k items).
+        out[self.list_rows[np.flatnonzero(item_mask)]] = True
         return out
 
     def code_of(self, text: str) -> int:
