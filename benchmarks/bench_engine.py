@@ -443,10 +443,20 @@ def source_state() -> str:
     return state
 
 
+def yardstick() -> float:
+    """CPU seconds of a 10-million-step Python loop: how fast the shared host is right now
+    (0.97 s when it was quiet), to read the other figures against."""
+    start, total = time.process_time(), 0
+    for step in range(10_000_000):
+        total += step
+    return time.process_time() - start
+
+
 def machine() -> str:
     cores = os.cpu_count()
     return (
         f"{platform.processor() or platform.machine()}, {cores} cores; "
+        f"10M-step Python loop {yardstick():.2f} s CPU now; "
         f"Python {platform.python_version()}, numpy {np.__version__}; "
         f"OMP/OPENBLAS/MKL threads {os.environ.get('OMP_NUM_THREADS')}/"
         f"{os.environ.get('OPENBLAS_NUM_THREADS')}/{os.environ.get('MKL_NUM_THREADS')}; "
@@ -580,9 +590,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.profile == "e2e":
             print(profile_end_to_end(args.n, directory))
         else:
-            started, source = time.perf_counter(), source_state()
+            started, source, loop = time.perf_counter(), source_state(), yardstick()
             table = report(large, directory)
-            print(f"machine: {machine()}")
+            print(f"machine: {machine()}, {loop:.2f} s before the run")
             print(f"source: {source}")
             if source_state().split(", ", 1)[1] != source.split(", ", 1)[1]:
                 print(f"WARNING: src changed during the run; now {source_state()}")
