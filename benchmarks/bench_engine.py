@@ -444,8 +444,8 @@ def source_state() -> str:
 
 
 def yardstick() -> float:
-    """CPU seconds of a 10-million-step Python loop: how fast the shared host is right now
-    (0.97 s when it was quiet), to read the other figures against."""
+    """CPU seconds of a 10-million-step Python loop: how fast the shared host is right now,
+    to read the other figures against (0.35-0.49 s in the fifth session's report)."""
     start, total = time.process_time(), 0
     for step in range(10_000_000):
         total += step
