@@ -179,7 +179,7 @@ class ConditionEvaluator:
             if not parts:
                 out.fill(isinstance(condition, AllOf))
             elif len(parts) == 1:
-                np.logical_or(parts[0], parts[0], out=out)
+                np.logical_or(parts[0], parts[0], out=out)  # a copy, at a logical op's speed
             else:
                 combine(parts[0], parts[1], out=out)
             for part in parts[2:]:
