@@ -37,14 +37,10 @@ class Evaluation:
     points: Points  # looked up from the levels (value criteria: from their numbers)
     group_applicable: BoolArray  # N x G; the group's own applies_when and its ancestors'
 
-    @property
-    def applicable(self) -> BoolArray:
-        """N x C, built on each call: a criterion is N/A exactly where its level is -1, so
-        the mask is not stored beside the levels (at a million companies, 250 MB more)."""
-        return applicable_mask(self.levels)
-
 
 def applicable_mask(levels: LevelArray) -> BoolArray:
+    """Where each criterion applies: exactly where its level is not -1. Not stored beside
+    the levels by the engine (at a million companies, 250 MB more)."""
     mask: BoolArray = np.greater_equal(levels, 0)
     return mask
 
