@@ -1,7 +1,9 @@
 """The condition operators, in one table: name -> types, operand kind, and two functions.
 
 `scalar` tests one value (the reference evaluator uses it); `vector` tests a whole
-:class:`Column` at once (the engine uses it). Adding an operator means adding one entry.
+:class:`Column` at once (the engine uses it). A `vector` result may be a view of the
+column's own arrays (`exists` is `present` itself), so callers only read it. Adding an
+operator means adding one entry.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 
-from csrscore.engine.columns import BoolArray, Column
+from csrscore.engine.columns import BoolArray, Column, equals_any
 from csrscore.rubric.catalog import FieldType
 
 OperandKind: TypeAlias = Literal["none", "scalar", "order", "range", "list", "item", "regex"]
@@ -88,13 +90,11 @@ def _v_ne(column: Column, operand: Any) -> BoolArray:
 def _v_in(column: Column, operand: tuple[Any, ...]) -> BoolArray:
     numbers = [v for v in operand if kind_of(v) == "number"]
     texts = {v for v in operand if isinstance(v, str)}
-    if len(numbers) > 4:
-        hit = np.isin(column.numbers, numbers)
-    else:
-        # A few comparisons cost less than isin, which sorts.
-        hit = np.zeros(len(column), dtype=bool)
-        for number in numbers:
-            hit |= column.numbers == number
+    hit = (
+        np.isin(column.numbers, numbers)
+        if len(numbers) > 4
+        else equals_any(column.numbers, numbers)
+    )
     if texts:
         hit |= column.vocabulary_mask([v in texts for v in column.vocabulary])
     return hit

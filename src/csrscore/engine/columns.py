@@ -73,15 +73,10 @@ class Column:
         dropped = [code for code, hit in enumerate(keep) if not hit]
         # One or two comparisons of the codes cost less than a gather through them.
         if len(kept) <= 2:
-            result = np.zeros(len(self.codes), dtype=bool)
-            for code in kept:
-                result |= self.codes == code
-            return result
+            return equals_any(self.codes, kept)
         if len(dropped) <= 2:
-            result = self.codes >= 0
-            for code in dropped:
-                result &= self.codes != code
-            return result
+            has_text: BoolArray = self.codes >= 0
+            return has_text & ~equals_any(self.codes, dropped)
         lookup = np.array([*keep, False], dtype=bool)
         gathered: BoolArray = lookup[self.codes]
         return gathered
@@ -99,3 +94,12 @@ class Column:
             return self.vocabulary.index(text)
         except ValueError:
             return -2  # matches no row: absent text is -1
+
+
+def equals_any(values: NDArray[Any], candidates: list[Any]) -> BoolArray:
+    """Where `values` equals one of a few `candidates`: one comparison each, which for a
+    handful costs less than `np.isin` (which sorts) or a gather through a lookup table."""
+    result = np.zeros(len(values), dtype=bool)
+    for candidate in candidates:
+        result |= values == candidate
+    return result
