@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csrscore.compile.plan import GroupPlan, Plan
+from csrscore.engine.bundles import Bundle, BundleIndex, bundle_table, bundles
 from csrscore.engine.columns import BoolArray, FloatArray
 from csrscore.engine.points import Points
 from csrscore.rubric.model import Aggregation, NaPolicy
@@ -64,7 +65,13 @@ def aggregate(
     # Whether each group counts in its parent, for one block: only that block reads it.
     counted_block = np.empty((len(plan.groups), min(n, BLOCK_ROWS)), dtype=bool)
     sums = _Sums(min(n, BLOCK_ROWS))
-    criteria = _Criteria(plan, points, applicable, c_weights)
+    criteria = _Criteria(plan, points, applicable, c_weights, min(n, BLOCK_ROWS))
+    # An arithmetic group sums its criteria's points a bundle at a time; a geometric one
+    # takes each criterion's log on its own.
+    summed = [
+        None if kind == "geometric" else bundles(plan, group_plan.criterion_children.tolist())
+        for kind, group_plan in zip(kinds, plan.groups, strict=True)
+    ]
     for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, min(n, start + BLOCK_ROWS))
         block = sums.cut(rows.stop - rows.start)
@@ -72,7 +79,7 @@ def aggregate(
         for g, group_plan in enumerate(plan.groups):
             _group(
                 group_plan,
-                kinds[g] == "geometric",
+                summed[g],
                 policy,
                 criteria,
                 g_weights,
@@ -104,9 +111,11 @@ class _Criteria:
         points: Points | FloatArray,
         applicable: BoolArray | None,
         weights: FloatArray,
+        block_rows: int,
     ) -> None:
         self.max_points = plan.max_points
         self.weights = weights
+        self.weight_list: list[float] = weights.tolist()
         # What one point of each criterion adds to a group's numerator (arithmetic mean).
         self.factors = weights / plan.max_points
         # Criterion-major, like the engine's arrays; None to read N/A off the levels.
@@ -134,6 +143,8 @@ class _Criteria:
                 fractions = points.table / plan.max_points[:, None]
             positive = fractions > 0
             self.log_tables = np.log(np.where(positive, fractions, 1.0)), positive
+        self.bundle_tables: dict[tuple[int, ...], FloatArray] = {}
+        self.bundle_index = BundleIndex(block_rows)
 
     def counts_of(self, c: int, rows: slice, out: BoolArray) -> BoolArray:
         """Whether criterion `c` counts (is applicable) for a block (possibly into `out`)."""
@@ -170,6 +181,32 @@ class _Criteria:
         scaled: FloatArray = np.multiply(self.points_of(c, rows, out), self.factors[c], out=out)
         return scaled
 
+    def add_bundle(self, bundle: Bundle, rows: slice, numerator: FloatArray, sums: _Sums) -> None:
+        """A bundle's points times their factors, added into `numerator` for a block."""
+        first, *rest = bundle.criteria
+        if not rest:
+            np.add(numerator, self.scaled(first, rows, sums.product), out=numerator)
+            return
+        points = self.points
+        if isinstance(points, Points) and self.scaled_tables is not None:
+            table = self.bundle_tables.get(bundle.criteria)
+            if table is None:
+                table = self.bundle_tables[bundle.criteria] = bundle_table(
+                    bundle, self.scaled_tables
+                )
+            index = self.bundle_index(bundle, points.levels, rows)
+            np.take(table, index, out=sums.product, mode="clip")
+            np.add(numerator, sums.product, out=numerator)
+            return
+        # A points matrix: the same sums, in the same order, as the bundle's table holds.
+        total = np.multiply(
+            self.points_of(first, rows, sums.product), self.factors[first], out=sums.product
+        )
+        for c in rest:
+            term = np.multiply(self.points_of(c, rows, sums.child), self.factors[c], out=sums.child)
+            np.add(total, term, out=total)
+        np.add(numerator, total, out=numerator)
+
 
 class _Sums:
     """One group's running sums over a block of rows, reused by every group and block."""
@@ -194,7 +231,7 @@ class _Sums:
 
 def _group(
     group_plan: GroupPlan,
-    geometric: bool,
+    summed: tuple[Bundle, ...] | None,
     policy: NaPolicy,
     criteria: _Criteria,
     g_weights: FloatArray,
@@ -205,53 +242,82 @@ def _group(
     out: FloatArray,
 ) -> None:
     """One group's score for a block of rows into `out`, and into `sums.has_weight`
-    whether it has any weight.
-
-    The arithmetic is the former whole-array formula's, operation for operation, so the
-    scores are bit for bit the same; only the temporaries are reused.
-    """
-    numerator, denominator, product = sums.numerator, sums.denominator, sums.product
+    whether it has any weight. `summed` is the arithmetic mean's bundles of criteria, or
+    None for a geometric mean."""
+    geometric = summed is None
+    numerator, product = sums.numerator, sums.product
+    denominator = _Denominator(sums.denominator)
     numerator.fill(0.0)
-    denominator.fill(0.0)
     sums.any_zero.fill(False)
     for c in group_plan.criterion_children.tolist():
-        weight = criteria.weights[c]
+        weight = criteria.weight_list[c]
         # Under the zero policy N/A children stay in the denominator with a score of 0.
         if policy == "zero" or criteria.always[c]:
             counts = sums.counts
             if geometric:
                 counts.fill(True)
-            np.add(denominator, weight, out=denominator)
+            denominator.add(weight)
         else:
             counts = criteria.counts_of(c, rows, sums.counts)
-            np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
+            denominator.add_where(counts, weight, product)
         if geometric:
             if criteria.log_fraction(c, rows, sums.child, sums.positive):
                 _add_weighted_log(sums, sums.child, sums.positive, counts, weight, policy)
             else:
                 points = criteria.points_of(c, rows, sums.child)
                 _add_log(sums, points, criteria.max_points[c], counts, weight, policy)
-        else:
-            # Points are 0 wherever the criterion is N/A, so no mask is needed.
-            np.add(numerator, criteria.scaled(c, rows, product), out=numerator)
+    for bundle in summed or ():
+        # Points are 0 wherever the criterion is N/A, so no mask is needed.
+        criteria.add_bundle(bundle, rows, numerator, sums)
     for s in group_plan.group_children.tolist():
         # A sub-group's score is NaN where it is N/A; zeroed, it cannot reach the sums.
-        counts, weight = counted[s], g_weights[s]
-        child = scores[s] if counts.all() else np.where(counts, scores[s], 0.0)
-        if policy == "zero":
-            np.add(denominator, weight, out=denominator)
+        counts, weight = counted[s], float(g_weights[s])
+        every = bool(counts.all())
+        child = scores[s] if every else np.where(counts, scores[s], 0.0)
+        if policy == "zero" or every:
+            denominator.add(weight)
         else:
-            np.add(denominator, np.multiply(counts, weight, out=product), out=denominator)
+            denominator.add_where(counts, weight, product)
         if geometric:
             _add_log(sums, child, 1.0, counts, weight, policy)
         else:
             np.add(numerator, np.multiply(child, weight, out=product), out=numerator)
+    total = denominator.value()
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(numerator, denominator, out=out)
+        np.divide(numerator, total, out=out)
         if geometric:
             np.exp(out, out=out)
             np.copyto(out, 0.0, where=sums.any_zero)
-    np.greater(denominator, 0, out=sums.has_weight)
+    if isinstance(total, float):
+        sums.has_weight.fill(total > 0)
+    else:
+        np.greater(total, 0, out=sums.has_weight)
+
+
+class _Denominator:
+    """A group's sum of counted weights. Children counted for every company of the block
+    add a scalar, with no pass over the rows; a block where every child is such has a
+    scalar denominator."""
+
+    def __init__(self, array: FloatArray) -> None:
+        self.array = array
+        self.constant = 0.0
+        self.varies = False
+
+    def add(self, weight: float) -> None:
+        self.constant += weight
+
+    def add_where(self, counts: BoolArray, weight: float, scratch: FloatArray) -> None:
+        if not self.varies:
+            self.array.fill(0.0)
+            self.varies = True
+        np.add(self.array, np.multiply(counts, weight, out=scratch), out=self.array)
+
+    def value(self) -> FloatArray | float:
+        if not self.varies:
+            return self.constant
+        np.add(self.array, self.constant, out=self.array)
+        return self.array
 
 
 def _add_log(
