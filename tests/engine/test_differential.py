@@ -133,7 +133,7 @@ def test_adding_a_disclosure_never_lowers_a_score_without_penalties(
 def test_row_blocks_change_nothing(
     rubric_data: dict[str, Any], records: list[dict[str, Any]]
 ) -> None:
-    """The engine works in row blocks (128k rows for levels, 64k for aggregation), so the
+    """The engine works in row blocks (256k rows for levels, 128k for aggregation), so the
     examples here fit one block. Blocks of 3 and 2 rows, which split these sets unevenly
     and differently, must give bit-identical arrays."""
     rubric = load_rubric(rubric_data)
