@@ -115,14 +115,13 @@ class _Criteria:
         block_rows: int,
     ) -> None:
         self.max_points = plan.max_points
-        self.weights = weights
-        self.weight_list: list[float] = weights.tolist()
+        self.weights: list[float] = weights.tolist()  # read one at a time, as floats
         # What one point of each criterion adds to a group's numerator (arithmetic mean).
         self.factors = weights / plan.max_points
         # Criterion-major, like the engine's arrays; None to read N/A off the levels.
         self.counts = None if applicable is None else applicable.T
         # Criteria counted for every company add their weight to the denominator as a
-        # scalar, with no pass over their mask; the sum is the same to the bit.
+        # scalar, with no pass over their mask (`_Denominator`).
         if self.counts is not None:
             self.always = self.counts.all(axis=1).tolist()
         elif isinstance(points, Points):
@@ -251,7 +250,7 @@ def _group(
     numerator.fill(0.0)
     sums.any_zero.fill(False)
     for c in group_plan.criterion_children.tolist():
-        weight = criteria.weight_list[c]
+        weight = criteria.weights[c]
         # Under the zero policy N/A children stay in the denominator with a score of 0.
         if policy == "zero" or criteria.always[c]:
             counts = sums.counts

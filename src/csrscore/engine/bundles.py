@@ -4,8 +4,10 @@ In an arithmetic group, a run of ladder criteria adds `Σ points x factor` to th
 numerator. Looking each criterion up separately costs a gather into float64 and an add per
 criterion and company. A bundle of k criteria with few levels instead reads one table of
 every combination of their levels: the levels become one small mixed-radix index (a few
-one-byte operations), and one gather and one add cover all k. At a million companies this
-took 0.18 s against 0.44 s for the separate lookups (4 criteria of 5 levels to a bundle).
+one-byte operations), and one gather and one add cover all k. On the benchmark rubric at a
+million companies (mostly 4 criteria to a bundle), `aggregate` took 0.47-0.49 s of CPU
+against 0.73-0.87 s with one lookup per criterion (for 64k rows, four lookups took 454 us
+and one bundle of four 175 us).
 
 A bundle's entries are summed in the bundle's order, ((p1 f1 + p2 f2) + p3 f3) + ..., and
 a points matrix is summed the same way, so both inputs of `aggregate` give the same bits.
@@ -31,7 +33,9 @@ MAX_TABLE = 4096
 @dataclass(frozen=True)
 class Bundle:
     criteria: tuple[int, ...]  # plan indexes, in the group's child order
-    widths: tuple[int, ...]  # per criterion, its levels and N/A: number of levels + 2
+    # Per criterion, its level values with N/A: number of levels + 2 (0 for a value
+    # criterion, which is always a bundle of its own and is not looked up in a table).
+    widths: tuple[int, ...]
 
     @property
     def size(self) -> int:
