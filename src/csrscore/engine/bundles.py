@@ -15,6 +15,7 @@ a points matrix is summed the same way, so both inputs of `aggregate` give the s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,7 @@ class Bundle:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.widths))
+        return math.prod(self.widths)
 
 
 def width(plan: Plan, c: int) -> int | None:
@@ -60,7 +61,7 @@ def bundles(plan: Plan, criteria: Sequence[int]) -> tuple[Bundle, ...]:
     run_widths: list[int] = []
     for c in criteria:
         w = width(plan, c)
-        if run and (w is None or int(np.prod(run_widths)) * w > MAX_TABLE):
+        if run and (w is None or math.prod(run_widths) * w > MAX_TABLE):
             found.append(Bundle(tuple(run), tuple(run_widths)))
             run, run_widths = [], []
         if w is None:
