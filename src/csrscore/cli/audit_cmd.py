@@ -280,7 +280,9 @@ def _weights(result: Audit) -> list[Table]:
             _percent(row.effective_share),
             _number(row.ratio),
             _percent(row.suggested_share),
-            _notes(row.first_order, row.effective_share, row.ratio, row.suggested_share),
+            # A suggestion that missed its target is explained once, in the title.
+            _notes(row.first_order, row.effective_share, row.ratio)
+            or (_notes(row.suggested_share) if result.suggestion.converged else ""),
         ]
         for row in result.effective_weights
     ]

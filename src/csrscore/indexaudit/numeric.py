@@ -229,7 +229,11 @@ def reliability(items: FloatArray) -> Reliability:
         reason = NotComputable("the group has only one item")
         return Reliability(n, reason, [reason] * k, reason, [reason] * k)
     if n < MIN_COMPANIES:
-        reason = too_few(n)
+        # Items that apply to different companies (sector-specific criteria) share none.
+        reason = NotComputable(
+            f"only {n} compan{'y has' if n == 1 else 'ies have'} every item "
+            f"(at least {MIN_COMPANIES} needed)"
+        )
         return Reliability(n, reason, [reason] * k, reason, [reason] * k)
     covariance = np.atleast_2d(np.cov(data))
     variances = np.diag(covariance)
