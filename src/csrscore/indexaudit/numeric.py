@@ -13,6 +13,7 @@ from typing import TypeAlias
 import numpy as np
 
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
+from csrscore.precision import TIE_DECIMALS
 
 # Below this many companies no correlation, moment or reliability figure is given.
 MIN_COMPANIES = 3
@@ -121,14 +122,17 @@ class Ranked:
 
     Each value is coded by its position among the distinct values, so the average ranks of
     any subset (ties sharing the mean of their ranks, as scipy's `rankdata` does) are a
-    `bincount` away instead of a sort per pair.
+    `bincount` away instead of a sort per pair. Values equal to TIE_DECIMALS places are
+    ties, as in the engine's ranks: a fraction computed as 0.29000000000000004 in one
+    place and 0.29 in another must not split a tie.
     """
 
     def __init__(self, values: FloatArray) -> None:
         self.values = values
         self.present: BoolArray = ~np.isnan(values)
         codes = np.full(len(values), -1, dtype=np.int64)
-        distinct, inverse = np.unique(values[self.present], return_inverse=True)
+        rounded = np.round(values[self.present], TIE_DECIMALS)
+        distinct, inverse = np.unique(rounded, return_inverse=True)
         codes[self.present] = inverse
         self.codes = codes
         self.distinct = len(distinct)

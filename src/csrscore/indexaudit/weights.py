@@ -139,7 +139,7 @@ def suggest_weights(
     target_pairs = tuple(zip(top, target, strict=True))
     if any(isinstance(m[1], NotComputable) for m in measured):
         reason = next(m[1] for m in measured if isinstance(m[1], NotComputable))
-        return _failed(top, target_pairs, str(reason))
+        return _failed(top, target_pairs, reason.reason)
     rubric = frame.scores.rubric
     rows = [frame.by_id[g].row for g in top]
     scores = frame.values[rows]
