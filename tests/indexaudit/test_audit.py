@@ -16,10 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csrscore import Audit, Scores, audit, load_rubric, score
+from csrscore.engine.ingest import has_evidence
 from csrscore.errors import UsageError
 from csrscore.indexaudit import NotComputable
-from csrscore.indexaudit.frame import Frame
-from csrscore.indexaudit.weights import _Recompose, nominal_shares
+from csrscore.indexaudit.frame import Frame, _evidenced
+from csrscore.indexaudit.weights import (
+    _first_order,
+    _Recompose,
+    _StackedClasses,
+    nominal_shares,
+)
+from csrscore.records import Disclosure
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "reports.json"
 _CACHE: dict[str, Scores] = {}
@@ -470,3 +477,31 @@ def test_the_result_is_immutable() -> None:
         result.companies = 3  # type: ignore[misc]
     with pytest.raises(AttributeError):
         result.coverage[0].applicable = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("rubric", ["iso26000", "citi"])
+def test_the_search_measures_importance_as_the_table_does(rubric: str) -> None:
+    scores = example_scores(rubric)
+    frame = Frame(scores, np.ones(len(scores), dtype=bool))
+    top = [child.id for child in scores.rubric.root.children]
+    measured = [_first_order(frame, g) for g in top]
+    present = np.vstack([frame.ranked_of(g).present for g in top])
+    stacked = _StackedClasses([m[2] for m in measured], [m[3] for m in measured], present)
+    expected = [math.sqrt(_float(m[1])) for m in measured]
+    assert stacked.etas(scores.totals).tolist() == pytest.approx(expected, abs=1e-12)
+
+
+def test_evidence_is_counted_by_the_engines_rule() -> None:
+    reports = example_scores("iso26000").reports
+    disclosures = [d for report in reports for d in report.disclosures.values()]
+    odd = [
+        Disclosure(1.0, evidence={"url": ""}),
+        Disclosure(1.0, evidence={"page": 0}),
+        Disclosure(1.0, evidence={"quote": "x"}),
+        Disclosure(1.0, evidence={}),
+    ]
+    everything = disclosures + odd
+    found = _evidenced([d.evidence for d in everything])
+    assert found.tolist() == [has_evidence(d) for d in everything]
+    assert found.any()
+    assert not found.all()

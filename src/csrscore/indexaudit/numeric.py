@@ -20,6 +20,9 @@ MIN_COMPANIES = 3
 # A column whose spread is this small relative to its size is constant: the differences
 # are rounding, and a correlation or skewness computed from them would be noise.
 CONSTANT_TOLERANCE = 1e-12
+# Eigenvalues of a correlation matrix (at most the number of items) closer than this are
+# taken as equal; eigenvector entries smaller than this as zero.
+EIGEN_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def reliability(items: FloatArray) -> Reliability:
     Alpha = k/(k-1) x (1 - sum of item variances / variance of the item sum). The PCA is
     of the correlation matrix (items standardised, as `prcomp(scale. = TRUE)` does);
     loadings are each item's correlation with the first component, signed so that they
-    sum to a positive number.
+    sum to a positive number, and not computable when two components tie for first.
     """
     k = items.shape[0]
     complete = ~np.isnan(items).any(axis=0)
@@ -257,11 +260,22 @@ def reliability(items: FloatArray) -> Reliability:
     correlation = covariance / np.outer(sd, sd)
     eigenvalues, eigenvectors = np.linalg.eigh(correlation)
     first = float(eigenvalues[-1])
+    share = first / k
+    if first - float(eigenvalues[-2]) <= EIGEN_TOLERANCE:
+        # Equal largest eigenvalues (uncorrelated items, say): any mix of their vectors is
+        # a first component, so no loading would mean anything.
+        reason = NotComputable("the first two components explain the same variance")
+        return Reliability(n, alpha, dropped, share, [reason] * k)
     vector = eigenvectors[:, -1]
-    if vector.sum() < 0:
-        vector = -vector
-    loadings: list[Figure] = [float(v) for v in vector * np.sqrt(max(first, 0.0))]
-    return Reliability(n, alpha, dropped, first / k, loadings)
+    # The sign of an eigenvector is arbitrary: loadings sum to a positive number, and when
+    # they sum to zero the first clearly nonzero one is positive.
+    total = float(vector.sum())
+    if abs(total) > EIGEN_TOLERANCE:
+        sign = 1.0 if total > 0 else -1.0
+    else:
+        sign = 1.0 if vector[np.abs(vector) > EIGEN_TOLERANCE][0] > 0 else -1.0
+    loadings: list[Figure] = [float(v) for v in sign * vector * np.sqrt(max(first, 0.0))]
+    return Reliability(n, alpha, dropped, share, loadings)
 
 
 def _alpha(k: int, item_variance: float, total_variance: float) -> Figure:
