@@ -500,7 +500,7 @@ def test_evidence_is_counted_by_the_engines_rule() -> None:
         Disclosure(1.0, evidence={"quote": "x"}),
         Disclosure(1.0, evidence={}),
     ]
-    everything = disclosures + odd
+    everything = [d for d in disclosures + odd if d.evidence is not None]
     found = _evidenced([d.evidence for d in everything])
     assert found.tolist() == [has_evidence(d) for d in everything]
     assert found.any()

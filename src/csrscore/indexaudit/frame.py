@@ -123,33 +123,53 @@ class Frame:
         return node_present, node_assured, node_evidenced
 
 
+ASSURED = attrgetter("assured")
+EVIDENCE = attrgetter("evidence")
+
+
 def _provenance(reports: list[Report], fields: list[str]) -> tuple[BoolArray, BoolArray, BoolArray]:
     """(present, assured, evidenced): fields x reports.
 
-    Every report's disclosure keys are flattened into one list and looked up, and the
-    flags read, with `map` over C functions (`dict.get`, `attrgetter`, `is_not`): a
-    Python loop over every disclosure, with a function call each, cost most of the audit.
+    Every report's disclosures are read in a few passes of `map` over C functions
+    (`dict.get`, `attrgetter`, `is_not`) chained over all reports: a Python loop over every
+    disclosure, with a function call each, cost most of the audit.
     """
     field_index = {name: column for column, name in enumerate(fields)}
-    keys = list(chain.from_iterable(report.disclosures for report in reports))
-    values = list(chain.from_iterable(report.disclosures.values() for report in reports))
     lengths = np.fromiter(
         (len(report.disclosures) for report in reports), dtype=np.int64, count=len(reports)
     )
-    columns = np.fromiter(map(field_index.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+    count = int(lengths.sum())
+
+    def each(read: Any, of_values: bool) -> Any:
+        return chain.from_iterable(
+            map(read, report.disclosures.values() if of_values else report.disclosures)
+            for report in reports
+        )
+
+    columns = np.fromiter(
+        chain.from_iterable(
+            map(field_index.get, report.disclosures, repeat(-1)) for report in reports
+        ),
+        dtype=np.int64,
+        count=count,
+    )
+    assured_all = np.fromiter(each(ASSURED, True), dtype=bool, count=count)
+    evidence = list(each(EVIDENCE, True))
     rows = np.repeat(np.arange(len(reports)), lengths)
-    wanted = np.flatnonzero(columns >= 0)
-    disclosed = _take(values, wanted)
-    where = (columns[wanted], rows[wanted])
+    wanted = columns >= 0
+    evidenced_all = np.zeros(count, dtype=bool)
+    given = np.flatnonzero(
+        np.fromiter(map(is_not, evidence, repeat(None)), dtype=bool, count=count) & wanted
+    )
+    evidenced_all[given] = _evidenced(_take(evidence, given))
     shape = (len(fields), len(reports))
     present = np.zeros(shape, dtype=bool)
     assured = np.zeros(shape, dtype=bool)
     evidenced = np.zeros(shape, dtype=bool)
+    where = (columns[wanted], rows[wanted])
     present[where] = True
-    assured[where] = np.fromiter(
-        map(attrgetter("assured"), disclosed), dtype=bool, count=len(disclosed)
-    )
-    evidenced[where] = _evidenced(list(map(attrgetter("evidence"), disclosed)))
+    assured[where] = assured_all[wanted]
+    evidenced[where] = evidenced_all[wanted]
     return present, assured, evidenced
 
 
@@ -161,25 +181,19 @@ def _take(items: list[Any], indexes: IntArray) -> list[Any]:
     return list(itemgetter(*indexes.tolist())(items))
 
 
-def _evidenced(evidence: list[Any]) -> BoolArray:
+def _evidenced(mappings: list[Any]) -> BoolArray:
     """The engine's rule (`engine.ingest.has_evidence`: a page, or a non-empty URL or
-    quote) over many evidence mappings (None where a disclosure gives none) at once."""
-    n = len(evidence)
-    given = np.flatnonzero(np.fromiter(map(is_not, evidence, repeat(None)), dtype=bool, count=n))
-    mappings = _take(evidence, given)
+    quote) over many evidence mappings at once."""
     count = len(mappings)
-    page = np.fromiter(
-        map(is_not, map(methodcaller("get", "page"), mappings), repeat(None)),
-        dtype=bool,
-        count=count,
-    )
-    url = np.fromiter(map(bool, map(methodcaller("get", "url"), mappings)), dtype=bool, count=count)
-    quote = np.fromiter(
-        map(bool, map(methodcaller("get", "quote"), mappings)), dtype=bool, count=count
-    )
-    out = np.zeros(n, dtype=bool)
-    out[given] = page | url | quote
-    return out
+
+    def entries(key: str) -> Any:
+        return map(methodcaller("get", key), mappings)
+
+    page = np.fromiter(map(is_not, entries("page"), repeat(None)), dtype=bool, count=count)
+    url = np.fromiter(map(bool, entries("url")), dtype=bool, count=count)
+    quote = np.fromiter(map(bool, entries("quote")), dtype=bool, count=count)
+    found: BoolArray = page | url | quote
+    return found
 
 
 def _fields_of(criterion: Criterion) -> set[str]:

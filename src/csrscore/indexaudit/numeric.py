@@ -7,7 +7,9 @@ or a `NotComputable` with its reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeAlias
 
 import numpy as np
@@ -139,6 +141,13 @@ class Ranked:
         codes[self.present] = inverse
         self.codes = codes
         self.distinct = len(distinct)
+        self.count = int(self.present.sum())
+        # Variables with equal keys apply to the same companies.
+        self.mask_key = np.packbits(self.present).tobytes()
+
+    @cached_property
+    def full_ranks(self) -> FloatArray:
+        return self.ranks()
 
     def ranks(self, rows: BoolArray | None = None) -> FloatArray:
         """Average ranks of the values at `rows` (all present values by default)."""
@@ -173,37 +182,74 @@ def correlate(a: Ranked, b: Ranked) -> Correlation:
 
 
 def correlate_all(variables: list[Ranked]) -> dict[tuple[int, int], Correlation]:
-    """Every pair (i < j) of `variables`. When all share the same companies (the usual
-    case: no N/A) the ranks are taken once and each matrix is one product."""
+    """Every pair (i < j) of `variables`.
+
+    Variables that apply to the same companies (all of them, usually) are correlated as
+    one matrix product on ranks taken once; only pairs with different N/A patterns are
+    taken one at a time on their pairwise complete companies.
+    """
     k = len(variables)
-    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-    if not pairs:
-        return {}
-    first = variables[0].present
-    shared = all(np.array_equal(v.present, first) for v in variables[1:])
-    n = int(first.sum())
-    if not shared or n < MIN_COMPANIES:
-        return {(i, j): correlate(variables[i], variables[j]) for i, j in pairs}
-    constant = [is_constant(v.values[first]) for v in variables]
-    pearson = _matrix([v.values[first] for v in variables])
-    spearman = _matrix([v.ranks() for v in variables])
-    out = {}
-    for i, j in pairs:
-        if constant[i] or constant[j]:
-            out[(i, j)] = Correlation(n, CONSTANT, CONSTANT)
-        else:
-            out[(i, j)] = Correlation(n, float(pearson[i, j]), float(spearman[i, j]))
-    return out
+    out: dict[tuple[int, int], Correlation] = {}
+    for members in _same_companies(variables).values():
+        shared = [variables[i] for i in members]
+        if len(members) < 2 or int(shared[0].present.sum()) < MIN_COMPANIES:
+            continue
+        pearson, spearman = _matrix(shared)
+        for a, i in enumerate(members):
+            for b, j in enumerate(members[a + 1 :], start=a + 1):
+                out[(i, j)] = _figures(shared[0].count, pearson[a, b], spearman[a, b])
+    for i in range(k):
+        for j in range(i + 1, k):
+            if (i, j) not in out:
+                out[(i, j)] = correlate(variables[i], variables[j])
+    return dict(sorted(out.items()))
 
 
-def _matrix(rows: list[FloatArray]) -> FloatArray:
-    stacked = np.vstack(rows)
-    centred = stacked - stacked.mean(axis=1, keepdims=True)
-    norms = np.sqrt(np.einsum("ij,ij->i", centred, centred))
-    with np.errstate(invalid="ignore", divide="ignore"):
+def correlate_each(variables: list[Ranked], target: Ranked) -> list[Correlation]:
+    """Each of `variables` with `target`: those that apply to the target's companies in
+    one product, the others one at a time."""
+    out: list[Correlation | None] = [None] * len(variables)
+    same = [i for i, v in enumerate(variables) if v.mask_key == target.mask_key]
+    if same and target.count >= MIN_COMPANIES:
+        pearson, spearman = _matrix([target, *(variables[i] for i in same)])
+        for position, i in enumerate(same, start=1):
+            out[i] = _figures(target.count, pearson[0, position], spearman[0, position])
+    return [
+        found if found is not None else correlate(v, target)
+        for found, v in zip(out, variables, strict=True)
+    ]
+
+
+def _same_companies(variables: list[Ranked]) -> dict[bytes, list[int]]:
+    groups: dict[bytes, list[int]] = {}
+    for i, variable in enumerate(variables):
+        groups.setdefault(variable.mask_key, []).append(i)
+    return groups
+
+
+def _figures(n: int, pearson: float, spearman: float) -> Correlation:
+    # NaN marks a constant variable in `_matrix`.
+    if math.isnan(pearson):
+        return Correlation(n, CONSTANT, CONSTANT)
+    return Correlation(n, float(pearson), float(spearman))
+
+
+def _matrix(variables: list[Ranked]) -> tuple[FloatArray, FloatArray]:
+    """Pearson and Spearman matrices of variables present for the same companies; NaN
+    in every entry of a constant variable."""
+    rows = variables[0].present
+    constant = np.array([is_constant(v.values[rows]) for v in variables])
+    out = []
+    for stacked in (
+        np.vstack([v.values[rows] for v in variables]),
+        np.vstack([v.full_ranks for v in variables]),
+    ):
+        centred = stacked - stacked.mean(axis=1, keepdims=True)
+        norms = np.sqrt(np.einsum("ij,ij->i", centred, centred))
+        norms[constant] = np.nan
         product = centred @ centred.T / np.outer(norms, norms)
-    clipped: FloatArray = np.clip(product, -1.0, 1.0)
-    return clipped
+        out.append(np.clip(product, -1.0, 1.0))
+    return out[0], out[1]
 
 
 # --- reliability and structure ------------------------------------------------------------
