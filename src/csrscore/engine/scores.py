@@ -36,6 +36,19 @@ COMPANY_FIELDS = ("sector", "country", "year")
 
 @dataclass(frozen=True, eq=False)
 class Scores:
+    """Every company's scores under one rubric, with each stage of the computation kept.
+
+    Built by `score`. It holds the level matrix, the points, the group scores, the
+    adjustments and the totals as read-only arrays, one row per company-year, so that
+    `rank`, `explain`, `compare` and `sensitivity` all read the arrays the engine computed.
+
+    Example:
+        >>> import csrscore
+        >>> scores = csrscore.score("examples/reports.json", "iso26000")
+        >>> len(scores) == len(scores.totals)
+        True
+    """
+
     rubric: Rubric
     plan: Plan
     reports: tuple[Report, ...]
