@@ -10,7 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd
+from csrscore.cli import (
+    commands,
+    completion_cmd,
+    explain_cmd,
+    rank,
+    rubric_cmd,
+    sensitivity_cmd,
+)
 from csrscore.errors import CsrscoreError, UsageError
 
 EXIT_OK = 0
@@ -38,11 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subparsers)
     rubric_cmd.register(subparsers)
     sensitivity_cmd.register(subparsers)
+    completion_cmd.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    completion_cmd.complete_if_asked(parser)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
