@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from csrscore import __version__
 from csrscore.cli import (
+    audit_cmd,
     commands,
     completion_cmd,
     explain_cmd,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subparsers)
     rubric_cmd.register(subparsers)
     sensitivity_cmd.register(subparsers)
+    audit_cmd.register(subparsers)
     completion_cmd.register(subparsers)
     return parser
 
