@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from csrscore import __version__
 from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd
 from csrscore.errors import CsrscoreError, UsageError
+from csrscore.textsafe import visible
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -50,12 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         if args.debug:
             raise
-        print(f"csrscore {args.command}: error: {exc}", file=sys.stderr)
+        print(f"csrscore {args.command}: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except CsrscoreError as exc:
         if args.debug:
             raise
-        print(f"csrscore: error: {exc}", file=sys.stderr)
+        print(f"csrscore: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("csrscore: interrupted", file=sys.stderr)
