@@ -12,6 +12,7 @@ from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
 from csrscore.records import report_schema
 from csrscore.rubric import rubric_schema
+from csrscore.textsafe import visible
 
 # The formats `csrscore schema NAME` prints; the docs' schema reference is built from it too.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -56,11 +57,13 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2))
     else:
         print(
-            f"{loaded.source or '<input>'}: {len(loaded.reports)} valid, "
-            f"{len(loaded.rejected)} rejected"
+            visible(
+                f"{loaded.source or '<input>'}: {len(loaded.reports)} valid, "
+                f"{len(loaded.rejected)} rejected"
+            )
         )
         for rejection in loaded.rejected:
-            print(f"  {rejection}")
+            print(f"  {visible(str(rejection))}")
     return 1 if loaded.rejected else 0
 
 

@@ -20,6 +20,7 @@ from csrscore.cli import (
     sensitivity_cmd,
 )
 from csrscore.errors import CsrscoreError, UsageError
+from csrscore.textsafe import visible
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -61,12 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         if args.debug:
             raise
-        print(f"csrscore {args.command}: error: {exc}", file=sys.stderr)
+        print(f"csrscore {args.command}: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except CsrscoreError as exc:
         if args.debug:
             raise
-        print(f"csrscore: error: {exc}", file=sys.stderr)
+        print(f"csrscore: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("csrscore: interrupted", file=sys.stderr)
