@@ -36,6 +36,19 @@ COMPANY_FIELDS = ("sector", "country", "year")
 
 @dataclass(frozen=True, eq=False)
 class Scores:
+    """Every company's scores under one rubric, with each stage of the computation kept.
+
+    Built by `score`. It holds the level matrix, the points, the group scores, the
+    adjustments and the totals as read-only arrays, one row per company-year, so that
+    `rank`, `explain`, `compare` and `sensitivity` all read the arrays the engine computed.
+
+    Example:
+        >>> import csrscore
+        >>> scores = csrscore.score("examples/reports.json", "iso26000")
+        >>> len(scores) == len(scores.totals)
+        True
+    """
+
     rubric: Rubric
     plan: Plan
     reports: tuple[Report, ...]
@@ -72,6 +85,35 @@ class Scores:
 
     def __len__(self) -> int:
         return len(self.company_ids)
+
+    def __repr__(self) -> str:
+        years = sorted({int(year) for year in self.years})
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        return (
+            f"<Scores {self.rubric.name} {self.rubric.version}: {len(self)} company-years"
+            f"{' in ' + span if span else ''}, {len(self.criterion_ids)} criteria, "
+            f"{len(self.rejected)} rejected>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The best ten of the latest year, for notebooks. Names are untrusted: escaped."""
+        import html
+
+        title = html.escape(repr(self))
+        if not len(self):
+            return f"<p>{title}</p>"
+        latest = int(self.years.max())
+        rows = [i for i in np.argsort(-self.totals, kind="stable") if self.years[i] == latest]
+        body = "".join(
+            f"<tr><td>{html.escape(self.names[i])}</td><td>{html.escape(self.company_ids[i])}"
+            f"</td><td>{self.totals[i]:.2f}</td><td>{html.escape(self.grades[i])}</td></tr>"
+            for i in rows[:10]
+        )
+        return (
+            f"<p>{title}</p><table><caption>{latest}, best first</caption><thead><tr>"
+            "<th>company</th><th>id</th><th>total</th><th>grade</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
 
     @cached_property
     def points(self) -> FloatArray:

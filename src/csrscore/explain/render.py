@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from csrscore.precision import display_number
+from csrscore.textsafe import visible
 
 
 def _number(value: float | None, decimals: int = 2) -> str:
@@ -146,4 +147,6 @@ def render_text(data: dict[str, Any]) -> str:
             lines.append(
                 f"    disclosed {evidence['field']} = {_value(evidence['value'])}{assured}{where}"
             )
-    return "\n".join(lines) + "\n"
+    # Every entry of `lines` is one line; names, titles and values inside it come from the
+    # input, so a newline or ESC in them is shown escaped rather than acted on.
+    return "\n".join(map(visible, lines)) + "\n"

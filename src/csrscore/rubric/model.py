@@ -138,6 +138,9 @@ class Adjustment:
 
 @dataclass(frozen=True)
 class Rubric:
+    """A loaded, validated rubric: the group tree, its catalog, scale, N/A policy, grades
+    and adjustments, with where each node was written. Built by `load_rubric`."""
+
     name: str
     version: str
     title: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -38,6 +37,7 @@ from csrscore.rubric.model import (
     Rubric,
     ValueScoring,
 )
+from csrscore.rubric.regex import RegexError, compile_pattern
 
 ROOT_ID = "__root__"
 MAX_REGEX_LENGTH = 500
@@ -346,9 +346,9 @@ class RubricParser:
             return None
         if kind == "regex":
             try:
-                return re.compile(operand)
-            except re.error as exc:
-                self.findings.error("regex", f"invalid regular expression: {exc}", path)
+                return compile_pattern(operand)
+            except RegexError as exc:
+                self.findings.error("regex", str(exc), path)
                 return None
         if kind == "range":
             return tuple(self._single(spec, value, path) for value in operand)
