@@ -19,7 +19,7 @@ from csrscore import Audit, Scores, audit, load_rubric, score
 from csrscore.engine.ingest import has_evidence
 from csrscore.errors import UsageError
 from csrscore.indexaudit import NotComputable
-from csrscore.indexaudit.frame import Frame, _evidenced
+from csrscore.indexaudit.frame import TOTAL, Frame, _evidenced
 from csrscore.indexaudit.weights import (
     _first_order,
     _Recompose,
@@ -327,7 +327,7 @@ def test_correlations_match_pandas_on_the_examples() -> None:
     result = audit(scores)
     frame = Frame(scores, np.ones(len(scores), dtype=bool))
     table = pd.DataFrame({node.id: frame.values[node.row] for node in frame.nodes})
-    table["total"] = scores.totals
+    table[TOTAL] = scores.totals
     pearson = table.corr(method="pearson")
     spearman = table.corr(method="spearman")
     for row in result.correlations:
@@ -505,3 +505,12 @@ def test_evidence_is_counted_by_the_engines_rule() -> None:
     assert found.tolist() == [has_evidence(d) for d in everything]
     assert found.any()
     assert not found.all()
+
+
+def test_a_group_called_total_is_not_the_total() -> None:
+    data = factorial_rubric([1.0, 2.0])
+    data["groups"][0]["id"] = "total"
+    result = audit(score(factorial_reports(2), load_rubric(data)))
+    pairs = {(row.first, row.second): row for row in result.correlations}
+    assert _float(pairs[("total", TOTAL)].pearson) == pytest.approx(1 / math.sqrt(5))
+    assert _float(pairs[("total", "g1")].pearson) == pytest.approx(0.0, abs=1e-12)

@@ -23,7 +23,9 @@ from csrscore.records.model import Report
 from csrscore.rubric.conditions import FieldTest, leaves
 from csrscore.rubric.model import Criterion, Group
 
-TOTAL = "total"
+# The label of the total (and the root) in every table: not a valid rubric id, so it can
+# never be mistaken for a group called "total".
+TOTAL = "(total)"
 
 
 @dataclass(frozen=True)
