@@ -514,3 +514,11 @@ def test_a_group_called_total_is_not_the_total() -> None:
     pairs = {(row.first, row.second): row for row in result.correlations}
     assert _float(pairs[("total", TOTAL)].pearson) == pytest.approx(1 / math.sqrt(5))
     assert _float(pairs[("total", "g1")].pearson) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_suggestion_in_json_is_keyed_by_group() -> None:
+    scores = score(factorial_reports(3), load_rubric(factorial_rubric([1.0, 2.0, 3.0])))
+    document = audit(scores).to_dict()["suggested_weights"]
+    assert document["weights"] == pytest.approx({"g0": 1 / 6, "g1": 2 / 6, "g2": 3 / 6})
+    assert document["target"] == pytest.approx({"g0": 1 / 6, "g1": 2 / 6, "g2": 3 / 6})
+    assert document["converged"] is True
