@@ -20,6 +20,7 @@ from csrscore.engine.ingest import has_evidence
 from csrscore.errors import UsageError
 from csrscore.indexaudit import NotComputable
 from csrscore.indexaudit.frame import TOTAL, Frame, _evidenced
+from csrscore.indexaudit.numeric import Ranked, classes, correlation_ratio
 from csrscore.indexaudit.weights import (
     _first_order,
     _Recompose,
@@ -522,3 +523,16 @@ def test_the_suggestion_in_json_is_keyed_by_group() -> None:
     assert document["weights"] == pytest.approx({"g0": 1 / 6, "g1": 2 / 6, "g2": 3 / 6})
     assert document["target"] == pytest.approx({"g0": 1 / 6, "g1": 2 / 6, "g2": 3 / 6})
     assert document["converged"] is True
+
+
+@pytest.mark.parametrize("rubric", ["iso26000", "citi"])
+def test_criteria_coded_from_levels_rank_as_their_values_do(rubric: str) -> None:
+    scores = example_scores(rubric)
+    frame = Frame(scores, np.ones(len(scores), dtype=bool))
+    for node in frame.nodes:
+        coded = frame.ranked_of(node.id)
+        plain = Ranked(frame.values[node.row])
+        assert coded.full_ranks.tolist() == plain.full_ranks.tolist(), node.id
+        assert correlation_ratio(*classes(coded), scores.totals[coded.present]) == (
+            correlation_ratio(*classes(plain), scores.totals[plain.present])
+        )

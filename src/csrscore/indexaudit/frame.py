@@ -73,8 +73,21 @@ class Frame:
 
     @cached_property
     def ranked(self) -> dict[str, Ranked]:
-        """Each node (and the total) prepared for correlations, built once."""
-        out = {node.id: Ranked(self.values[node.row]) for node in self.nodes}
+        """Each node (and the total) prepared for correlations, built once. A ladder
+        criterion's values are coded from its levels, which saves a sort per criterion."""
+        points = self.scores.point_table
+        levels = self.scores.levels.T
+        max_points = self.scores.plan.max_points
+        out = {}
+        for node in self.nodes:
+            values = self.values[node.row]
+            c = node.row
+            if node.kind == "criterion" and c not in points.continuous:
+                # The level table's last entry is what N/A reads; levels run 0..L.
+                value_of_level = points.table[c, :-1] / max_points[c]
+                out[node.id] = Ranked(values, (levels[c, self.rows], value_of_level))
+            else:
+                out[node.id] = Ranked(values)
         out[TOTAL] = Ranked(self.totals)
         return out
 

@@ -219,13 +219,14 @@ class _Recompose:
         self.offset = offset
 
     def __call__(self, weights: FloatArray) -> FloatArray:
-        denominator = weights @ self.counted
+        denominator = np.einsum("k,kn->n", weights, self.counted)
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.geometric:
-                root = np.exp((weights @ (self.logs * self.counted)) / denominator)
+                logs = np.einsum("k,kn->n", weights, self.logs * self.counted)
+                root = np.exp(logs / denominator)
                 root[((weights[:, None] > 0) & self.zero).any(axis=0)] = 0.0
             else:
-                root = (weights @ self.filled) / denominator
+                root = np.einsum("k,kn->n", weights, self.filled) / denominator
         root = np.where(denominator > 0, root, 0.0)
         totals: FloatArray = root * self.scale + self.offset
         return totals
