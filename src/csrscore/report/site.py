@@ -45,9 +45,10 @@ class Site:
 
 def _inert(value: Any) -> Any:
     """Every printed string without control or invisible characters (Markup is ours)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return visible(value)
-    return value
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    # Printable ASCII holds none of the characters `visible` escapes: skip its regex.
+    return value if value.isascii() and value.isprintable() else visible(value)
 
 
 def environment() -> Environment:
@@ -110,6 +111,7 @@ def build(
     pages = {view.year: view for view in views}
     page_of = {row.position: row.page for view in views for row in view.rows}
     card = env.get_template("scorecard.html")
+    ladders = _ladders(scores)
     stats = sector_stats(scores)
     for position, explanation in enumerate(scores.explain_all()):
         data = explanation.to_dict()
@@ -123,11 +125,25 @@ def build(
                 root="../",
                 e=data,
                 criteria=criteria,
+                ladders=ladders,
                 chart=chart,
                 year_page=pages[company["year"]].page,
             ),
         )
     return Site(root, writer.pages, writer.bytes)
+
+
+def _ladders(scores: Scores) -> dict[str, list[Markup]]:
+    """Each criterion's level headings, the same on every scorecard: built once."""
+    return {
+        criterion.id: [
+            Markup("Level {}, {} points: {}").format(
+                k, display_number(level.points, 2), visible(level.label)
+            )
+            for k, level in enumerate(criterion.levels, start=1)
+        ]
+        for criterion in scores.rubric.criteria
+    }
 
 
 def _charts(view: YearView, group_titles: list[str], scale: float) -> list[charts.Chart]:
