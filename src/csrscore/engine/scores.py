@@ -77,6 +77,8 @@ class Scores:
     # Every condition's result, as the engine computed it; explanations read these.
     condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)
     violation_table: ViolationTable | None = None
+    # N x G group weights where they vary by company (`weights: applicable-points`).
+    varying_group_weights: FloatArray | None = None
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -133,6 +135,14 @@ class Scores:
         mask = applicable_mask(self.levels)
         mask.setflags(write=False)
         return mask
+
+    @cached_property
+    def group_weights(self) -> FloatArray:
+        """N x G: each group's weight in its parent for each company (methodology §4)."""
+        if self.varying_group_weights is not None:
+            return self.varying_group_weights
+        shape = (len(self.company_ids), len(self.plan.groups))
+        return np.broadcast_to(self.plan.group_weights, shape)
 
     # --- lookups ----------------------------------------------------------------------
 

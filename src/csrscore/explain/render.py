@@ -49,6 +49,7 @@ def _group_lines(
     lines = [
         f"{pad}{group['id']}  {group['title']}: {_number(group['score'], 1)}% "
         f"({group['points_earned']:g}/{group['points_possible']:g} points{na}; "
+        f"weight {_number(group['weight'], 3).rstrip('0').rstrip('.')}, "
         f"{group['weight_in_total'] * 100:.1f}% of the total, "
         f"contributes {_number(group['contribution'])})"
     ]

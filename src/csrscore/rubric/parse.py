@@ -118,6 +118,7 @@ class RubricParser:
             catalog=self.catalog,
             scale=float(data.get("scale", 100)),
             na_policy=data.get("na_policy", "exclude"),
+            weights=data.get("weights", "max-points"),
             grades=grades,
             adjustments=adjustments,
             description=data.get("description", ""),
