@@ -16,6 +16,7 @@ from csrscore.cli import (
     completion_cmd,
     explain_cmd,
     rank,
+    report_cmd,
     rubric_cmd,
     sensitivity_cmd,
 )
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity_cmd.register(subparsers)
     audit_cmd.register(subparsers)
     completion_cmd.register(subparsers)
+    report_cmd.register(subparsers)
     return parser
 
 

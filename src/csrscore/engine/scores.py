@@ -22,6 +22,7 @@ from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
 from csrscore.engine.levels import applicable_mask
+from csrscore.engine.lookup import rows_named, suggest_company
 from csrscore.engine.points import Points
 from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
@@ -29,7 +30,6 @@ from csrscore.records.load import Rejection
 from csrscore.records.model import Report
 from csrscore.rubric.conditions import Condition
 from csrscore.rubric.model import Rubric
-from csrscore.rubric.parse import suggest
 
 COMPANY_FIELDS = ("sector", "country", "year")
 
@@ -77,6 +77,8 @@ class Scores:
     # Every condition's result, as the engine computed it; explanations read these.
     condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)
     violation_table: ViolationTable | None = None
+    # N x G group weights where they vary by company (`weights: applicable-points`).
+    varying_group_weights: FloatArray | None = None
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -134,11 +136,29 @@ class Scores:
         mask.setflags(write=False)
         return mask
 
+    @cached_property
+    def group_weights(self) -> FloatArray:
+        """N x G: each group's weight in its parent for each company (methodology §4)."""
+        if self.varying_group_weights is not None:
+            return self.varying_group_weights
+        shape = (len(self.company_ids), len(self.plan.groups))
+        return np.broadcast_to(self.plan.group_weights, shape)
+
     # --- lookups ----------------------------------------------------------------------
 
     def index_of(self, company_id: str, year: int | None = None) -> int:
-        """Row of a company (the latest year unless `year` is given)."""
+        """Row of a company, by id or else by name (the latest year unless `year` is given)."""
         rows = [i for i, cid in enumerate(self.company_ids) if cid == company_id]
+        if not rows:
+            rows = rows_named(company_id, self.names)
+            named = sorted({self.company_ids[i] for i in rows})
+            if len(named) > 1:
+                raise UnknownCompanyError(
+                    f"{company_id!r} names {len(named)} companies: {', '.join(named)}; "
+                    "give one of these ids"
+                )
+            if named:
+                company_id = named[0]
         if rows and year is not None:
             years = sorted({int(self.years[i]) for i in rows})
             rows = [i for i in rows if int(self.years[i]) == year]
@@ -148,7 +168,7 @@ class Scores:
                     f"no report of {company_id!r} in {year}; its years: {listed}"
                 )
         if not rows:
-            close = suggest(company_id, sorted(set(self.company_ids)))
+            close = suggest_company(company_id, self.company_ids, self.names)
             what = f"{company_id!r}" + (f" in {year}" if year is not None else "")
             raise UnknownCompanyError(f"no scored company {what}{close}")
         return max(rows, key=lambda i: int(self.years[i]))
