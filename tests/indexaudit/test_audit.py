@@ -24,6 +24,7 @@ from csrscore.indexaudit.numeric import Ranked, classes, correlation_ratio
 from csrscore.indexaudit.weights import (
     _first_order,
     _Recompose,
+    _relative_weights,
     _StackedClasses,
     nominal_shares,
 )
@@ -170,6 +171,8 @@ def test_nominal_shares_multiply_down_the_tree() -> None:
         ("iso26000", {"aggregation": "geometric"}),
         ("iso26000", {"na_policy": "zero"}),
         ("citi", {"na_policy": "zero", "aggregation": "geometric"}),
+        ("citi", {"aggregation": "geometric"}),
+        ("citi", {"weights": "max-points"}),
     ],
 )
 def test_recomposing_with_the_nominal_weights_gives_the_totals(
@@ -181,8 +184,11 @@ def test_recomposing_with_the_nominal_weights_gives_the_totals(
     frame = Frame(scores, np.ones(len(scores), dtype=bool))
     top = [child.id for child in scores.rubric.root.children]
     values = frame.values[[frame.by_id[g].row for g in top]]
-    composer = _Recompose(values, ~np.isnan(values), scores.rubric, scores.totals - scores.base)
-    weights = np.array([scores.rubric.nodes[g].effective_weight for g in top])
+    offset = scores.totals - scores.base
+    composer = _Recompose(
+        values, ~np.isnan(values), scores.rubric, offset, _relative_weights(frame, top)
+    )
+    weights = scores.plan.group_weights[[scores.group_column(g) for g in top]]
     assert composer(weights) == pytest.approx(scores.totals, abs=1e-9)
 
 

@@ -218,7 +218,6 @@ def _fields_of(criterion: Criterion) -> set[str]:
         for leaf in leaves(level.when)
         if isinstance(leaf, FieldTest)
     }
-    scored = criterion.value or criterion.bands
-    if scored is not None:
-        names.add(scored.field)
+    if criterion.scored_field is not None:
+        names.add(criterion.scored_field)
     return names

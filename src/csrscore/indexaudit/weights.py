@@ -146,7 +146,7 @@ def suggest_weights(
     scores = frame.values[rows]
     present = ~np.isnan(scores)
     offset = frame.totals - frame.scores.base[frame.rows]
-    composer = _Recompose(scores, present, rubric, offset)
+    composer = _Recompose(scores, present, rubric, offset, _relative_weights(frame, top))
     stacked = _StackedClasses([m[2] for m in measured], [m[3] for m in measured], present)
     goal = np.array(target)
     weights = goal.copy()
@@ -200,33 +200,56 @@ def _failed(top: list[str], target: tuple[tuple[str, float], ...], reason: str) 
     return WeightSuggestion(pairs, pairs, target, 0, False, f"not computable, because {reason}")
 
 
+def _relative_weights(frame: Frame, top: list[str]) -> FloatArray:
+    """K x N: each top-level group's weight for each company over its static weight: 1,
+    except under `weights: applicable-points`, where a group weighs its applicable maximum
+    per company. A trial weight scales the group's weight for every company alike."""
+    scores = frame.scores
+    columns = [scores.group_column(g) for g in top]
+    static = scores.plan.group_weights[columns]
+    per_company = scores.group_weights[frame.rows][:, columns].T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative: FloatArray = np.where(static[:, None] > 0, per_company / static[:, None], 0.0)
+    return relative
+
+
 class _Recompose:
     """The total from the top-level group scores under other top-level weights, as the
-    engine aggregates the root (`engine.aggregate`), plus the fixed adjustment offset."""
+    engine aggregates the root (`engine.aggregate`), plus the fixed adjustment offset.
+    `relative` (K x N) is each company's weight of each group over its static weight."""
 
     def __init__(
-        self, scores: FloatArray, present: BoolArray, rubric: Rubric, offset: FloatArray
+        self,
+        scores: FloatArray,
+        present: BoolArray,
+        rubric: Rubric,
+        offset: FloatArray,
+        relative: FloatArray,
     ) -> None:
         self.zero_policy = rubric.na_policy == "zero"
-        self.counted = np.ones_like(present) if self.zero_policy else present
-        self.filled = np.where(present, scores, 0.0)
+        # Each company's share of each group's weight, zero where the group is not counted.
+        self.counted = relative * (np.ones_like(present) if self.zero_policy else present)
+        filled = np.where(present, scores, 0.0)
         self.geometric = rubric.root.aggregation == "geometric"
         if self.geometric:
-            positive = self.filled > 0
-            self.logs = np.where(positive, np.log(np.where(positive, self.filled, 1.0)), 0.0)
-            self.zero = self.counted & ~positive
+            positive = filled > 0
+            logs = np.where(positive, np.log(np.where(positive, filled, 1.0)), 0.0)
+            # Summed as weight x log score: the numerator of the weighted geometric mean.
+            self.weighted = logs * self.counted
+            self.zero = (self.counted > 0) & ~positive
+        else:
+            self.weighted = filled * self.counted
         self.scale = rubric.scale
         self.offset = offset
 
     def __call__(self, weights: FloatArray) -> FloatArray:
         denominator = np.einsum("k,kn->n", weights, self.counted)
+        numerator = np.einsum("k,kn->n", weights, self.weighted)
         with np.errstate(divide="ignore", invalid="ignore"):
+            root = numerator / denominator
             if self.geometric:
-                logs = np.einsum("k,kn->n", weights, self.logs * self.counted)
-                root = np.exp(logs / denominator)
+                root = np.exp(root)
                 root[((weights[:, None] > 0) & self.zero).any(axis=0)] = 0.0
-            else:
-                root = np.einsum("k,kn->n", weights, self.filled) / denominator
         root = np.where(denominator > 0, root, 0.0)
         totals: FloatArray = root * self.scale + self.offset
         return totals
