@@ -531,3 +531,16 @@ def test_compare_years_honours_or_refuses_ranking_options(option: tuple[str, str
     baseline = cached_run(*COMPARE, "--format", "json")
     result = run_cli([*COMPARE, *option, "--format", "json"])
     assert result.code == 2 or result.out != baseline.out
+
+
+def test_every_report_rejected_is_an_error_naming_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "all-bad.json"
+    record = {"company": {"id": "solo", "name": "Solo"}, "year": 2024}
+    record["disclosures"] = {"hr.policy.standards": ["UN Guiding Principles"]}
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    result = run_cli(["rank", str(path), "--rubric", "citi"])
+    assert result.code == 1
+    (line,) = result.err_lines
+    assert "1 report(s) rejected and none scored; first: 'UN Guiding Principles' is not one of" in (
+        line
+    )
