@@ -49,7 +49,7 @@ class Scores:
     # Looked up from `levels`; `points` is the N x C matrix, built on first use.
     point_table: Points
     group_ids: tuple[str, ...]  # every group at every depth, in plan order; root last
-    group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
+    group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A (under either N/A policy)
     group_applicable: BoolArray  # N x G
     base: FloatArray  # N: root fraction x scale
     adjustment_ids: tuple[str, ...]
