@@ -148,3 +148,20 @@ def test_explain_shows_the_published_total_beside_the_exact_one() -> None:
     assert "total 16.80 (published 17) / 50" in str(scores.explain("c1"))
     plain = score(_records([33.6]), load_rubric(_rubric(None))).explain("c0")
     assert "published" not in str(plain)
+
+
+def test_rank_top_keeps_companies_tied_at_the_cut_together(tmp_path: Any) -> None:
+    import json
+
+    import yaml
+
+    from tests.cli.runner import run_cli
+
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(yaml.safe_dump(_rubric({"decimals": 0})), encoding="utf-8")
+    reports = tmp_path / "reports.json"
+    # Published totals 20, 17, 17, 10: --top 2 cuts inside the tie at rank 2.
+    reports.write_text(json.dumps(_records([40.0, 33.0, 33.6, 20.0])), encoding="utf-8")
+    argv = ["rank", str(reports), "--rubric", str(rubric), "--top", "2", "--format", "json"]
+    shown = json.loads(run_cli(argv).out)["companies"]
+    assert [(c["company_id"], c["rank"]) for c in shown] == [("c0", 1), ("c1", 2), ("c2", 2)]

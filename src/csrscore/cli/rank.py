@@ -145,7 +145,16 @@ def _rows(scores: Scores, args: argparse.Namespace, ranks: Any) -> list[tuple[An
     ):
         sections.setdefault(keys[i], []).append(i)
     ordered = sorted(sections.items(), key=lambda item: (item[0] is None, str(item[0])))
-    return [(key, rows[: args.top] if args.top else rows) for key, rows in ordered]
+    return [(key, _top(rows, ranks, args.top)) for key, rows in ordered]
+
+
+def _top(rows: list[int], ranks: Any, top: int | None) -> list[int]:
+    """The best `top` rows, and every row tied with the last of them: a cut inside a tie
+    would rank one of two equal companies and drop the other."""
+    if not top or len(rows) <= top:
+        return rows
+    last = ranks[rows[top - 1]]
+    return [i for i in rows if ranks[i] <= last]
 
 
 def run(args: argparse.Namespace) -> int:
