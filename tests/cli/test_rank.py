@@ -278,7 +278,9 @@ def test_top_applies_per_section_with_by() -> None:
     assert len(per_sector) > 1
     # Two rows, or more when companies tie with the second (they are kept together).
     for ranks in per_sector.values():
-        assert len(ranks) >= 2 and ranks[0] == 1 and set(ranks[2:]) <= {ranks[1]}, per_sector
+        assert len(ranks) >= 2, per_sector
+        assert ranks[0] == 1, per_sector
+        assert set(ranks[2:]) <= {ranks[1]}, per_sector
     assert any(len(ranks) > 2 for ranks in per_sector.values())
 
 
