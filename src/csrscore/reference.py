@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from csrscore.operators import MISSING, OPERATORS, FieldValue
@@ -123,6 +124,16 @@ def _best(options: list[tuple[bool, float]]) -> int:
     return best
 
 
+def snap(number: float, grid: float | None) -> float:
+    """The nearest multiple of `grid`, halves away from zero, read as decimals are written."""
+    if grid is None:
+        return number
+    steps = (Decimal(repr(number)) / Decimal(repr(grid))).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    return float(steps) * grid
+
+
 def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
     """(level, points) of an applicable criterion."""
     if criterion.value is not None:
@@ -130,10 +141,24 @@ def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
         seen = field_value(report, spec.field)
         if not seen.present or isinstance(seen.value, bool) or not isinstance(seen.value, float):
             return 0, 0.0
-        position = (seen.value - spec.low) / (spec.high - spec.low)
+        given = snap(seen.value, spec.input_grid)
+        position = (given - spec.low) / (spec.high - spec.low)
         if spec.direction == "lower":
-            position = (spec.high - seen.value) / (spec.high - spec.low)
-        return 1, min(max(position, 0.0), 1.0) * spec.points
+            position = (spec.high - given) / (spec.high - spec.low)
+        return 1, snap(min(max(position, 0.0), 1.0) * spec.points, spec.points_grid)
+    if criterion.checklist is not None:
+        checklist = criterion.checklist
+        seen = field_value(report, checklist.field)
+        if not seen.present:
+            return 0, 0.0
+        total = 0.0
+        for item in set(seen.value):
+            if checklist.items is not None and item not in checklist.items:
+                continue
+            if checklist.matching is not None and not checklist.matching.found_in(item):
+                continue
+            total += checklist.weights.get(item, checklist.points_each)
+        return 1, total if checklist.cap is None else min(total, checklist.cap)
     if criterion.bands is not None:
         bands = criterion.bands
         seen = field_value(report, bands.field)

@@ -549,3 +549,18 @@ def test_every_report_rejected_is_an_error_naming_the_first(tmp_path: Path) -> N
     assert "1 report(s) rejected and none scored; first: 'UN Guiding Principles' is not one of" in (
         line
     )
+
+
+def test_catalog_warnings_beyond_the_listed_ones_are_counted(tmp_path: Path) -> None:
+    unknown = {f"x.unknown_{k:02d}": True for k in range(14)}
+    records = [{"company": {"id": "co", "name": "Synthetic"}, "year": 2024, "disclosures": unknown}]
+    path = tmp_path / "reports.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    result = run_cli(["rank", str(path)])
+    assert result.code == 0
+    warnings = [line for line in result.err_lines if "is not in the catalog" in line]
+    assert len(warnings) == 10
+    assert result.err_lines[-1] == (
+        "csrscore: warning: ... and 4 more catalog warning(s); "
+        "the JSON output (--format json) lists them all"
+    )

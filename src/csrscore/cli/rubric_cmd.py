@@ -8,6 +8,7 @@ from typing import Any
 
 from csrscore.cli.render import json_text
 from csrscore.rubric import Criterion, Group, Rubric, check_rubric, list_rubrics, load_rubric
+from csrscore.textsafe import visible
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +45,12 @@ def register(subparsers: Any) -> None:
 def run_list(args: argparse.Namespace) -> int:
     for name in list_rubrics():
         rubric = load_rubric(name)
-        print(f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  {rubric.title}")
+        print(
+            visible(
+                f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  "
+                f"{rubric.title}"
+            )
+        )
     return 0
 
 
@@ -90,7 +96,7 @@ def run_show(args: argparse.Namespace) -> int:
             "",
             "grades: " + ", ".join(f"{label} >= {limit:g}" for label, limit in rubric.grades),
         ]
-    print("\n".join(lines))
+    print("\n".join(map(visible, lines)))
     return 0
 
 
@@ -101,7 +107,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(json_text([f.to_dict() for f in findings]), end="")
     else:
         for finding in findings:
-            print(finding, file=sys.stderr if finding.severity == "error" else sys.stdout)
+            print(
+                visible(str(finding)),
+                file=sys.stderr if finding.severity == "error" else sys.stdout,
+            )
         warnings = len(findings) - len(errors)
         print(
             f"{len(args.rubrics)} rubric(s) checked: {len(errors)} error(s), {warnings} warning(s)"

@@ -112,9 +112,8 @@ def compile_rubric(rubric: Rubric) -> Plan:
                 if leaf.op in ("assured", "has_evidence"):
                     provenance.add(leaf.field)
     for criterion in criteria:
-        scored = criterion.value or criterion.bands
-        if scored is not None:
-            names.add(scored.field)
+        if criterion.scored_field is not None:
+            names.add(criterion.scored_field)
     fields = {}
     for name in sorted(names):
         spec = rubric.catalog.get(name)

@@ -98,7 +98,7 @@ def improvement_targets(scores: Scores) -> Targets:
     next_level = np.zeros(current.shape, dtype=np.int64)
     top = np.where(scores.applicable, plan.max_points[None, :], current)
     for c, criterion in enumerate(plan.criteria):
-        if criterion.value is not None:
+        if criterion.continuous:
             next_points[:, c] = top[:, c]
             continue
         if criterion.kind == "levels" and criterion.cumulative:
