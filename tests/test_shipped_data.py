@@ -98,8 +98,11 @@ CITI_ITEM_MAXIMA = {
 
 CATALOG_INTRO = (
     "When you prepare report records for the shipped rubrics, use these disclosure keys with "
-    "the type and unit shown (percentages are numbers from 0 to 100), because a rubric only "
-    "scores values it can read as that type."
+    "the type and unit shown (percentages are numbers from 0 to 100). A record that "
+    "contradicts the catalog (a value of another type, or an enum or list value the catalog "
+    "does not list) is rejected when it is scored, with the reason, and never scored in part; "
+    "a value that differs from a listed one only in case, spaces, hyphens or underscores "
+    "(`Board committee` for `board_committee`) is taken as the listed value."
 )
 
 

@@ -1,7 +1,9 @@
 """Ranks and percentiles, overall or within groups of companies.
 
-Totals are compared after rounding to `TIE_DECIMALS` decimal places, so two companies whose
-totals differ only by floating-point noise share a rank.
+Totals are compared by their tie keys under the rubric's rounding rule (`Rounding`): by
+default rounded to `TIE_DECIMALS` places after snapping away float noise, so two companies
+whose totals differ only by floating-point noise share a rank; with publisher rounding
+(say 0 decimals, half-up), companies whose published totals are equal share a rank.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.precision import DEFAULT_ROUNDING, Rounding
 from csrscore.precision import TIE_DECIMALS as TIE_DECIMALS
 
 RankMethod: TypeAlias = Literal["competition", "dense", "ordinal"]
@@ -30,6 +33,7 @@ def rank_totals(
     company_ids: Sequence[str],
     method: RankMethod = "competition",
     groups: Sequence[object] | None = None,
+    rounding: Rounding = DEFAULT_ROUNDING,
 ) -> IntArray:
     """Rank 1 is the best. Ordinal ranks break ties by company id, then input order."""
     if method not in RANK_METHODS:
@@ -38,7 +42,7 @@ def rank_totals(
     ranks = np.zeros(n, dtype=np.int64)
     if n == 0:
         return ranks
-    rounded = np.round(totals, TIE_DECIMALS)
+    rounded = rounding.tie_keys(totals)
     group = _group_codes(groups, n)
     # Only ordinal ranks depend on the order within a tie; the others skip sorting ids.
     if method == "ordinal":
@@ -67,13 +71,17 @@ def rank_totals(
     return ranks
 
 
-def percentiles(totals: FloatArray, groups: Sequence[object] | None = None) -> FloatArray:
+def percentiles(
+    totals: FloatArray,
+    groups: Sequence[object] | None = None,
+    rounding: Rounding = DEFAULT_ROUNDING,
+) -> FloatArray:
     """Share of the other companies in the same group that this one scores above, in %.
 
     A tie counts as half above. The best company has 100, the worst 0, a lone company 100.
     """
     n = len(totals)
-    rounded = np.round(totals, TIE_DECIMALS)
+    rounded = rounding.tie_keys(totals)
     group = _group_codes(groups, n)
     result = np.full(n, 100.0)
     for code in np.unique(group):

@@ -219,8 +219,9 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
         else:
             used = [(w, f) for w, f, counted in children if counted]
         weight = sum(w for w, _ in used)
+        score: float | None
         if not applicable or weight == 0:
-            score = 0.0 if rubric.na_policy == "zero" else None
+            score = None
         elif group.aggregation == "geometric":
             if any(f <= 0 for _, f in used):
                 score = 0.0
@@ -229,6 +230,7 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
         else:
             score = sum(w * f for w, f in used) / weight
         result.group_scores[group.id] = score
+        # Under the zero policy an N/A group has no score but counts as 0 in its parent.
         return score, rubric.na_policy == "zero" or score is not None
 
     root_score, _ = visit(rubric.root, True)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from csrscore import list_rubrics, score
 from csrscore.cli.main import main
 from csrscore.records import load_reports
 
@@ -80,6 +81,23 @@ def test_record_examples_load(block: Block, tmp_path: Path) -> None:
     else:
         assert loaded.rejected == ()
         assert loaded.reports
+
+
+@pytest.mark.parametrize("rubric", list_rubrics())
+@pytest.mark.parametrize(
+    "block",
+    [b for b in BLOCKS if b.language in ("json", "jsonl") and "rejected" not in b.attributes],
+    ids=lambda b: f"line {b.line}",
+)
+def test_record_examples_score_under_every_shipped_rubric(
+    block: Block, rubric: str, tmp_path: Path
+) -> None:
+    """A valid example is also valid for scoring: nothing contradicts the catalog."""
+    path = tmp_path / f"example.{block.language}"
+    path.write_text(block.body, encoding="utf-8")
+    scores = score(path, rubric)
+    assert scores.rejected == ()
+    assert len(scores) == len(load_reports(path).reports)
 
 
 def test_both_disclosure_forms_in_the_example_are_identical() -> None:

@@ -228,8 +228,9 @@ def _whole_group_rubric(na_policy: str) -> Data:
         # exclude: general = 1/2; extractives N/A (NaN) for the bank, so root = 1/2 -> 50.
         # The miner: general 1/2, extractives 2/2, weights 2 and 2 -> (1 + 2) / 4 = 75.
         ("exclude", [math.nan, 1.0], [50.0, 75.0]),
-        # zero: extractives counts 0 with its weight 2 -> (2 × 0.5 + 2 × 0) / 4 = 25.
-        ("zero", [0.0, 1.0], [25.0, 75.0]),
+        # zero: extractives has no score (NaN) but counts 0 with its weight 2
+        # -> (2 × 0.5 + 2 × 0) / 4 = 25.
+        ("zero", [math.nan, 1.0], [25.0, 75.0]),
     ],
 )
 def test_na_group(na_policy: str, extractives: list[float], expected_totals: list[float]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from csrscore import __version__
@@ -30,9 +31,15 @@ from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import UsageError
-from csrscore.precision import display_number
+from csrscore.precision import (
+    DEFAULT_ROUNDING,
+    ROUNDING_MODES,
+    TIE_BASES,
+    Rounding,
+    display_number,
+)
 from csrscore.rank import RANK_METHODS
-from csrscore.rubric import load_rubric
+from csrscore.rubric import Rubric, load_rubric
 from csrscore.textsafe import markdown_cell, visible
 
 
@@ -68,6 +75,21 @@ def register(subparsers: Any) -> None:
         "--ties", choices=RANK_METHODS, default="competition", help="how ties are ranked"
     )
     parser.add_argument(
+        "--decimals",
+        type=int,
+        choices=range(7),
+        metavar="D",
+        help="publish totals at D decimals (0-6), overriding the rubric's rounding",
+    )
+    parser.add_argument(
+        "--rounding", choices=ROUNDING_MODES, help="rounding mode of --decimals (default half-up)"
+    )
+    parser.add_argument(
+        "--ties-on",
+        choices=TIE_BASES,
+        help="decide ties on the rounded total (default) or the exact one",
+    )
+    parser.add_argument(
         "--compare-years",
         nargs=2,
         type=int,
@@ -75,6 +97,28 @@ def register(subparsers: Any) -> None:
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
     parser.set_defaults(handler=run)
+
+
+def with_rounding(rubric: Rubric, args: argparse.Namespace) -> Rubric:
+    """The rubric with --decimals, --rounding and --ties-on applied, so that ranks,
+    percentiles, grades and every output follow the one rule."""
+    if args.decimals is None and args.rounding is None and args.ties_on is None:
+        return rubric
+    given = rubric.rounding
+    rule = Rounding(
+        decimals=given.decimals if args.decimals is None else args.decimals,
+        mode=args.rounding or (given.mode if given != DEFAULT_ROUNDING else "half-up"),
+        ties=args.ties_on or given.ties,
+    )
+    return replace(rubric, rounding=rule)
+
+
+def total_text(scores: Scores, row: int) -> str:
+    """A total for a table: as published when the rubric rounds totals, else 2 decimals."""
+    rule = scores.rubric.rounding
+    if rule == DEFAULT_ROUNDING:
+        return display_number(float(scores.totals[row]), TOTAL_DECIMALS)
+    return f"{rule.round_one(float(scores.totals[row])):.{rule.decimals}f}"
 
 
 def _grouping(scores: Scores, by: str | None) -> tuple[str, ...]:
@@ -102,7 +146,16 @@ def _rows(scores: Scores, args: argparse.Namespace, ranks: Any) -> list[tuple[An
     ):
         sections.setdefault(keys[i], []).append(i)
     ordered = sorted(sections.items(), key=lambda item: (item[0] is None, str(item[0])))
-    return [(key, rows[: args.top] if args.top else rows) for key, rows in ordered]
+    return [(key, _top(rows, ranks, args.top)) for key, rows in ordered]
+
+
+def _top(rows: list[int], ranks: Any, top: int | None) -> list[int]:
+    """The best `top` rows, and every row tied with the last of them: a cut inside a tie
+    would rank one of two equal companies and drop the other."""
+    if not top or len(rows) <= top:
+        return rows
+    last = ranks[rows[top - 1]]
+    return [i for i in rows if ranks[i] <= last]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
             "it cannot be combined with --by, --top or --ties"
         )
     with Progress(["loading", "scoring"]) as progress:
-        rubric = load_rubric(args.rubric)
+        rubric = with_rounding(load_rubric(args.rubric), args)
         loaded = read_reports(args.reports)
         progress.advance("scoring")
         scores = score(loaded, rubric)
@@ -168,7 +221,7 @@ def _display_rows(
                 scores.names[i],
                 scores.sectors[i] or "—",
                 str(scores.years[i]),
-                display_number(float(scores.totals[i]), TOTAL_DECIMALS),
+                total_text(scores, i),
                 scores.grades[i] or "—",
                 *group_cells,
             ]

@@ -72,10 +72,12 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
 
 
 def refuse_rejections(scores: Scores, strict: bool) -> None:
-    """Under --strict, any rejected report is an error (the first one located)."""
-    if strict and scores.rejected:
+    """Under --strict any rejected report is an error, and so it is when every report was
+    rejected and nothing is left to show (the first one located)."""
+    if scores.rejected and (strict or len(scores) == 0):
         first = scores.rejected[0]
+        why = "under --strict" if strict else "and none scored"
         raise ReportError(
-            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
+            f"{len(scores.rejected)} report(s) rejected {why}; first: {first.message}",
             first.location,
         )

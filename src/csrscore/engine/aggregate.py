@@ -27,7 +27,9 @@ BLOCK_ROWS = 131_072
 
 @dataclass(frozen=True)
 class Aggregated:
-    group_scores: FloatArray  # N x G fractions in [0, 1]; NaN where the group is N/A
+    # N x G fractions in [0, 1]; NaN where the group is N/A (also under the zero policy,
+    # where it counts as 0 in its parent)
+    group_scores: FloatArray
     base: FloatArray  # N; root fraction x scale, before adjustments
     # N x G: each group's weight in its parent per company, where it varies (`weights:
     # applicable-points`); None when every company has the plan's group weights.
@@ -89,6 +91,7 @@ def aggregate(
         block = sums.cut(rows.stop - rows.start)
         counted = counted_block[:, : rows.stop - rows.start]
         block_weights = None
+        zeroed: list[tuple[int, BoolArray]] = []  # N/A groups counted as 0, by row
         if weights is not None and dynamic is not None:
             block_weights = weights[:, rows]
             applicable_maxima(
@@ -114,15 +117,22 @@ def aggregate(
                 block,
                 scores[g, rows],
             )
-            # Scored where the group applies and has weight; elsewhere 0 under the zero
-            # policy and N/A (NaN) otherwise. Rows are filled in only where some are not
-            # scored: a masked copy costs many times the division that wrote the scores.
+            # Scored where the group applies and has weight; elsewhere N/A (NaN), except
+            # that under the zero policy an N/A group still counts as 0 in its parent: it is
+            # 0 until the block's parents are done, then NaN (`zeroed`). Rows are filled in
+            # only where some are not scored: a masked copy costs many times the division
+            # that wrote the scores.
             scored = block.scored if policy == "zero" else counted[g]
             np.logical_and(group_applicable[rows, g], block.has_weight, out=scored)
             if policy == "zero":
                 counted[g].fill(True)
             if not scored.all():
                 np.copyto(scores[g, rows], 0.0 if policy == "zero" else np.nan, where=~scored)
+                if policy == "zero":
+                    zeroed.append((g, ~scored))
+        for g, unscored in zeroed:
+            np.copyto(scores[g, rows], np.nan, where=unscored)
+        zeroed.clear()
     root = np.nan_to_num(scores[plan.root_index], nan=0.0)
     return Aggregated(scores.T, root * plan.rubric.scale, None if weights is None else weights.T)
 

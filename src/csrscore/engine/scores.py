@@ -25,6 +25,7 @@ from csrscore.engine.levels import applicable_mask
 from csrscore.engine.lookup import rows_named, suggest_company
 from csrscore.engine.points import Points
 from csrscore.errors import UnknownCompanyError, UsageError
+from csrscore.precision import Rounding
 from csrscore.rank import RankMethod, percentiles, rank_totals
 from csrscore.records.load import Rejection
 from csrscore.records.model import Report
@@ -62,7 +63,7 @@ class Scores:
     # Looked up from `levels`; `points` is the N x C matrix, built on first use.
     point_table: Points
     group_ids: tuple[str, ...]  # every group at every depth, in plan order; root last
-    group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
+    group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A (under either N/A policy)
     group_applicable: BoolArray  # N x G
     base: FloatArray  # N: root fraction x scale
     adjustment_ids: tuple[str, ...]
@@ -198,19 +199,33 @@ class Scores:
     # --- ranks ------------------------------------------------------------------------
 
     def rank(
-        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+        self,
+        method: RankMethod = "competition",
+        by: str | Sequence[str] | None = None,
+        rounding: Rounding | None = None,
     ) -> IntArray:
         """Ranks (1 = best) overall or within each value of `by`.
 
-        Ties are decided on totals rounded to TIE_DECIMALS places; `ordinal` breaks them by
-        company id.
+        Ties are decided under the rubric's rounding rule (`Rubric.rounding`), or under
+        `rounding` when given; `ordinal` breaks them by company id. Grades always follow
+        the rubric's rule: to change both, score with a rubric whose `rounding` is changed.
         """
         groups = None if by is None else self.company_field(by)
-        return rank_totals(self.totals, self.company_ids, method, groups)
+        rule = self.rubric.rounding if rounding is None else rounding
+        return rank_totals(self.totals, self.company_ids, method, groups, rule)
 
-    def percentile(self, by: str | Sequence[str] | None = None) -> FloatArray:
+    def percentile(
+        self, by: str | Sequence[str] | None = None, rounding: Rounding | None = None
+    ) -> FloatArray:
         groups = None if by is None else self.company_field(by)
-        return percentiles(self.totals, groups)
+        return percentiles(
+            self.totals, groups, self.rubric.rounding if rounding is None else rounding
+        )
+
+    @property
+    def published_totals(self) -> FloatArray:
+        """The totals as the rubric publishes them (`Rubric.rounding`)."""
+        return self.rubric.rounding.round(self.totals)
 
     # --- explanations -------------------------------------------------------------------
 

@@ -255,6 +255,8 @@ class Explainer:
         )
         return {
             "total": total,
+            # As ranks and grades see it (the rubric's rounding rule).
+            "published_total": self.scores.rubric.rounding.round_one(total),
             "scale": float(self.scores.rubric.scale),
             "grade": self.scores.grades[row],
             "base": base,

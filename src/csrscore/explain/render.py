@@ -88,6 +88,13 @@ def _group_lines(
     return lines
 
 
+def _published(summary: dict[str, Any]) -> str:
+    """The published total beside the exact one, when the rubric's rounding changes it by
+    more than the default 6-decimal rule could."""
+    published = summary["published_total"]
+    return f" (published {published:g})" if abs(published - summary["total"]) > 5.1e-7 else ""
+
+
 def render_text(data: dict[str, Any]) -> str:
     company, summary, rubric = data["company"], data["summary"], data["rubric"]
     lines = [
@@ -95,7 +102,7 @@ def render_text(data: dict[str, Any]) -> str:
         f"sector {company['sector'] or '—'}",
         f"rubric {rubric['name']} {rubric['version']} ({rubric['hash']})",
         "",
-        f"total {_number(summary['total'])} / {summary['scale']:g}, "
+        f"total {_number(summary['total'])}{_published(summary)} / {summary['scale']:g}, "
         f"grade {summary['grade'] or '—'}",
         f"  = base {_number(summary['base'])} + adjustments {_number(summary['adjustments'])}"
         + (f" + clamp {_number(summary['clamp'])}" if summary["clamp"] else ""),

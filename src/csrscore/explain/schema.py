@@ -206,6 +206,7 @@ def explanation_schema() -> dict[str, Any]:
                 "summary": _object(
                     {
                         "total": _number,
+                        "published_total": _number,
                         "scale": _number,
                         "grade": _text,
                         "base": _number,

@@ -213,7 +213,8 @@ def _build(path: Path, given: YamlDocument | None = None) -> tuple[Rubric, list[
     if data is document.data:
         lines = {format_node_path(path): line for path, line in document.lines.items()}
     rubric = replace(rubric, content_hash=_content_hash(data, catalog), locations=ids, lines=lines)
-    return rubric, lint_rubric(rubric)
+    warnings = [item for item in findings.items if item.severity == "warning"]
+    return rubric, [*warnings, *lint_rubric(rubric)]
 
 
 RubricSource = Rubric | str | os.PathLike[str] | Mapping[str, Any]

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
 from csrscore.errors import Location
-from csrscore.precision import TIE_DECIMALS
+from csrscore.precision import DEFAULT_ROUNDING, Rounding
 from csrscore.rubric.catalog import Catalog
 from csrscore.rubric.checklist import Checklist
 from csrscore.rubric.conditions import Condition, ViolationFilter
@@ -175,6 +175,8 @@ class Rubric:
     scale: float = 100.0
     na_policy: NaPolicy = "exclude"
     weights: DefaultWeights = "max-points"
+    # How totals are published; ranks, percentiles and grades all use it.
+    rounding: Rounding = DEFAULT_ROUNDING
     grades: tuple[tuple[str, float], ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     description: str = ""
@@ -199,7 +201,9 @@ class Rubric:
         return {node.id: node for node in self.root.walk()}
 
     def grade_for(self, total: float) -> str:
-        total = round(total, TIE_DECIMALS)
+        """The grade of a total, as published (`rounding`): the band with the highest
+        threshold at or below it."""
+        total = self.rounding.round_one(total)
         for label, threshold in self.grades:
             if total >= threshold:
                 return label

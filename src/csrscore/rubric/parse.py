@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from csrscore.operators import OPERATORS
+from csrscore.precision import DEFAULT_ROUNDING, TIE_DECIMALS, Rounding
 from csrscore.rubric.catalog import BUILTIN_FIELDS, RESERVED_PREFIXES, Catalog, FieldSpec
 from csrscore.rubric.checklist import Checklist
 from csrscore.rubric.conditions import (
@@ -101,6 +102,14 @@ class RubricParser:
                 key=lambda band: -band[1],
             )
         )
+        for (label, limit), (previous, above) in zip(grades[1:], grades, strict=False):
+            if limit == above:
+                self.findings.error(
+                    "grades-tie",
+                    f"grades {previous!r} and {label!r} share the threshold {limit:g}; "
+                    "only one of them could ever be given",
+                    ("grades",),
+                )
         if grades and grades[-1][1] != 0:
             self.findings.error(
                 "grades-gap",
@@ -120,6 +129,7 @@ class RubricParser:
             scale=float(data.get("scale", 100)),
             na_policy=data.get("na_policy", "exclude"),
             weights=data.get("weights", "max-points"),
+            rounding=_rounding(data.get("rounding")),
             grades=grades,
             adjustments=adjustments,
             description=data.get("description", ""),
@@ -308,6 +318,20 @@ class RubricParser:
         floor, ceiling = data.get("floor"), data.get("ceiling")
         if floor is not None and ceiling is not None and floor > ceiling:
             self.findings.error("range", "floor is above ceiling", path)
+        if kind != "count" and (floor is not None or ceiling is not None):
+            self.findings.error(
+                "bounds",
+                "'floor' and 'ceiling' bound a count adjustment (points_each) only; "
+                f"on a {kind} adjustment they would be ignored",
+                path,
+            )
+        if kind == "count" and floor is not None and floor > 0:
+            self.findings.warning(
+                "floor-positive",
+                f"floor {floor:g} is above 0: every company where this applies gets at "
+                f"least {floor:g} points, even with no matching record",
+                (*path, "floor"),
+            )
         return Adjustment(
             id=data["id"],
             title=data["title"],
@@ -467,6 +491,17 @@ class RubricParser:
             date_to=dates.get("to"),
             within_years=data.get("within_years"),
         )
+
+
+def _rounding(data: Mapping[str, Any] | None) -> Rounding:
+    """A publisher's rounding rule; half-up unless it says otherwise, as most indices do."""
+    if data is None:
+        return DEFAULT_ROUNDING
+    return Rounding(
+        decimals=int(data.get("decimals", TIE_DECIMALS)),
+        mode=data.get("mode", "half-up"),
+        ties=data.get("ties", "rounded"),
+    )
 
 
 def _not_allowed(spec: FieldSpec, value: str, noun: str) -> str:

@@ -304,6 +304,15 @@ def rubric_schema() -> dict[str, Any]:
             "scale": {"type": "number", "exclusiveMinimum": 0},
             "na_policy": {"enum": ["exclude", "zero"]},
             "weights": {"enum": ["max-points", "applicable-points"]},
+            "rounding": {
+                "type": "object",
+                "properties": {
+                    "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
+                    "mode": {"enum": ["half-up", "half-even", "floor"]},
+                    "ties": {"enum": ["rounded", "exact"]},
+                },
+                "additionalProperties": False,
+            },
             "aggregation": {"$ref": "#/$defs/aggregation"},
             "catalog": {"type": "string", "minLength": 1},
             "fields": {

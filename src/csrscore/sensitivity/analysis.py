@@ -278,7 +278,9 @@ class _Run:
             or (b is not None and bool(b.switch_na_policy.any())),
         )
         # Tie decisions as in `Scores.rank`: competition ranks of the rounded totals.
-        nominal = competition_ranks(scores.totals[scorer.order][None, :], scorer.segments)[0]
+        nominal = competition_ranks(
+            scores.totals[scorer.order][None, :], scorer.segments, scores.rubric.rounding
+        )[0]
         samples, n = len(a), len(scores)
         return cls(
             scorer=scorer,
@@ -328,7 +330,9 @@ class _Run:
 
     def rank(self, matrix: int, rows: IntArray, *, totals: FloatArray) -> None:
         span = slice(int(rows[0]), int(rows[-1]) + 1)
-        ranks = competition_ranks(totals[span], self.scorer.segments)
+        ranks = competition_ranks(
+            totals[span], self.scorer.segments, self.scorer.plan.rubric.rounding
+        )
         if matrix == 0:
             self.ranks[span] = ranks
         if ranks.shape[1]:

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from csrscore.compile.plan import GroupPlan, Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
-from csrscore.rank import TIE_DECIMALS
+from csrscore.precision import DEFAULT_ROUNDING, Rounding
 from csrscore.rubric.model import Aggregation, NaPolicy
 from csrscore.sensitivity.design import Draws
 
@@ -469,18 +469,18 @@ def _cap_limits(scores: Scores) -> FloatArray:
 # --- ranks ---------------------------------------------------------------------------------
 
 
-def competition_ranks(totals: FloatArray, segments: Sequence[slice]) -> RankArray:
+def competition_ranks(
+    totals: FloatArray, segments: Sequence[slice], rounding: Rounding = DEFAULT_ROUNDING
+) -> RankArray:
     """S x N competition ranks (1 = best) within each column segment, row by row.
 
-    Totals compare after rounding to TIE_DECIMALS places, exactly as `rank_totals` does:
-    numpy rounds by scaling, `rint` and unscaling, so comparing the scaled integers is the
-    same comparison. Each integer and its column are packed into one int64, so that a plain
-    (SIMD) sort of each row also gives the order; `argsort` is the fallback when they do
-    not fit.
+    Totals compare by the tie keys of `rounding` (the rubric's rule), exactly as
+    `rank_totals` does: whole units of the last compared place. Each such integer and its
+    column are packed into one int64, so that a plain (SIMD) sort of each row also gives
+    the order; `argsort` is the fallback when they do not fit.
     """
     ranks = np.empty(totals.shape, dtype=np.int32)
-    keys = totals * 10.0**TIE_DECIMALS
-    np.rint(keys, out=keys)
+    keys = rounding.tie_keys(totals)
     for segment in segments:
         ranks[:, segment] = _ranks_descending(keys[:, segment])
     return ranks
