@@ -11,6 +11,7 @@ from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.engine.adjust import apply_adjustments
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.conform import conform
+from csrscore.engine.declared import declared_not_applicable
 from csrscore.engine.evaluate import ConditionEvaluator
 from csrscore.engine.ingest import build_violations, columns_for, publication_delay
 from csrscore.engine.levels import evaluate_levels
@@ -54,7 +55,8 @@ def score_reports(
     columns = columns_for(reports, plan.fields, set(plan.provenance))
     violations = build_violations(reports)
     evaluate = ConditionEvaluator(columns, violations, publication_delay(reports), n)
-    evaluation = evaluate_levels(plan, evaluate, columns, n)
+    declared = declared_not_applicable(plan, reports)
+    evaluation = evaluate_levels(plan, evaluate, columns, n, declared)
     aggregated = aggregate(plan, evaluation.points, None, evaluation.group_applicable)
     adjusted = apply_adjustments(plan.rubric, aggregated.base, evaluate, violations.count)
     rubric = plan.rubric
