@@ -543,6 +543,6 @@ def test_catalog_warnings_beyond_the_listed_ones_are_counted(tmp_path: Path) -> 
     warnings = [line for line in result.err_lines if "is not in the catalog" in line]
     assert len(warnings) == 10
     assert result.err_lines[-1] == (
-        "csrscore: warning: ... and 4 more catalog warning(s); "
+        "csrscore: warning: ... and 4 more warning(s); "
         "the JSON output (--format json) lists them all"
     )

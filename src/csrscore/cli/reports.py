@@ -64,7 +64,7 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
     left_out = len(scores.warnings) - MAX_LISTED_REJECTIONS
     if left_out > 0:
         print(
-            f"csrscore: warning: ... and {left_out} more catalog warning(s); "
+            f"csrscore: warning: ... and {left_out} more warning(s); "
             "the JSON output (--format json) lists them all",
             file=sys.stderr,
         )

@@ -7,13 +7,25 @@ findings that a rubric can be scored with but is probably wrong about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from csrscore.errors import Location
 from csrscore.operators import MISSING, OPERATORS
-from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
+from csrscore.rubric.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldTest,
+    Not,
+    fields_of,
+    leaves,
+)
 from csrscore.rubric.findings import Finding
 from csrscore.rubric.model import Criterion, Group, Rubric
+
+# The pattern of company.sector in report records (records.model.SLUG_PATTERN).
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def _conjuncts(condition: Condition) -> frozenset[Condition]:
@@ -142,6 +154,21 @@ def lint_rubric(rubric: Rubric) -> list[Finding]:
                     f"{may} N/A instead of scoring 0; a company can also declare a "
                     'disclosure N/A itself ("not_applicable": {key: reason} in its record)',
                 )
+    for node in rubric.root.walk():
+        for leaf in leaves(node.applies_when) if node.applies_when is not None else ():
+            if not isinstance(leaf, FieldTest) or leaf.field != "company.sector":
+                continue
+            named = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
+            for sector in named:
+                if isinstance(sector, str) and not _SLUG.fullmatch(sector):
+                    warn(
+                        "sector-slug",
+                        node.id,
+                        f"{node.path}.applies_when",
+                        f"company.sector {sector!r} is not a sector slug (lower case, digits, "
+                        f"'-' and '_'), so no company can match it; did you mean "
+                        f"{re.sub(r'[^a-z0-9_-]+', '-', sector.strip().lower())!r}?",
+                    )
     for group in _siblings(rubric):
         explicit = [child.weight is not None for child in group.children]
         if any(explicit) and not all(explicit):
