@@ -35,6 +35,7 @@ class ReferenceResult:
     levels: dict[str, int] = field(default_factory=dict)  # -1 = N/A
     points: dict[str, float] = field(default_factory=dict)
     group_scores: dict[str, float | None] = field(default_factory=dict)  # None = N/A
+    group_weights: dict[str, float] = field(default_factory=dict)  # in the parent
     base: float = 0.0
     adjustments: dict[str, float] = field(default_factory=dict)
     total: float = 0.0
@@ -154,7 +155,7 @@ def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
         for item in set(seen.value):
             if checklist.items is not None and item not in checklist.items:
                 continue
-            if checklist.matching is not None and not checklist.matching.search(item):
+            if checklist.matching is not None and not checklist.matching.found_in(item):
                 continue
             total += checklist.weights.get(item, checklist.points_each)
         return 1, total if checklist.cap is None else min(total, checklist.cap)
@@ -189,6 +190,16 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
     def applies(node: Group | Criterion) -> bool:
         return node.applies_when is None or holds(node.applies_when, report)
 
+    def group_weight(group: Group) -> float:
+        """Its weight, or under `weights: applicable-points` (and `na_policy: exclude`) the
+        maximum points of the criteria below it that apply (their levels are known by now)."""
+        if group.weight is not None or rubric.weights == "max-points":
+            return group.effective_weight
+        if rubric.na_policy == "zero":
+            return group.max_points
+        below = [node for node in group.walk() if isinstance(node, Criterion)]
+        return sum(c.max_points for c in below if result.levels[c.id] >= 0)
+
     def visit(group: Group, inherited: bool) -> tuple[float | None, bool]:
         """(score, counts in the parent) for one group."""
         applicable = inherited and applies(group)
@@ -196,7 +207,8 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
         for child in group.children:
             if isinstance(child, Group):
                 child_score, counted = visit(child, applicable)
-                children.append((child.effective_weight, child_score or 0.0, counted))
+                result.group_weights[child.id] = child_weight = group_weight(child)
+                children.append((child_weight, child_score or 0.0, counted))
             else:
                 declared = not child.fields_read.isdisjoint(report.not_applicable)
                 counted = applicable and applies(child) and not declared

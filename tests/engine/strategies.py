@@ -242,6 +242,7 @@ def rubrics(draw: st.DrawFn, penalties: bool = True) -> dict[str, Any]:
         "title": "Generated",
         "scale": draw(st.sampled_from([100, 10, 7.5])),
         "na_policy": draw(st.sampled_from(["exclude", "zero"])),
+        "weights": draw(st.sampled_from(["max-points", "applicable-points"])),
         "fields": FIELDS,
         "grades": {"A": 50, "B": 0},
         "groups": [draw(groups(f"g{i}", 2)) for i in range(count)],

@@ -37,6 +37,19 @@ COMPANY_FIELDS = ("sector", "country", "year")
 
 @dataclass(frozen=True, eq=False)
 class Scores:
+    """Every company's scores under one rubric, with each stage of the computation kept.
+
+    Built by `score`. It holds the level matrix, the points, the group scores, the
+    adjustments and the totals as read-only arrays, one row per company-year, so that
+    `rank`, `explain`, `compare` and `sensitivity` all read the arrays the engine computed.
+
+    Example:
+        >>> import csrscore
+        >>> scores = csrscore.score("examples/reports.json", "iso26000")
+        >>> len(scores) == len(scores.totals)
+        True
+    """
+
     rubric: Rubric
     plan: Plan
     reports: tuple[Report, ...]
@@ -65,6 +78,8 @@ class Scores:
     # Every condition's result, as the engine computed it; explanations read these.
     condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)
     violation_table: ViolationTable | None = None
+    # N x G group weights where they vary by company (`weights: applicable-points`).
+    varying_group_weights: FloatArray | None = None
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -73,6 +88,35 @@ class Scores:
 
     def __len__(self) -> int:
         return len(self.company_ids)
+
+    def __repr__(self) -> str:
+        years = sorted({int(year) for year in self.years})
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        return (
+            f"<Scores {self.rubric.name} {self.rubric.version}: {len(self)} company-years"
+            f"{' in ' + span if span else ''}, {len(self.criterion_ids)} criteria, "
+            f"{len(self.rejected)} rejected>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The best ten of the latest year, for notebooks. Names are untrusted: escaped."""
+        import html
+
+        title = html.escape(repr(self))
+        if not len(self):
+            return f"<p>{title}</p>"
+        latest = int(self.years.max())
+        rows = [i for i in np.argsort(-self.totals, kind="stable") if self.years[i] == latest]
+        body = "".join(
+            f"<tr><td>{html.escape(self.names[i])}</td><td>{html.escape(self.company_ids[i])}"
+            f"</td><td>{self.totals[i]:.2f}</td><td>{html.escape(self.grades[i])}</td></tr>"
+            for i in rows[:10]
+        )
+        return (
+            f"<p>{title}</p><table><caption>{latest}, best first</caption><thead><tr>"
+            "<th>company</th><th>id</th><th>total</th><th>grade</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
 
     @cached_property
     def points(self) -> FloatArray:
@@ -92,6 +136,14 @@ class Scores:
         mask = applicable_mask(self.levels)
         mask.setflags(write=False)
         return mask
+
+    @cached_property
+    def group_weights(self) -> FloatArray:
+        """N x G: each group's weight in its parent for each company (methodology §4)."""
+        if self.varying_group_weights is not None:
+            return self.varying_group_weights
+        shape = (len(self.company_ids), len(self.plan.groups))
+        return np.broadcast_to(self.plan.group_weights, shape)
 
     # --- lookups ----------------------------------------------------------------------
 

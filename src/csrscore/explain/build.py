@@ -203,6 +203,7 @@ class Explainer:
             "contribution": self.clean_contributions[0][row].tolist(),
             "share": self.shares.criterion_share[row].tolist(),
             "group_scores": scores.group_scores[row].tolist(),
+            "group_weights": scores.group_weights[row].tolist(),
             "group_share": self.shares.group_share[row].tolist(),
             "group_contribution": self.clean_contributions[1][row].tolist(),
             "earned": self.group_points.earned[row].tolist(),
@@ -320,6 +321,7 @@ class Explainer:
         value = row["group_scores"][column]
         if value == value:  # NaN: the group is N/A and has no score
             entry["score"] = value * 100.0
+        entry["weight"] = row["group_weights"][column]
         entry["weight_in_total"] = row["group_share"][column]
         entry["contribution"] = row["group_contribution"][column]
         entry["points_earned"] = row["earned"][column]

@@ -65,6 +65,7 @@ def _group_lines(
     lines = [
         f"{pad}{group['id']}  {group['title']}: {_number(group['score'], 1)}% "
         f"({group['points_earned']:g}/{group['points_possible']:g} points{na}; "
+        f"weight {_number(group['weight'], 3).rstrip('0').rstrip('.')}, "
         f"{group['weight_in_total'] * 100:.1f}% of the total, "
         f"contributes {_number(group['contribution'])})"
     ]
@@ -181,4 +182,6 @@ def render_text(data: dict[str, Any]) -> str:
             lines.append(
                 f"    disclosed {evidence['field']} = {_value(evidence['value'])}{assured}{where}"
             )
-    return "\n".join(lines) + "\n"
+    # Every entry of `lines` is one line; names, titles and values inside it come from the
+    # input, so a newline or ESC in them is shown escaped rather than acted on.
+    return "\n".join(map(visible, lines)) + "\n"

@@ -13,16 +13,17 @@ sum is capped at `cap`.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from csrscore.rubric.regex import Pattern
 
 
 @dataclass(frozen=True)
 class Checklist:
     field: str
     items: tuple[str, ...] | None = None  # None: every item may count (see `matching`)
-    matching: re.Pattern[str] | None = None
+    matching: Pattern | None = None  # RE2: linear time on untrusted text
     points_each: float = 1.0
     weights: Mapping[str, float] = dataclasses.field(default_factory=dict)  # item -> its own points
     cap: float | None = None
@@ -33,7 +34,7 @@ class Checklist:
     def counts(self, item: str) -> bool:
         if self.items is not None:
             return item in self.items
-        return self.matching is None or self.matching.search(item) is not None
+        return self.matching is None or self.matching.found_in(item)
 
     def item_points(self, item: str) -> float:
         """What one item earns: 0 when it does not count."""

@@ -16,6 +16,10 @@ from csrscore.rubric.conditions import Condition, ViolationFilter, fields_of
 Aggregation: TypeAlias = Literal["arithmetic", "geometric"]
 Direction: TypeAlias = Literal["higher", "lower"]
 NaPolicy: TypeAlias = Literal["exclude", "zero"]
+# What a group without an explicit `weight` weighs in its parent: its maximum points, the
+# same for every company, or only the points of the criteria that apply to the company
+# (points earned over points applicable at every level, as CITI- and TRAC-style indices do).
+DefaultWeights: TypeAlias = Literal["max-points", "applicable-points"]
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,9 @@ class Adjustment:
 
 @dataclass(frozen=True)
 class Rubric:
+    """A loaded, validated rubric: the group tree, its catalog, scale, N/A policy, grades
+    and adjustments, with where each node was written. Built by `load_rubric`."""
+
     name: str
     version: str
     title: str
@@ -176,6 +183,7 @@ class Rubric:
     catalog: Catalog
     scale: float = 100.0
     na_policy: NaPolicy = "exclude"
+    weights: DefaultWeights = "max-points"
     grades: tuple[tuple[str, float], ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     description: str = ""

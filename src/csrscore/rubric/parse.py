@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -39,6 +38,7 @@ from csrscore.rubric.model import (
     Rubric,
     ValueScoring,
 )
+from csrscore.rubric.regex import RegexError, compile_pattern
 
 ROOT_ID = "__root__"
 MAX_REGEX_LENGTH = 500
@@ -119,6 +119,7 @@ class RubricParser:
             catalog=self.catalog,
             scale=float(data.get("scale", 100)),
             na_policy=data.get("na_policy", "exclude"),
+            weights=data.get("weights", "max-points"),
             grades=grades,
             adjustments=adjustments,
             description=data.get("description", ""),
@@ -258,11 +259,9 @@ class RubricParser:
         matching = None
         if "matching" in data:
             try:
-                matching = re.compile(data["matching"])
-            except re.error as exc:
-                self.findings.error(
-                    "regex", f"invalid regular expression: {exc}", (*path, "matching")
-                )
+                matching = compile_pattern(data["matching"])
+            except RegexError as exc:
+                self.findings.error("regex", str(exc), (*path, "matching"))
         checklist = Checklist(
             field=data["field"],
             items=None if items is None else tuple(items),
@@ -403,9 +402,9 @@ class RubricParser:
             return None
         if kind == "regex":
             try:
-                return re.compile(operand)
-            except re.error as exc:
-                self.findings.error("regex", f"invalid regular expression: {exc}", path)
+                return compile_pattern(operand)
+            except RegexError as exc:
+                self.findings.error("regex", str(exc), path)
                 return None
         if kind == "range":
             return tuple(self._single(spec, value, path) for value in operand)

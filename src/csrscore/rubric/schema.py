@@ -303,6 +303,7 @@ def rubric_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "scale": {"type": "number", "exclusiveMinimum": 0},
             "na_policy": {"enum": ["exclude", "zero"]},
+            "weights": {"enum": ["max-points", "applicable-points"]},
             "aggregation": {"$ref": "#/$defs/aggregation"},
             "catalog": {"type": "string", "minLength": 1},
             "fields": {
