@@ -210,7 +210,8 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
                 result.group_weights[child.id] = child_weight = group_weight(child)
                 children.append((child_weight, child_score or 0.0, counted))
             else:
-                counted = applicable and applies(child)
+                declared = not child.fields_read.isdisjoint(report.not_applicable)
+                counted = applicable and applies(child) and not declared
                 level, points = criterion_result(child, report) if counted else (-1, 0.0)
                 result.levels[child.id], result.points[child.id] = level, points
                 children.append((child.effective_weight, points / child.max_points, counted))

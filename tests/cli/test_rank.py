@@ -561,6 +561,21 @@ def test_catalog_warnings_beyond_the_listed_ones_are_counted(tmp_path: Path) -> 
     warnings = [line for line in result.err_lines if "is not in the catalog" in line]
     assert len(warnings) == 10
     assert result.err_lines[-1] == (
-        "csrscore: warning: ... and 4 more catalog warning(s); "
+        "csrscore: warning: ... and 4 more warning(s); "
         "the JSON output (--format json) lists them all"
     )
+
+
+def test_rank_exits_1_when_no_record_could_be_scored(tmp_path: Path) -> None:
+    path = tmp_path / "reports.json"
+    path.write_text(json.dumps([{"company": {"id": "co"}, "year": 2024}]), encoding="utf-8")
+    result = run_cli(["rank", str(path)])
+    assert (result.code, result.out) == (1, "")
+    (line,) = [line for line in result.err_lines if "error" in line]
+    assert "no record could be scored: all 1 rejected; first:" in line
+
+
+def test_sensitivity_refuses_a_single_sample() -> None:
+    result = run_cli(["sensitivity", EXAMPLES, "--samples", "1"])
+    assert result.code == 2
+    assert result.err_lines[-1].endswith("must be at least 2 (spreads need two samples)")

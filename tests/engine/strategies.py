@@ -317,6 +317,10 @@ def report_records(draw: st.DrawFn, max_size: int = 8) -> list[dict[str, Any]]:
             "year": draw(st.sampled_from([2023, 2024])),
             "disclosures": disclosures,
         }
+        undisclosed = [name for name in FIELDS if name not in disclosures]
+        if undisclosed and draw(st.integers(0, 3)) == 0:
+            marked = draw(st.lists(st.sampled_from(undisclosed), min_size=1, max_size=2))
+            record["not_applicable"] = dict.fromkeys(marked, "synthetic reason")
         if draw(st.booleans()):
             record["company"]["sector"] = draw(st.sampled_from(SECTORS))
         if draw(st.booleans()):

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from csrscore import ReportError, load_rubric, score
+from csrscore.engine.conform import UnknownKey
 
 RUBRIC: dict[str, Any] = {
     "rubric": "conform",
@@ -64,6 +65,7 @@ def test_unknown_keys_are_warnings_with_counts() -> None:
     scores = score(records, load_rubric(RUBRIC))
     assert len(scores) == 2
     (warning,) = scores.warnings
+    assert isinstance(warning, UnknownKey)
     assert (warning.key, warning.records, warning.first_index) == ("y.other", 2, 0)
     assert "not in the catalog" in str(warning)
 

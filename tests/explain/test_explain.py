@@ -61,6 +61,13 @@ def _check_traces(scores: Scores, data: dict[str, Any], row: int) -> None:
                 assert entry["trace"]["passed"] == entry["holds"]
         if not item["applicable"]:
             reason = item["not_applicable_because"]
+            if "declared" in reason:  # by the company, for fields the criterion reads
+                marked = scores.reports[row].not_applicable
+                assert reason["declared"]
+                for declared in reason["declared"]:
+                    assert declared["field"] in criterion.fields_read
+                    assert marked[declared["field"]] == declared["reason"]
+                continue
             assert reason["trace"] is not None
             assert reason["trace"]["passed"] is False
 

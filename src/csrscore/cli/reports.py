@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from csrscore.engine import Scores
-from csrscore.errors import ReportError
+from csrscore.errors import Location, ReportError
 from csrscore.records import ReportSet, load_reports
 from csrscore.textsafe import visible
 
@@ -65,10 +65,30 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
     left_out = len(scores.warnings) - MAX_LISTED_REJECTIONS
     if left_out > 0:
         print(
-            f"csrscore: warning: ... and {left_out} more catalog warning(s); "
+            f"csrscore: warning: ... and {left_out} more warning(s); "
             "the JSON output (--format json) lists them all",
             file=sys.stderr,
         )
+
+
+def refuse_nothing_scored(scores: Scores, source: str | None) -> None:
+    """A ranking of nobody is an error, not an empty table."""
+    if len(scores):
+        return
+    if not scores.rejected:
+        raise ReportError("no report records to score", Location(source))
+    first = scores.rejected[0]
+    raise ReportError(
+        f"no record could be scored: all {len(scores.rejected)} rejected; first: {first.message}",
+        first.location,
+    )
+
+
+def at_least_two(text: str) -> int:
+    value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2 (spreads need two samples)")
+    return value
 
 
 def refuse_rejections(scores: Scores, strict: bool) -> None:

@@ -20,6 +20,7 @@ from csrscore.cli.render import (
 )
 from csrscore.cli.reports import (
     add_input_arguments,
+    at_least_two,
     positive_int,
     read_reports,
     refuse_rejections,
@@ -63,7 +64,7 @@ def register(subparsers: Any) -> None:
     )
     add_input_arguments(parser)
     parser.add_argument(
-        "--samples", type=positive_int, default=1000, metavar="N", help="Monte-Carlo samples"
+        "--samples", type=at_least_two, default=1000, metavar="N", help="Monte-Carlo samples"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument(

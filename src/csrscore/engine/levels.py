@@ -11,6 +11,7 @@ main memory and most of the time was spent waiting for it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,8 +200,15 @@ def _ladders(plan: Plan, dtype: Any) -> list[_Ladder | None]:
 
 
 def evaluate_levels(
-    plan: Plan, evaluate: ConditionEvaluator, columns: dict[str, Column], n: int
+    plan: Plan,
+    evaluate: ConditionEvaluator,
+    columns: dict[str, Column],
+    n: int,
+    declared: Mapping[int, BoolArray] | None = None,
 ) -> Evaluation:
+    """`declared`: per criterion, where a company declares a field it reads not applicable
+    (see `engine.declared`); those companies get N/A."""
+    declared = declared or {}
     criteria_count = len(plan.criteria)
     dtype = level_dtype(plan)
     levels = np.empty((criteria_count, n), dtype=dtype)
@@ -230,11 +238,15 @@ def evaluate_levels(
             _criterion_levels(
                 criterion, ladders[i], block_evaluate, columns, rows, level, block_scratch
             )
-            if tree.criterion_conditional[i]:
+            if tree.criterion_conditional[i] or i in declared:
                 applies = group_applicable[tree.criterion_parent[i], rows]
                 if criterion.applies_when is not None:
                     holds = block_evaluate(criterion.applies_when)
                     applies = np.logical_and(applies, holds, out=block_scratch.applicable)
+                if i in declared:
+                    applies = np.logical_and(
+                        applies, ~declared[i][rows], out=block_scratch.applicable
+                    )
                 _mark_not_applicable(level, applies, block_scratch)
     continuous: dict[int, ComputedPoints] = {}
     for i, criterion in enumerate(plan.criteria):

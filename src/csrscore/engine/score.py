@@ -11,9 +11,11 @@ from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.engine.adjust import apply_adjustments
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.conform import conform
+from csrscore.engine.declared import declared_not_applicable
 from csrscore.engine.evaluate import ConditionEvaluator
 from csrscore.engine.ingest import build_violations, columns_for, publication_delay
 from csrscore.engine.levels import evaluate_levels
+from csrscore.engine.sanity import sector_warnings, share_scale_warnings
 from csrscore.engine.scores import Scores
 from csrscore.gcpause import paused_gc
 from csrscore.records.load import ReportSet, ReportSource, load_reports
@@ -54,8 +56,16 @@ def score_reports(
     columns = columns_for(reports, plan.fields, set(plan.provenance))
     violations = build_violations(reports)
     evaluate = ConditionEvaluator(columns, violations, publication_delay(reports), n)
-    evaluation = evaluate_levels(plan, evaluate, columns, n)
+    declared = declared_not_applicable(plan, reports)
+    evaluation = evaluate_levels(plan, evaluate, columns, n, declared)
     aggregated = aggregate(plan, evaluation.points, None, evaluation.group_applicable)
+    sectors = tuple(r.company.sector for r in reports)
+    # Sanity warnings first: they are few, and output lists only the first warnings.
+    warnings = (
+        *share_scale_warnings(plan.rubric, columns),
+        *sector_warnings(plan.rubric, sectors),
+        *warnings,
+    )
     adjusted = apply_adjustments(plan.rubric, aggregated.base, evaluate, violations.count)
     rubric = plan.rubric
     return Scores(
@@ -64,7 +74,7 @@ def score_reports(
         reports=tuple(reports),
         company_ids=tuple(r.company.id for r in reports),
         names=tuple(r.company.name for r in reports),
-        sectors=tuple(r.company.sector for r in reports),
+        sectors=sectors,
         countries=tuple(r.company.country for r in reports),
         years=np.array([r.year for r in reports], dtype=np.int64),
         criterion_ids=plan.criterion_ids,

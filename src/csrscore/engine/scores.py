@@ -24,6 +24,7 @@ from csrscore.engine.ingest import ViolationTable
 from csrscore.engine.levels import applicable_mask
 from csrscore.engine.lookup import rows_named, suggest_company
 from csrscore.engine.points import Points
+from csrscore.engine.sanity import SanityWarning
 from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.precision import Rounding
 from csrscore.rank import RankMethod, percentiles, rank_totals
@@ -73,7 +74,7 @@ class Scores:
     totals: FloatArray  # N, float64
     grades: tuple[str, ...]
     rejected: tuple[Rejection, ...] = ()
-    warnings: tuple[UnknownKey, ...] = ()
+    warnings: tuple[UnknownKey | SanityWarning, ...] = ()
     positions: tuple[int, ...] = field(default=())
     # Every condition's result, as the engine computed it; explanations read these.
     condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)

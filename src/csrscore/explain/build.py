@@ -39,7 +39,7 @@ from csrscore.explain.trace import (
     violation_filter_dict,
 )
 from csrscore.gcpause import paused_gc
-from csrscore.rubric.conditions import Condition, fields_of
+from csrscore.rubric.conditions import Condition
 from csrscore.rubric.model import Criterion, Group
 
 SCHEMA_VERSION = "1"
@@ -122,15 +122,7 @@ class Explainer:
     @cached_property
     def fields_used(self) -> list[list[str]]:
         """Per criterion, the fields its levels or value scoring read, sorted."""
-        out = []
-        for criterion in self.scores.plan.criteria:
-            used: set[str] = set()
-            for level in criterion.levels:
-                used |= fields_of(level.when)
-            if criterion.scored_field is not None:
-                used.add(criterion.scored_field)
-            out.append(sorted(used))
-        return out
+        return [sorted(criterion.fields_read) for criterion in self.scores.plan.criteria]
 
     @cached_property
     def shares(self) -> Shares:
@@ -433,7 +425,7 @@ class Explainer:
             out.append(item)
             if level < 0:
                 item["applicable"] = False
-                item["not_applicable_because"] = self._na_reason(criterion)
+                item["not_applicable_because"] = self._na_reason(criterion, report.not_applicable)
                 continue
             reached = labels[level] if level < len(labels) else None
             if reached is not None:
@@ -465,7 +457,14 @@ class Explainer:
             ]
         return out
 
-    def _na_reason(self, criterion: Criterion) -> dict[str, Any]:
+    def _na_reason(self, criterion: Criterion, declared: Mapping[str, str]) -> dict[str, Any]:
+        fields = sorted(criterion.fields_read.intersection(declared))
+        if fields:  # declared by the company itself
+            return {
+                "node": criterion.id,
+                "trace": None,
+                "declared": [{"field": key, "reason": declared[key]} for key in fields],
+            }
         for node_id, condition in self.na_conditions[criterion.id]:
             if not self.tracer.passed(condition):  # the outermost exclusion is the reason
                 return {"node": node_id, "trace": self.tracer.trace(condition)}

@@ -80,9 +80,9 @@ def _group_lines(
                     f"+{_number(item['contribution'])}"
                 )
             else:
-                lines.append(
-                    f"{pad}  - {item['id']}: N/A (by {item['not_applicable_because']['node']})"
-                )
+                because = item["not_applicable_because"]
+                by = "declared by the company" if "declared" in because else f"by {because['node']}"
+                lines.append(f"{pad}  - {item['id']}: N/A ({by})")
         else:
             lines += _group_lines(child, depth + 1, criteria)
     return lines
@@ -156,7 +156,13 @@ def render_text(data: dict[str, Any]) -> str:
         lines.append(f"  {item['id']}  {item['title']}")
         if not item["applicable"]:
             reason = item["not_applicable_because"]
-            lines.append(f"    N/A: applicability of {reason['node']} does not hold")
+            for declared in reason.get("declared", []):
+                lines.append(
+                    f"    N/A: the company declares {declared['field']} not applicable: "
+                    f"{visible(declared['reason'])}"
+                )
+            if "declared" not in reason:
+                lines.append(f"    N/A: applicability of {reason['node']} does not hold")
             if reason["trace"]:
                 lines += _trace_lines(reason["trace"], 2)
             continue

@@ -145,7 +145,15 @@ _criterion = _object(
             ),
         },
         "not_applicable_because": _object(
-            {"node": _text, "trace": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/trace"}]}}
+            {
+                "node": _text,
+                "trace": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/trace"}]},
+                "declared": {
+                    "type": "array",
+                    "items": _object({"field": _text, "reason": _text}),
+                },
+            },
+            ["node", "trace"],
         ),
     },
     [

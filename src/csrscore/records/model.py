@@ -23,6 +23,7 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     field_serializer,
     field_validator,
+    model_validator,
 )
 
 from csrscore.records.countries import ISO_3166_ALPHA2
@@ -172,7 +173,20 @@ class Report(BaseModel):
             json_schema_extra={"additionalProperties": False},
         )
     violations: list[Violation] = Field(default_factory=list)
+    # Disclosures the company states do not apply to it, each with its reason: distinct
+    # from not disclosing, they make the criteria that score them N/A.
+    not_applicable: dict[DisclosureKey, NonEmptyText] = Field(default_factory=dict)
     extensions: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _not_both_disclosed_and_not_applicable(self) -> Report:
+        if self.not_applicable:
+            both = sorted(self.not_applicable.keys() & self.disclosures.keys())
+            if both:
+                raise ValueError(
+                    f"{both[0]!r} is both disclosed and marked not applicable; keep one"
+                )
+        return self
 
     @field_validator("disclosures", mode="wrap")
     @classmethod

@@ -7,12 +7,25 @@ findings that a rubric can be scored with but is probably wrong about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from csrscore.errors import Location
-from csrscore.rubric.conditions import AllOf, Condition, FieldTest, Not, fields_of
+from csrscore.operators import MISSING, OPERATORS
+from csrscore.rubric.conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldTest,
+    Not,
+    fields_of,
+    leaves,
+)
 from csrscore.rubric.findings import Finding
 from csrscore.rubric.model import Criterion, Group, Rubric
+
+# The pattern of company.sector in report records (records.model.SLUG_PATTERN).
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def _conjuncts(condition: Condition) -> frozenset[Condition]:
@@ -69,6 +82,25 @@ def unreachable_levels(criterion: Criterion) -> list[tuple[int, str]]:
     return found
 
 
+def holds_when_missing(condition: Condition, missing: set[str]) -> bool | None:
+    """Whether `condition` holds for a company without the `missing` fields: True, False,
+    or None when it depends on other fields too."""
+    if isinstance(condition, FieldTest):
+        if condition.field not in missing:
+            return None
+        return bool(OPERATORS[condition.op].scalar(MISSING, condition.operand))
+    if isinstance(condition, Not):
+        inner = holds_when_missing(condition.item, missing)
+        return None if inner is None else not inner
+    if isinstance(condition, (AllOf, AnyOf)):
+        decisive = isinstance(condition, AnyOf)  # any: one True decides; all: one False
+        parts = [holds_when_missing(item, missing) for item in condition.items]
+        if decisive in parts:
+            return decisive
+        return None if None in parts else not decisive
+    return None
+
+
 def _location(rubric: Rubric, node_id: str, path: str) -> Location:
     known = rubric.locations.get(node_id)
     # The exact line of the path when the rubric is one file; the node's line otherwise.
@@ -110,15 +142,33 @@ def lint_rubric(rubric: Rubric) -> list[Finding]:
                 for name in fields_of(node.applies_when)
                 if (spec := rubric.catalog.get(name)) is not None and spec.origin == "disclosure"
             )
-            if disclosure_fields:
+            omitted = holds_when_missing(node.applies_when, set(disclosure_fields))
+            if disclosure_fields and omitted is not True:
+                may = "becomes" if omitted is False else "may become"
                 warn(
                     "na-from-disclosure",
                     node.id,
                     f"{node.path}.applies_when",
                     "applicability depends on disclosure "
                     f"{', '.join(map(repr, disclosure_fields))}: a company that omits it "
-                    "becomes N/A instead of scoring 0",
+                    f"{may} N/A instead of scoring 0; a company can also declare a "
+                    'disclosure N/A itself ("not_applicable": {key: reason} in its record)',
                 )
+    for node in rubric.root.walk():
+        for leaf in leaves(node.applies_when) if node.applies_when is not None else ():
+            if not isinstance(leaf, FieldTest) or leaf.field != "company.sector":
+                continue
+            named = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
+            for sector in named:
+                if isinstance(sector, str) and not _SLUG.fullmatch(sector):
+                    warn(
+                        "sector-slug",
+                        node.id,
+                        f"{node.path}.applies_when",
+                        f"company.sector {sector!r} is not a sector slug (lower case, digits, "
+                        f"'-' and '_'), so no company can match it; did you mean "
+                        f"{re.sub(r'[^a-z0-9_-]+', '-', sector.strip().lower())!r}?",
+                    )
     for group in _siblings(rubric):
         explicit = [child.weight is not None for child in group.children]
         if any(explicit) and not all(explicit):

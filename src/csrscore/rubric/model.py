@@ -11,7 +11,7 @@ from csrscore.errors import Location
 from csrscore.precision import DEFAULT_ROUNDING, Rounding
 from csrscore.rubric.catalog import Catalog
 from csrscore.rubric.checklist import Checklist
-from csrscore.rubric.conditions import Condition, ViolationFilter
+from csrscore.rubric.conditions import Condition, ViolationFilter, fields_of
 
 Aggregation: TypeAlias = Literal["arithmetic", "geometric"]
 Direction: TypeAlias = Literal["higher", "lower"]
@@ -93,6 +93,15 @@ class Criterion:
         """The field a value, band or checklist criterion scores; None for a ladder."""
         scored = self.value or self.bands or self.checklist
         return None if scored is None else scored.field
+
+    @cached_property
+    def fields_read(self) -> frozenset[str]:
+        """The fields its levels test or its value scoring reads (not `applies_when`'s).
+        A disclosure among them that a company marks not applicable makes it N/A."""
+        read = {name for level in self.levels for name in fields_of(level.when)}
+        if self.scored_field is not None:
+            read.add(self.scored_field)
+        return frozenset(read)
 
     @property
     def max_points(self) -> float:
