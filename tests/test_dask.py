@@ -3,6 +3,8 @@ total, rank and percentile the same bits as in one process, whatever happens to 
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import signal
 import sys
@@ -28,6 +30,8 @@ import dask.bag as db  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 
 from csrscore.dask import score_dask  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "score_on_cluster.py"
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +146,48 @@ def _wait_for_first_result(client: Any) -> int:
             return done
         time.sleep(0.02)
     raise AssertionError("no task finished within a minute")
+
+
+def test_cli_on_the_cluster(client: Any, tmp_path: Path) -> None:
+    from tests.cli.runner import run_cli
+
+    records = example_records()
+    write_jsonl(tmp_path / "a.jsonl", records[:31])
+    write_jsonl(tmp_path / "b.jsonl", records[31:])
+    address = client.scheduler.address
+    streamed = run_cli(["rank", str(tmp_path), "--scheduler", address, "--format", "json"])
+    assert streamed.code == 0, streamed.err
+    ranks = {
+        (r["company_id"], r["year"]): r["rank"]
+        for r in map(json.loads, streamed.out.split("\n")[:-1])
+    }
+    whole = score(records, "iso26000")
+    expected = whole.rank(by="year").tolist()
+    assert ranks == {
+        (cid, int(year)): rank
+        for cid, year, rank in zip(whole.company_ids, whole.years, expected, strict=True)
+    }
+
+
+def test_example_script_runs_small(client: Any, tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("score_on_cluster", EXAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    score_on_cluster = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score_on_cluster)
+    data, output = tmp_path / "data", tmp_path / "scores.parquet"
+    address = client.scheduler.address
+    argv = ["--n", "900", "--files", "4", "--scheduler", address, "--data", str(data)]
+    assert score_on_cluster.main([*argv, "-o", str(output)]) == 0
+    assert len(list(data.glob("*.parquet"))) == 4
+    table = score_chunks(data, "iso26000")
+    assert len(table) == 900
+    assert not table.rejected
+    import pyarrow.parquet as pq
+
+    written = pq.read_table(output).to_pydict()
+    assert written["total"] == table.totals.tolist()
+    assert written["rank"] == table.rank(by="year").tolist()
 
 
 def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:

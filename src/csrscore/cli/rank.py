@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from csrscore import __version__
+from csrscore.cli import rank_stream
 from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
@@ -73,6 +74,7 @@ def register(subparsers: Any) -> None:
         metavar=("FROM", "TO"),
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
+    rank_stream.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -105,6 +107,8 @@ def _rows(scores: Scores, args: argparse.Namespace, ranks: Any) -> list[tuple[An
 
 
 def run(args: argparse.Namespace) -> int:
+    if rank_stream.wanted(args):
+        return rank_stream.run(args)
     if args.compare_years and (args.by or args.top or args.ties != "competition"):
         raise UsageError(
             "--compare-years ranks within each year; "
