@@ -27,7 +27,7 @@ from csrscore.cli.render import (
 from csrscore.cli.reports import MAX_LISTED_REJECTIONS, positive_int
 from csrscore.errors import CsrscoreError, ReportError, UsageError
 from csrscore.precision import display_number
-from csrscore.rubric import load_rubric
+from csrscore.rubric import Rubric, load_rubric
 from csrscore.textsafe import spreadsheet_cell, visible
 
 _TABLE_FILES = (".parquet", ".pq", ".jsonl", ".ndjson")
@@ -82,8 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output and Path(args.output).suffix.lower() in _TABLE_FILES:
         write_table(table, args.output, args.ties, grouping or None)
     else:
-        top = tuple(child.id for child in rubric.root.children)
-        write_output(_render(table, args, grouping, top), args.output)
+        write_output(_render(table, args, grouping, rubric), args.output)
     _warn(table)
     return 0
 
@@ -106,48 +105,81 @@ def _dask_client(address: str | None) -> Iterator[None]:
 
 
 def _render(
-    table: ScoreTable, args: argparse.Namespace, grouping: tuple[str, ...], top: tuple[str, ...]
+    table: ScoreTable, args: argparse.Namespace, grouping: tuple[str, ...], rubric: Rubric
 ) -> str:
-    """The rows best first in each section; every group for CSV, the top-level groups in a
-    table (as the one-shot `rank` shows them)."""
+    """The one-shot `rank` layout: sections per grouping value, best first; JSON becomes
+    JSON Lines, one company a line, so that no document of a million entries is built."""
     ranks = table.rank(args.ties, grouping or None).tolist()
     keys = table.company_field(grouping) if grouping else [None] * len(table)
     sections: dict[Any, list[int]] = {}
     for i in sorted(range(len(table)), key=lambda i: (ranks[i], table.company_ids[i])):
         sections.setdefault(keys[i], []).append(i)
     ordered = sorted(sections.items(), key=lambda item: (item[0] is None, str(item[0])))
-    rows = [i for _, members in ordered for i in members[: args.top or None]]
+    shown = [(key, rows[: args.top] if args.top else rows) for key, rows in ordered]
     if args.format == "json":
         records = list(table.records(args.ties, grouping or None))
-        return "".join(json.dumps(records[i], allow_nan=False) + "\n" for i in rows)
-    groups = top if args.format != "csv" else table.group_ids
-    shown = [table.group_ids.index(g) for g in groups]
+        return "".join(
+            json.dumps(records[i], ensure_ascii=False, allow_nan=False) + "\n"
+            for _, rows in shown
+            for i in rows
+        )
+    if args.format == "csv":
+        return _csv(table, [i for _, rows in shown for i in rows], ranks)
+    top = [table.group_ids.index(child.id) for child in rubric.root.children]
+    headers = ["rank", "company", "sector", "year", "total", "grade"]
+    headers += [table.group_ids[g] for g in top]
+    numeric = [True, False, False, True, True, False, *([True] * len(top))]
+    short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
+    head = (
+        f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
+        f"{len(table)} report(s) scored, {len(table.rejected)} rejected"
+    )
+    markdown = args.format == "markdown"
+    parts = [f"_{head}_" if markdown else head, ""]
+    for key, rows in shown:
+        if grouping:
+            label = " · ".join(
+                f"{field}: {value if value is not None else '(none)'}"
+                for field, value in zip(grouping, key, strict=True)
+            )
+            parts += [f"### {label}", ""] if markdown else [label]
+        body = [
+            [
+                str(ranks[i]),
+                visible(table.names[i] or table.company_ids[i]),
+                visible(table.sectors[i] or "—"),
+                str(table.years[i]),
+                display_number(float(table.totals[i]), TOTAL_DECIMALS),
+                table.grades[i] or "—",
+                *(
+                    display_number(None if v != v else v * 100, GROUP_DECIMALS)
+                    for v in table.group_scores[i, top].tolist()
+                ),
+            ]
+            for i in rows
+        ]
+        parts += [(markdown_table if markdown else text_table)(headers, body, numeric), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _csv(table: ScoreTable, rows: list[int], ranks: list[int]) -> str:
+    """The one-shot CSV's columns, full precision, text made safe for spreadsheets."""
     headers = ["rank", "company_id", "name", "sector", "country", "year", "total", "grade"]
     body = [
         [
-            str(ranks[i]),
-            table.company_ids[i],
-            table.names[i] or "",
-            table.sectors[i] or "",
-            table.countries[i] or "",
-            str(table.years[i]),
-            display_number(float(table.totals[i]), TOTAL_DECIMALS),
+            ranks[i],
+            spreadsheet_cell(table.company_ids[i]),
+            spreadsheet_cell(table.names[i] or ""),
+            spreadsheet_cell(table.sectors[i] or ""),
+            spreadsheet_cell(table.countries[i] or ""),
+            int(table.years[i]),
+            repr(float(table.totals[i])),
             table.grades[i],
-            *(
-                display_number(None if v != v else v * 100, GROUP_DECIMALS)
-                for v in table.group_scores[i, shown].tolist()
-            ),
+            *("" if v != v else repr(v * 100) for v in table.group_scores[i].tolist()),
         ]
         for i in rows
     ]
-    headers += [table.group_ids[g] for g in shown]
-    if args.format == "csv":
-        return csv_text(headers, [[spreadsheet_cell(cell) for cell in row] for row in body])
-    safe = [[visible(cell) for cell in row] for row in body]
-    numeric = [True, False, False, False, False, True, True, False] + [True] * len(shown)
-    if args.format == "markdown":
-        return markdown_table(headers, safe, numeric) + "\n"
-    return text_table(headers, safe, numeric) + "\n"
+    return csv_text([*headers, *table.group_ids], body)
 
 
 def _warn(table: ScoreTable) -> None:

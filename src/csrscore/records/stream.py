@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from csrscore.errors import Location, ReportError
-from csrscore.records.load import _JSONL_SUFFIXES, Rejection, ReportSet, _accept, _parse_json
+from csrscore.records.load import (
+    _JSONL_SUFFIXES,
+    _UTF8_BOM,
+    Rejection,
+    ReportSet,
+    _accept,
+    _parse_json,
+    load_reports,
+)
 from csrscore.records.model import Report
 
 __all__ = [
@@ -92,6 +100,8 @@ def file_chunks(name: str, chunk_size: int, seen: Seen | None = None) -> Iterato
     try:
         if is_parquet(name):
             yield from validated_chunks(_parquet_rows(name, chunk_size), name, chunk_size, seen)
+        elif Path(name).suffix.lower() == ".json":
+            yield from validated_chunks(_json_rows(name), name, chunk_size, seen)
         else:
             with open(name, "rb") as handle:
                 yield from validated_chunks(_jsonl_rows(handle, name), name, chunk_size, seen)
@@ -127,6 +137,27 @@ def _jsonl_rows(handle: Iterable[bytes], name: str) -> Iterator[tuple[Any, int |
             yield _Unreadable(f"invalid JSON: {exc.msg} (column {exc.colno})"), line_number
         except RecursionError:
             yield _Unreadable("JSON nesting is too deep"), line_number
+
+
+def _json_rows(name: str) -> Iterator[tuple[Any, int | None]]:
+    """A JSON document's records (an array, or an object with a `reports` array). The
+    document is parsed whole, so memory is bounded only for JSON Lines and Parquet."""
+    with open(name, "rb") as handle:
+        data = handle.read().removeprefix(_UTF8_BOM)
+    try:
+        document = _parse_json(data)
+    except (ValueError, RecursionError):
+        document = None
+    records = document.get("reports") if isinstance(document, Mapping) else document
+    if not isinstance(records, list):
+        # JSON Lines under a .json name, or a broken document: the loader decides which,
+        # and raises its own located error for the latter.
+        load_reports(name)
+        yield from _jsonl_rows(data.splitlines(keepends=True), name)
+        return
+    del document
+    for raw in records:
+        yield raw, None
 
 
 def _parquet_rows(name: str, chunk_size: int) -> Iterator[tuple[Any, int | None]]:
