@@ -190,6 +190,13 @@ def test_example_script_runs_small(client: Any, tmp_path: Path) -> None:
     assert written["rank"] == table.rank(by="year").tolist()
 
 
+def test_doc_example(client: Any, tmp_path: Path) -> None:
+    from tests.chunked.test_docs import BLOCKS, run_block
+
+    namespace = run_block(BLOCKS[1], tmp_path)
+    assert_same(namespace["table"], score(example_records(), "iso26000"))  # type: ignore[arg-type]
+
+
 def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "dask", None)
     with pytest.raises(CsrscoreError, match=r"pip install 'csrscore\[dask\]'"):
