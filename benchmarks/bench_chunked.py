@@ -4,7 +4,7 @@
 
 measures, each in a fresh process (peak RSS is the process's own):
 
-1. chunked scoring of `--n` records from JSON Lines (`score_chunks`, chunks of 50k, then
+1. chunked scoring of `--n` records from JSON Lines (`score_chunks`, chunks of 10k, then
    ranks): time and peak RSS;
 2. on `--fits` records, one-shot `score` + `rank` against `score_chunks` + `rank` on the
    same file: the throughput ratio;
@@ -37,7 +37,8 @@ from benchmarks.realistic import example_records
 from benchmarks.synthetic import make_records
 
 RUBRIC = "iso26000"
-CHUNK = 50_000
+CHUNK = 10_000
+BLOCK = 2_000  # synthetic records made per seed
 KINDS = ("realistic", "synthetic")
 
 
@@ -54,9 +55,14 @@ def records(kind: str, start: int, stop: int) -> list[dict[str, Any]]:
             }
             out.append(record)
         return out
-    made = make_records(stop - start, seed=start)
-    for offset, record in enumerate(made):
-        record["company"]["id"] = f"s{start + offset}"
+    # Made in fixed blocks, so the data never depends on how it is split into files.
+    made = []
+    for block in range(start // BLOCK, -(-stop // BLOCK)):
+        first = block * BLOCK
+        for offset, record in enumerate(make_records(BLOCK, seed=block)):
+            if start <= first + offset < stop:
+                record["company"]["id"] = f"s{first + offset}"
+                made.append(record)
     return made
 
 

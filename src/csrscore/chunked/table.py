@@ -29,6 +29,11 @@ _FIELDS = ("sector", "country", "year")
 
 @dataclass(frozen=True, eq=False)
 class ScoreTable:
+    """Per-company results of a run scored in chunks or partitions: ids, company fields,
+    totals, base totals, grades and group scores (no per-criterion points), with every
+    rejection. `rank` and `percentile` give what `Scores.rank` and `Scores.percentile`
+    give for the same reports."""
+
     company_ids: tuple[str, ...]
     names: tuple[str | None, ...]
     sectors: tuple[str | None, ...]

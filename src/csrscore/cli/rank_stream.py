@@ -27,6 +27,7 @@ from csrscore.cli.render import (
 from csrscore.cli.reports import MAX_LISTED_REJECTIONS, positive_int
 from csrscore.errors import CsrscoreError, ReportError, UsageError
 from csrscore.precision import display_number
+from csrscore.records.stream import DEFAULT_CHUNK_SIZE
 from csrscore.rubric import Rubric, load_rubric
 from csrscore.textsafe import spreadsheet_cell, visible
 
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.reports == "-":
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
     rubric = load_rubric(args.rubric)
-    chunk_size = args.chunk_size or 50_000
+    chunk_size = args.chunk_size or DEFAULT_CHUNK_SIZE
     if args.dask or args.scheduler:
         with _dask_client(args.scheduler):
             from csrscore.dask import score_dask

@@ -45,7 +45,10 @@ __all__ = [
 
 ChunkSource: TypeAlias = "str | os.PathLike[str] | Iterable[Mapping[str, Any] | Report]"
 
-DEFAULT_CHUNK_SIZE = 50_000
+# Records validated and scored at once. A realistic record (~100 disclosures) takes about
+# 40 KB while its chunk is scored (benchmarks/bench_chunked.py), so 10,000 keep a chunk
+# near 400 MB; larger chunks save little time.
+DEFAULT_CHUNK_SIZE = 10_000
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 # Parquet holds a record's nested, mixed-type parts (a disclosure may be a number in one
 # report and text in the next) as JSON text in these columns.
