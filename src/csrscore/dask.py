@@ -69,7 +69,9 @@ def score_dask(
 def _tasks(dask: Any, data: Any, plan: Any, chunk_size: int) -> list[Any]:
     if isinstance(data, (str, os.PathLike)):
         by_file = dask.delayed(score_file, pure=True)
-        return [by_file(plan, name, chunk_size) for name in source_files(data)]
+        # Absolute, because a worker's working directory is not the client's.
+        names = [os.path.abspath(name) for name in source_files(data)]
+        return [by_file(plan, name, chunk_size) for name in names]
     import dask.bag
 
     frame = not isinstance(data, dask.bag.Bag)
