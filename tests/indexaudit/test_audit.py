@@ -16,10 +16,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csrscore import Audit, Scores, audit, load_rubric, score
+from csrscore.engine.ingest import has_evidence
 from csrscore.errors import UsageError
 from csrscore.indexaudit import NotComputable
-from csrscore.indexaudit.frame import Frame
-from csrscore.indexaudit.weights import _Recompose, nominal_shares
+from csrscore.indexaudit.frame import TOTAL, Frame, _evidenced
+from csrscore.indexaudit.numeric import Ranked, classes, correlation_ratio
+from csrscore.indexaudit.weights import (
+    _first_order,
+    _Recompose,
+    _relative_weights,
+    _StackedClasses,
+    nominal_shares,
+)
+from csrscore.records import Disclosure
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "reports.json"
 _CACHE: dict[str, Scores] = {}
@@ -162,6 +171,8 @@ def test_nominal_shares_multiply_down_the_tree() -> None:
         ("iso26000", {"aggregation": "geometric"}),
         ("iso26000", {"na_policy": "zero"}),
         ("citi", {"na_policy": "zero", "aggregation": "geometric"}),
+        ("citi", {"aggregation": "geometric"}),
+        ("citi", {"weights": "max-points"}),
     ],
 )
 def test_recomposing_with_the_nominal_weights_gives_the_totals(
@@ -173,8 +184,11 @@ def test_recomposing_with_the_nominal_weights_gives_the_totals(
     frame = Frame(scores, np.ones(len(scores), dtype=bool))
     top = [child.id for child in scores.rubric.root.children]
     values = frame.values[[frame.by_id[g].row for g in top]]
-    composer = _Recompose(values, ~np.isnan(values), scores.rubric, scores.totals - scores.base)
-    weights = np.array([scores.rubric.nodes[g].effective_weight for g in top])
+    offset = scores.totals - scores.base
+    composer = _Recompose(
+        values, ~np.isnan(values), scores.rubric, offset, _relative_weights(frame, top)
+    )
+    weights = scores.plan.group_weights[[scores.group_column(g) for g in top]]
     assert composer(weights) == pytest.approx(scores.totals, abs=1e-9)
 
 
@@ -320,7 +334,7 @@ def test_correlations_match_pandas_on_the_examples() -> None:
     result = audit(scores)
     frame = Frame(scores, np.ones(len(scores), dtype=bool))
     table = pd.DataFrame({node.id: frame.values[node.row] for node in frame.nodes})
-    table["total"] = scores.totals
+    table[TOTAL] = scores.totals
     pearson = table.corr(method="pearson")
     spearman = table.corr(method="spearman")
     for row in result.correlations:
@@ -470,3 +484,61 @@ def test_the_result_is_immutable() -> None:
         result.companies = 3  # type: ignore[misc]
     with pytest.raises(AttributeError):
         result.coverage[0].applicable = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("rubric", ["iso26000", "citi"])
+def test_the_search_measures_importance_as_the_table_does(rubric: str) -> None:
+    scores = example_scores(rubric)
+    frame = Frame(scores, np.ones(len(scores), dtype=bool))
+    top = [child.id for child in scores.rubric.root.children]
+    measured = [_first_order(frame, g) for g in top]
+    present = np.vstack([frame.ranked_of(g).present for g in top])
+    stacked = _StackedClasses([m[2] for m in measured], [m[3] for m in measured], present)
+    expected = [math.sqrt(_float(m[1])) for m in measured]
+    assert stacked.etas(scores.totals).tolist() == pytest.approx(expected, abs=1e-12)
+
+
+def test_evidence_is_counted_by_the_engines_rule() -> None:
+    reports = example_scores("iso26000").reports
+    disclosures = [d for report in reports for d in report.disclosures.values()]
+    odd = [
+        Disclosure(1.0, evidence={"url": ""}),
+        Disclosure(1.0, evidence={"page": 0}),
+        Disclosure(1.0, evidence={"quote": "x"}),
+        Disclosure(1.0, evidence={}),
+    ]
+    everything = [d for d in disclosures + odd if d.evidence is not None]
+    found = _evidenced([d.evidence for d in everything])
+    assert found.tolist() == [has_evidence(d) for d in everything]
+    assert found.any()
+    assert not found.all()
+
+
+def test_a_group_called_total_is_not_the_total() -> None:
+    data = factorial_rubric([1.0, 2.0])
+    data["groups"][0]["id"] = "total"
+    result = audit(score(factorial_reports(2), load_rubric(data)))
+    pairs = {(row.first, row.second): row for row in result.correlations}
+    assert _float(pairs[("total", TOTAL)].pearson) == pytest.approx(1 / math.sqrt(5))
+    assert _float(pairs[("total", "g1")].pearson) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_suggestion_in_json_is_keyed_by_group() -> None:
+    scores = score(factorial_reports(3), load_rubric(factorial_rubric([1.0, 2.0, 3.0])))
+    document = audit(scores).to_dict()["suggested_weights"]
+    assert document["weights"] == pytest.approx({"g0": 1 / 6, "g1": 2 / 6, "g2": 3 / 6})
+    assert document["target"] == pytest.approx({"g0": 1 / 6, "g1": 2 / 6, "g2": 3 / 6})
+    assert document["converged"] is True
+
+
+@pytest.mark.parametrize("rubric", ["iso26000", "citi"])
+def test_criteria_coded_from_levels_rank_as_their_values_do(rubric: str) -> None:
+    scores = example_scores(rubric)
+    frame = Frame(scores, np.ones(len(scores), dtype=bool))
+    for node in frame.nodes:
+        coded = frame.ranked_of(node.id)
+        plain = Ranked(frame.values[node.row])
+        assert coded.full_ranks.tolist() == plain.full_ranks.tolist(), node.id
+        assert correlation_ratio(*classes(coded), scores.totals[coded.present]) == (
+            correlation_ratio(*classes(plain), scores.totals[plain.present])
+        )

@@ -20,6 +20,7 @@ from csrscore.indexaudit.numeric import (
     classes,
     correlate,
     correlate_all,
+    correlate_each,
     correlation_ratio,
     moments,
     reliability,
@@ -316,3 +317,29 @@ def test_scaling_a_variable_changes_no_correlation(
             # Values are hundredths, so any spread survives scaling: what cannot be
             # computed before cannot after, for the same reason.
             assert other == pair
+
+
+def test_loadings_of_uncorrelated_items_are_not_computable() -> None:
+    items = np.array([[1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0]])  # r = 0
+    found = reliability(items)
+    assert found.first_component_share == pytest.approx(0.5)
+    assert (
+        found.loadings == [NotComputable("the first two components explain the same variance")] * 2
+    )
+
+
+def test_loadings_of_opposed_items_have_a_fixed_sign() -> None:
+    items = np.array([[0.0, 0.5, 1.0, 0.2], [1.0, 0.5, 0.0, 0.8]])  # r = -1: they sum to 0
+    assert [_float(v) for v in reliability(items).loadings] == pytest.approx([1.0, -1.0])
+
+
+def test_each_with_a_target_matches_pair_by_pair() -> None:
+    variables = [Ranked(row) for row in TABLE]
+    target = Ranked(TABLE[4])
+    for variable, found in zip(variables, correlate_each(variables, target), strict=True):
+        single = correlate(variable, target)
+        assert found.n == single.n
+        assert _float(found.pearson) == pytest.approx(_float(single.pearson), abs=1e-12)
+        assert _float(found.spearman) == pytest.approx(_float(single.spearman), abs=1e-12)
+    constant = Ranked(np.full(8, 0.5))
+    assert correlate_each([constant], target)[0].pearson == NotComputable("the values are constant")

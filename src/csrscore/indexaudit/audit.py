@@ -18,8 +18,8 @@ from csrscore.indexaudit.numeric import (
     Correlation,
     Figure,
     NotComputable,
-    correlate,
     correlate_all,
+    correlate_each,
     moments,
     reliability,
 )
@@ -199,11 +199,12 @@ def _correlations(frame: Frame, redundancy: float) -> tuple[CorrelationPair, ...
             if not isinstance(found.pearson, NotComputable) and found.pearson > redundancy:
                 flags = (REDUNDANT,)
             out.append(_pair("within", label, children[i], children[j], found, flags))
-        for child in children:
-            found = correlate(ranked[child], ranked[label])
+        variables = [ranked[c] for c in children]
+        with_parent = correlate_each(variables, ranked[label])
+        with_total = with_parent if is_root else correlate_each(variables, ranked[TOTAL])
+        for child, found, total in zip(children, with_parent, with_total, strict=True):
             out.append(_pair("with-parent", label, child, label, found, _parent_flags(found)))
             if not is_root:
-                total = correlate(ranked[child], ranked[TOTAL])
                 out.append(_pair("with-total", label, child, TOTAL, total, ()))
     return tuple(out)
 

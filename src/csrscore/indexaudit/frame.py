@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, repeat
+from operator import attrgetter, is_not, itemgetter, methodcaller
+from typing import Any
 
 import numpy as np
 
-from csrscore.engine.columns import BoolArray, FloatArray
-from csrscore.engine.ingest import has_evidence
+from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
 from csrscore.indexaudit.numeric import Ranked
+from csrscore.records.model import Report
 from csrscore.rubric.conditions import FieldTest, leaves
 from csrscore.rubric.model import Criterion, Group
 
-TOTAL = "total"
+# The label of the total (and the root) in every table: not a valid rubric id, so it can
+# never be mistaken for a group called "total".
+TOTAL = "(total)"
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,21 @@ class Frame:
 
     @cached_property
     def ranked(self) -> dict[str, Ranked]:
-        """Each node (and the total) prepared for correlations, built once."""
-        out = {node.id: Ranked(self.values[node.row]) for node in self.nodes}
+        """Each node (and the total) prepared for correlations, built once. A ladder
+        criterion's values are coded from its levels, which saves a sort per criterion."""
+        points = self.scores.point_table
+        levels = self.scores.levels.T
+        max_points = self.scores.plan.max_points
+        out = {}
+        for node in self.nodes:
+            values = self.values[node.row]
+            c = node.row
+            if node.kind == "criterion" and c not in points.continuous:
+                # The level table's last entry is what N/A reads; levels run 0..L.
+                value_of_level = points.table[c, :-1] / max_points[c]
+                out[node.id] = Ranked(values, (levels[c, self.rows], value_of_level))
+            else:
+                out[node.id] = Ranked(values)
         out[TOTAL] = Ranked(self.totals)
         return out
 
@@ -82,8 +100,7 @@ class Frame:
         disclosure fields the node's conditions read is present / assured / evidenced.
 
         The only part of the audit that reads report objects: `Scores` keeps the reports
-        but not which disclosures were assured. One pass over each report's disclosures,
-        as the engine's ingest does, with the engine's own rule for evidence.
+        but not which disclosures were assured. Evidence counts by the engine's own rule.
         """
         scores = self.scores
         criteria = scores.plan.criteria
@@ -100,26 +117,8 @@ class Frame:
                 ]
             )
         n = self.companies
-        present = np.zeros((len(field_index), n), dtype=bool)
-        assured = np.zeros_like(present)
-        evidenced = np.zeros_like(present)
         reports = [r for r, keep in zip(scores.reports, self.rows.tolist(), strict=True) if keep]
-        found_rows: list[int] = []
-        found_fields: list[int] = []
-        found_assured: list[bool] = []
-        found_evidence: list[bool] = []
-        for row, report in enumerate(reports):
-            for key, disclosure in report.disclosures.items():
-                column = field_index.get(key)
-                if column is not None:
-                    found_rows.append(row)
-                    found_fields.append(column)
-                    found_assured.append(disclosure.assured)
-                    found_evidence.append(has_evidence(disclosure))
-        where = (np.array(found_fields, dtype=np.int64), np.array(found_rows, dtype=np.int64))
-        present[where] = True
-        assured[where] = found_assured
-        evidenced[where] = found_evidence
+        present, assured, evidenced = _provenance(reports, list(field_index))
         shape = (len(self.nodes), n)
         node_present = np.zeros(shape, dtype=bool)
         node_assured = np.zeros(shape, dtype=bool)
@@ -139,6 +138,79 @@ class Frame:
         return node_present, node_assured, node_evidenced
 
 
+ASSURED = attrgetter("assured")
+EVIDENCE = attrgetter("evidence")
+
+
+def _provenance(reports: list[Report], fields: list[str]) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """(present, assured, evidenced): fields x reports.
+
+    Every report's disclosures are read in a few passes of `map` over C functions
+    (`dict.get`, `attrgetter`, `is_not`) chained over all reports: a Python loop over every
+    disclosure, with a function call each, cost most of the audit.
+    """
+    field_index = {name: column for column, name in enumerate(fields)}
+    lengths = np.fromiter(
+        (len(report.disclosures) for report in reports), dtype=np.int64, count=len(reports)
+    )
+    count = int(lengths.sum())
+
+    def each(read: Any, of_values: bool) -> Any:
+        return chain.from_iterable(
+            map(read, report.disclosures.values() if of_values else report.disclosures)
+            for report in reports
+        )
+
+    columns = np.fromiter(
+        chain.from_iterable(
+            map(field_index.get, report.disclosures, repeat(-1)) for report in reports
+        ),
+        dtype=np.int64,
+        count=count,
+    )
+    assured_all = np.fromiter(each(ASSURED, True), dtype=bool, count=count)
+    evidence = list(each(EVIDENCE, True))
+    rows = np.repeat(np.arange(len(reports)), lengths)
+    wanted = columns >= 0
+    evidenced_all = np.zeros(count, dtype=bool)
+    given = np.flatnonzero(
+        np.fromiter(map(is_not, evidence, repeat(None)), dtype=bool, count=count) & wanted
+    )
+    evidenced_all[given] = _evidenced(_take(evidence, given))
+    shape = (len(fields), len(reports))
+    present = np.zeros(shape, dtype=bool)
+    assured = np.zeros(shape, dtype=bool)
+    evidenced = np.zeros(shape, dtype=bool)
+    where = (columns[wanted], rows[wanted])
+    present[where] = True
+    assured[where] = assured_all[wanted]
+    evidenced[where] = evidenced_all[wanted]
+    return present, assured, evidenced
+
+
+def _take(items: list[Any], indexes: IntArray) -> list[Any]:
+    if len(indexes) == 0:
+        return []
+    if len(indexes) == 1:
+        return [items[int(indexes[0])]]
+    return list(itemgetter(*indexes.tolist())(items))
+
+
+def _evidenced(mappings: list[Any]) -> BoolArray:
+    """The engine's rule (`engine.ingest.has_evidence`: a page, or a non-empty URL or
+    quote) over many evidence mappings at once."""
+    count = len(mappings)
+
+    def entries(key: str) -> Any:
+        return map(methodcaller("get", key), mappings)
+
+    page = np.fromiter(map(is_not, entries("page"), repeat(None)), dtype=bool, count=count)
+    url = np.fromiter(map(bool, entries("url")), dtype=bool, count=count)
+    quote = np.fromiter(map(bool, entries("quote")), dtype=bool, count=count)
+    found: BoolArray = page | url | quote
+    return found
+
+
 def _fields_of(criterion: Criterion) -> set[str]:
     names = {
         leaf.field
@@ -146,7 +218,6 @@ def _fields_of(criterion: Criterion) -> set[str]:
         for leaf in leaves(level.when)
         if isinstance(leaf, FieldTest)
     }
-    scored = criterion.value or criterion.bands
-    if scored is not None:
-        names.add(scored.field)
+    if criterion.scored_field is not None:
+        names.add(criterion.scored_field)
     return names

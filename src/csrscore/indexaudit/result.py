@@ -130,6 +130,16 @@ class WeightSuggestion:
     converged: bool
     note: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "weights": {group: figure_json(value) for group, value in self.weights},
+            "achieved": {group: figure_json(value) for group, value in self.achieved},
+            "target": dict(self.target),
+            "iterations": self.iterations,
+            "converged": self.converged,
+            "note": self.note,
+        }
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -191,7 +201,7 @@ class Audit:
             "correlations": [_plain(row) for row in self.correlations],
             "reliability": [_plain(row) for row in self.reliability],
             "effective_weights": [_plain(row) for row in self.effective_weights],
-            "suggested_weights": _plain(self.suggestion),
+            "suggested_weights": self.suggestion.to_dict(),
             "flags": [_plain(flag) for flag in self.flags],
         }
 
@@ -206,16 +216,10 @@ def _plain(row: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in vars(row).items():
         if isinstance(value, tuple):
-            out[name] = [_item(v) for v in value]
+            out[name] = [figure_json(v) for v in value]
         else:
             out[name] = figure_json(value)
     return out
-
-
-def _item(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [figure_json(v) for v in value]
-    return figure_json(value)
 
 
 def _short(value: Figure) -> str:

@@ -30,11 +30,12 @@ from csrscore.rubric.model import Group, Rubric
 
 # The fixed-point search for suggested weights stops when every effective share is this
 # close to its target, after MAX_ITERATIONS, or when STALL steps in a row brought the
-# largest miss no closer (a target out of reach: strongly correlated groups have
-# effective shares that barely move with their weights).
+# largest miss no more than PROGRESS closer (a target out of reach: strongly correlated
+# groups have effective shares that barely move with their weights).
 TOLERANCE = 1e-6
 MAX_ITERATIONS = 500
 STALL = 20
+PROGRESS = 1e-4
 # Each step moves the weights by the square root of target / achieved: a full step
 # overshoots when the parts are correlated.
 DAMPING = 0.5
@@ -145,23 +146,25 @@ def suggest_weights(
     scores = frame.values[rows]
     present = ~np.isnan(scores)
     offset = frame.totals - frame.scores.base[frame.rows]
-    composer = _Recompose(scores, present, rubric, offset)
+    composer = _Recompose(scores, present, rubric, offset, _relative_weights(frame, top))
+    stacked = _StackedClasses([m[2] for m in measured], [m[3] for m in measured], present)
     goal = np.array(target)
     weights = goal.copy()
     achieved = goal.copy()
     best = (np.inf, weights, achieved)
     steps = stalled = 0
+    reference = np.inf
     for steps in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - the count is reported
         totals = composer(weights)
-        etas = np.array(
-            [_eta(codes, k, totals[present[i]]) for i, (_, _, codes, k) in enumerate(measured)]
-        )
+        etas = stacked.etas(totals)
         if etas.sum() <= 0 or np.any((etas <= 0) & (goal > 0)):
             return _failed(top, target_pairs, "a group explains none of the total's variance")
         achieved = etas / etas.sum()
         miss = float(np.abs(achieved - goal).max())
-        if miss < best[0] * (1 - 1e-6):
-            best, stalled = (miss, weights, achieved), 0
+        if miss < best[0]:
+            best = (miss, weights, achieved)
+        if miss < reference - PROGRESS:
+            reference, stalled = miss, 0
         else:
             stalled += 1
         if miss < TOLERANCE or stalled >= STALL:
@@ -191,43 +194,96 @@ def _unreached(suggestion: WeightSuggestion) -> str:
     return suggestion.note.removeprefix("not computable, because ")
 
 
-def _eta(codes: IntArray, k: int, totals: FloatArray) -> float:
-    value = correlation_ratio(codes, k, totals)
-    return 0.0 if isinstance(value, NotComputable) else math.sqrt(value)
-
-
 def _failed(top: list[str], target: tuple[tuple[str, float], ...], reason: str) -> WeightSuggestion:
     missing = NotComputable(reason)
     pairs = tuple((g, missing) for g in top)
     return WeightSuggestion(pairs, pairs, target, 0, False, f"not computable, because {reason}")
 
 
+def _relative_weights(frame: Frame, top: list[str]) -> FloatArray:
+    """K x N: each top-level group's weight for each company over its static weight: 1,
+    except under `weights: applicable-points`, where a group weighs its applicable maximum
+    per company. A trial weight scales the group's weight for every company alike."""
+    scores = frame.scores
+    columns = [scores.group_column(g) for g in top]
+    static = scores.plan.group_weights[columns]
+    per_company = scores.group_weights[frame.rows][:, columns].T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative: FloatArray = np.where(static[:, None] > 0, per_company / static[:, None], 0.0)
+    return relative
+
+
 class _Recompose:
     """The total from the top-level group scores under other top-level weights, as the
-    engine aggregates the root (`engine.aggregate`), plus the fixed adjustment offset."""
+    engine aggregates the root (`engine.aggregate`), plus the fixed adjustment offset.
+    `relative` (K x N) is each company's weight of each group over its static weight."""
 
     def __init__(
-        self, scores: FloatArray, present: BoolArray, rubric: Rubric, offset: FloatArray
+        self,
+        scores: FloatArray,
+        present: BoolArray,
+        rubric: Rubric,
+        offset: FloatArray,
+        relative: FloatArray,
     ) -> None:
         self.zero_policy = rubric.na_policy == "zero"
-        self.counted = np.ones_like(present) if self.zero_policy else present
-        self.filled = np.where(present, scores, 0.0)
+        # Each company's share of each group's weight, zero where the group is not counted.
+        self.counted = relative * (np.ones_like(present) if self.zero_policy else present)
+        filled = np.where(present, scores, 0.0)
         self.geometric = rubric.root.aggregation == "geometric"
         if self.geometric:
-            positive = self.filled > 0
-            self.logs = np.where(positive, np.log(np.where(positive, self.filled, 1.0)), 0.0)
-            self.zero = self.counted & ~positive
+            positive = filled > 0
+            logs = np.where(positive, np.log(np.where(positive, filled, 1.0)), 0.0)
+            # Summed as weight x log score: the numerator of the weighted geometric mean.
+            self.weighted = logs * self.counted
+            self.zero = (self.counted > 0) & ~positive
+        else:
+            self.weighted = filled * self.counted
         self.scale = rubric.scale
         self.offset = offset
 
     def __call__(self, weights: FloatArray) -> FloatArray:
-        denominator = weights @ self.counted
+        denominator = np.einsum("k,kn->n", weights, self.counted)
+        numerator = np.einsum("k,kn->n", weights, self.weighted)
         with np.errstate(divide="ignore", invalid="ignore"):
+            root = numerator / denominator
             if self.geometric:
-                root = np.exp((weights @ (self.logs * self.counted)) / denominator)
+                root = np.exp(root)
                 root[((weights[:, None] > 0) & self.zero).any(axis=0)] = 0.0
-            else:
-                root = (weights @ self.filled) / denominator
         root = np.where(denominator > 0, root, 0.0)
         totals: FloatArray = root * self.scale + self.offset
         return totals
+
+
+class _StackedClasses:
+    """The top-level groups' classes side by side, so that every group's eta under a new
+    total is a few `bincount`s over all of them at once instead of one call per group (the
+    search takes up to a few hundred steps)."""
+
+    def __init__(self, codes: list[IntArray], sizes: list[int], present: BoolArray) -> None:
+        groups = len(codes)
+        offsets = np.cumsum([0, *sizes[:-1]])
+        self.rows = np.concatenate([np.flatnonzero(row) for row in present])
+        self.entry_group = np.concatenate([np.full(len(c), g) for g, c in enumerate(codes)])
+        self.codes = np.concatenate([c + offset for c, offset in zip(codes, offsets, strict=True)])
+        self.class_group = np.concatenate([np.full(k, g) for g, k in enumerate(sizes)])
+        self.classes = int(sum(sizes))
+        self.groups = groups
+        self.counts = np.bincount(self.codes, minlength=self.classes).astype(np.float64)
+        self.sizes = np.bincount(self.entry_group, minlength=groups).astype(np.float64)
+
+    def etas(self, totals: FloatArray) -> FloatArray:
+        """sqrt(eta^2) of each group for these totals, as `correlation_ratio` computes it."""
+        output = totals[self.rows]
+        sums = np.bincount(self.codes, weights=output, minlength=self.classes)
+        means = np.bincount(self.entry_group, weights=output, minlength=self.groups) / self.sizes
+        with np.errstate(divide="ignore", invalid="ignore"):
+            class_means = np.where(self.counts > 0, sums / self.counts, 0.0)
+        spread = self.counts * (class_means - means[self.class_group]) ** 2
+        between = np.bincount(self.class_group, weights=spread, minlength=self.groups)
+        deviation = output - means[self.entry_group]
+        total = np.bincount(self.entry_group, weights=deviation * deviation, minlength=self.groups)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(total > 0, between / total, 0.0)
+        etas: FloatArray = np.sqrt(np.clip(ratio, 0.0, 1.0))
+        return etas
