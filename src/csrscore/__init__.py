@@ -1,9 +1,11 @@
 """csrscore: score, rank and explain corporate social responsibility disclosures.
 
 The pipeline: records (load_reports) -> rubric (load_rubric) -> compile -> engine (score)
--> rank (Scores.rank).
+-> rank (Scores.rank). `score_chunks` scores a chunk at a time with bounded memory, and
+`csrscore.dask.score_dask` a partition per Dask task; both give `score`'s numbers.
 """
 
+from csrscore.chunked import ScoreTable, score_chunks
 from csrscore.compare import Comparison, compare
 from csrscore.engine import Scores, score
 from csrscore.errors import (
@@ -53,6 +55,7 @@ __all__ = [
     "ReportSet",
     "Rubric",
     "RubricError",
+    "ScoreTable",
     "Scores",
     "Sensitivity",
     "SensitivityIndices",
@@ -69,5 +72,6 @@ __all__ = [
     "report_schema",
     "rubric_schema",
     "score",
+    "score_chunks",
     "sensitivity",
 ]

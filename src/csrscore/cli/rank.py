@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from csrscore import __version__
+from csrscore.cli import rank_stream
 from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
@@ -97,6 +98,7 @@ def register(subparsers: Any) -> None:
         metavar=("FROM", "TO"),
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
+    rank_stream.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -160,6 +162,8 @@ def _top(rows: list[int], ranks: Any, top: int | None) -> list[int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if rank_stream.wanted(args):
+        return rank_stream.run(args)
     if args.compare_years and (args.by or args.top or args.ties != "competition"):
         raise UsageError(
             "--compare-years ranks within each year; "

@@ -341,8 +341,15 @@ def _group(
 
 class _Denominator:
     """A group's sum of counted weights. Children counted for every company of the block
-    add a scalar, with no pass over the rows; a block where every child is such has a
-    scalar denominator."""
+    add a scalar, with no pass over the rows, until the first child that varies; a block
+    where every child is such has a scalar denominator.
+
+    Every company's weights are added in child order whichever path each child takes, so
+    a company's score never depends on which other companies share its block or run:
+    summing the constant children first made (0.1 + 0.3) + 0.2 of one run and
+    (0.1 + 0.2) + 0.3 of another differ in the last bit, and chunked or distributed
+    scoring then differed from one-shot scoring.
+    """
 
     def __init__(self, array: FloatArray) -> None:
         self.array = array
@@ -350,19 +357,19 @@ class _Denominator:
         self.varies = False
 
     def add(self, weight: float) -> None:
-        self.constant += weight
+        if self.varies:
+            np.add(self.array, weight, out=self.array)
+        else:
+            self.constant += weight
 
     def add_where(self, counts: BoolArray, weight: FloatArray | float, scratch: FloatArray) -> None:
         if not self.varies:
-            self.array.fill(0.0)
+            self.array.fill(self.constant)
             self.varies = True
         np.add(self.array, np.multiply(counts, weight, out=scratch), out=self.array)
 
     def value(self) -> FloatArray | float:
-        if not self.varies:
-            return self.constant
-        np.add(self.array, self.constant, out=self.array)
-        return self.array
+        return self.array if self.varies else self.constant
 
 
 def _add_log(

@@ -34,6 +34,10 @@ class Pattern:
         self.pattern = pattern
         self._program = compiled._regexp
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # RE2's program cannot be pickled; a copy (a Dask worker's rubric) compiles it again.
+        return compile_pattern, (self.pattern,)
+
     def found_in(self, text: str) -> bool:
         encoded = text.encode("utf-8", "surrogatepass")
         spans = self._program.Match(_UNANCHORED, encoded, 0, len(encoded))
