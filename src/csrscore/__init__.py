@@ -14,6 +14,7 @@ from csrscore.errors import (
     RubricError,
     UnknownCompanyError,
 )
+from csrscore.io import read_table  # also lets load_reports read tables
 from csrscore.records import (
     Disclosure,
     Rejection,
@@ -63,6 +64,7 @@ __all__ = [
     "load_catalog",
     "load_reports",
     "load_rubric",
+    "read_table",
     "report_schema",
     "rubric_schema",
     "score",

@@ -6,9 +6,10 @@ import argparse
 import json
 from typing import Any
 
-from csrscore.cli.reports import read_reports
+from csrscore.cli.reports import REPORTS_HELP, read_reports
 from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
+from csrscore.io import mapping_schema
 from csrscore.records import report_schema
 from csrscore.rubric import rubric_schema
 
@@ -20,9 +21,7 @@ def register(subparsers: Any) -> None:
         description="Validate report records. Exit 0 when all are valid, 1 when any is rejected.",
         epilog="example: csrscore validate examples/reports.json",
     )
-    validate.add_argument(
-        "reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin"
-    )
+    validate.add_argument("reports", metavar="REPORTS", help=REPORTS_HELP)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(handler=run_validate)
 
@@ -32,7 +31,7 @@ def register(subparsers: Any) -> None:
         description="Print the JSON Schema (draft 2020-12) of one of csrscore's formats.",
         epilog="example: csrscore schema report > report.schema.json",
     )
-    schema.add_argument("name", choices=("report", "rubric", "explanation", "scores"))
+    schema.add_argument("name", choices=("report", "rubric", "explanation", "scores", "mapping"))
     schema.set_defaults(handler=run_schema)
 
 
@@ -61,6 +60,7 @@ def run_schema(args: argparse.Namespace) -> int:
         "rubric": rubric_schema,
         "explanation": explanation_schema,
         "scores": scores_schema,
+        "mapping": mapping_schema,
     }
     print(json.dumps(schemas[args.name](), indent=2, ensure_ascii=False))
     return 0

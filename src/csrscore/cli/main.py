@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd
+from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd, tables_cmd
 from csrscore.errors import CsrscoreError, UsageError
 
 EXIT_OK = 0
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subparsers)
     rubric_cmd.register(subparsers)
     sensitivity_cmd.register(subparsers)
+    tables_cmd.register(subparsers)
     return parser
 
 
