@@ -44,7 +44,8 @@ class Built:
 
     record: dict[str, Any]
     row: int
-    origins: dict[str, tuple[int, Column]] = field(default_factory=dict)
+    # record path -> (row, column) it came from; a row of None is the record's own row.
+    origins: dict[str, tuple[int | None, Column]] = field(default_factory=dict)
     issues: list[CellIssue] = field(default_factory=list)
 
 
@@ -81,23 +82,39 @@ def _read(column: Column, value: Any, reader: CellReader) -> Any:
 
 
 def _wide(sheet: Sheet, columns: Sequence[Column], reader: CellReader) -> Iterator[Built]:
+    # A row's fields all come from that row, so one map from record path to column serves
+    # every row of the sheet (None: the record's own row).
+    origins: dict[str, tuple[int | None, Column]] = {
+        _place({}, column.target, None): (None, column) for column in columns
+    }
+    plan = [(column, column.index, column.convert, column.kind == "key") for column in columns]
+    status = reader.status
     for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
-        built = Built({"company": {}}, number)
+        record: dict[str, Any] = {"company": {}}
+        disclosures: dict[str, Any] = {}
+        built = Built(record, number, origins)
         width = len(row)
-        for column in columns:
-            value = row[column.index] if column.index < width else None
+        for column, index, convert, is_key in plan:
+            value = row[index] if index < width else None
+            if value is None or value == "":  # the commonest empty cell, decided here
+                continue
             try:
-                converted = _read(column, value, reader)
+                marker = status(value)
+                converted = convert(value) if marker is None else marker
             except CellValueError as problem:
                 built.issues.append(CellIssue(number, column, value, problem.expected))
                 continue
             if converted is NOT_DISCLOSED:
                 continue
             if converted is NOT_APPLICABLE:
-                if column.kind == "key":
+                if is_key:
                     _not_applicable(built, column.target, value)
-                continue
-            built.origins[_place(built.record, column.target, converted)] = (number, column)
+            elif is_key:
+                disclosures[column.target] = converted
+            else:
+                _place(record, column.target, converted)
+        if disclosures:
+            record["disclosures"] = disclosures
         yield built
 
 

@@ -159,12 +159,13 @@ def _more(count: int) -> str:
 
 def _origin(built: Built, path: str) -> tuple[int, Column | None]:
     """The cell a record path came from: the longest origin that is a prefix of it."""
-    best: tuple[int, Column | None] = (built.row, None)
+    best: tuple[int | None, Column | None] = (built.row, None)
     length = -1
     for origin, place in built.origins.items():
         if path.startswith(origin) and len(origin) > length:
             best, length = place, len(origin)
-    return best
+    row, column = best
+    return (built.row if row is None else row), column
 
 
 def _at(
