@@ -8,7 +8,6 @@ is read: it concerns every row, and guessing would score the wrong thing.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,7 +41,6 @@ class Column:
     target: str
     kind: Kind
     convert: Converter
-    unit: str | None = None
 
     @property
     def letter(self) -> str:
@@ -109,7 +107,6 @@ def resolve(
             target,
             kind,
             _converter(target, kind, unit, spec, catalog, reader, fail, index),
-            unit,
         )
         if target in seen:
             raise fail(f"{seen[target].describe()} and this one both give {target}", index)
@@ -204,7 +201,3 @@ def key_converter(
     if field_type in ("text", "enum"):
         return reader.text
     return reader.inferred
-
-
-def names(columns: Sequence[Column]) -> dict[str, Column]:
-    return {column.target: column for column in columns}

@@ -17,7 +17,6 @@ import numpy as np
 from csrscore.engine import Scores
 from csrscore.errors import InputError, Location, UsageError
 from csrscore.io.extras import require
-from csrscore.rank import RankMethod
 from csrscore.rubric.model import Criterion, Group
 from csrscore.textsafe import spreadsheet_cell
 
@@ -256,9 +255,3 @@ def _cells(values: Any) -> list[Any]:
         else:
             out.append(value)
     return out
-
-
-def ranks_for(scores: Scores, method: RankMethod = "competition") -> Any:
-    """Ranks within each year when the scores span several, as `csrscore rank` shows them."""
-    by = ("year",) if len(set(scores.years.tolist())) > 1 else None
-    return scores.rank(method, by), by
