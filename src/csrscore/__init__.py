@@ -17,6 +17,7 @@ from csrscore.errors import (
     UnknownCompanyError,
 )
 from csrscore.indexaudit import Audit, audit
+from csrscore.io import read_table  # also lets load_reports read tables
 from csrscore.records import (
     Disclosure,
     Rejection,
@@ -69,6 +70,7 @@ __all__ = [
     "load_catalog",
     "load_reports",
     "load_rubric",
+    "read_table",
     "report_schema",
     "rubric_schema",
     "score",

@@ -79,7 +79,7 @@ def test_validate_empty_stdin_is_a_one_line_error() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["report", "rubric", "explanation", "scores"])
+@pytest.mark.parametrize("name", ["report", "rubric", "explanation", "scores", "mapping"])
 def test_schema_equals_the_committed_file(name: str) -> None:
     result = run_cli(["schema", name])
     assert (result.code, result.err) == (0, "")
@@ -90,7 +90,7 @@ def test_schema_equals_the_committed_file(name: str) -> None:
 
 def test_every_committed_schema_is_printable() -> None:
     committed = sorted(path.name.removesuffix(".schema.json") for path in SCHEMAS.iterdir())
-    assert committed == ["explanation", "report", "rubric", "scores"]
+    assert committed == ["explanation", "mapping", "report", "rubric", "scores"]
 
 
 def test_unknown_schema_is_a_usage_error() -> None:

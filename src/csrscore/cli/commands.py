@@ -7,9 +7,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from csrscore.cli.reports import read_reports
+from csrscore.cli.reports import REPORTS_HELP, read_reports
 from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
+from csrscore.io import mapping_schema
 from csrscore.records import report_schema
 from csrscore.rubric import rubric_schema
 from csrscore.textsafe import visible
@@ -20,6 +21,7 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "rubric": rubric_schema,
     "explanation": explanation_schema,
     "scores": scores_schema,
+    "mapping": mapping_schema,
 }
 
 
@@ -30,9 +32,7 @@ def register(subparsers: Any) -> None:
         description="Validate report records. Exit 0 when all are valid, 1 when any is rejected.",
         epilog="example: csrscore validate examples/reports.json",
     )
-    validate.add_argument(
-        "reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin"
-    )
+    validate.add_argument("reports", metavar="REPORTS", help=REPORTS_HELP)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(handler=run_validate)
 

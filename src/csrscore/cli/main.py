@@ -19,6 +19,7 @@ from csrscore.cli import (
     report_cmd,
     rubric_cmd,
     sensitivity_cmd,
+    tables_cmd,
 )
 from csrscore.errors import CsrscoreError, UsageError
 from csrscore.textsafe import visible
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.register(subparsers)
     completion_cmd.register(subparsers)
     report_cmd.register(subparsers)
+    tables_cmd.register(subparsers)
     return parser
 
 

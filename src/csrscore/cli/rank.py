@@ -30,6 +30,7 @@ from csrscore.cli.reports import (
     warn_on_stderr,
 )
 from csrscore.cli.sensitivity_cmd import render_comparison
+from csrscore.cli.tables_cmd import TABLE_FORMATS, write_tables
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import UsageError
@@ -66,7 +67,13 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="show only the best N (per year, and per group with --by)",
     )
-    parser.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "markdown", *TABLE_FORMATS),
+        default="table",
+        help="xlsx: a workbook of ranking, groups, criteria and rubric sheets; parquet: a "
+        "folder with those four tables (both need --output)",
+    )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
@@ -189,6 +196,10 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         return 0
     args.grouping = _grouping(scores, args.by)
     ranks = scores.rank(args.ties, args.grouping or None)
+    if args.format in TABLE_FORMATS:
+        write_tables(scores, ranks, args.grouping or None, args.format, args.output)
+        warn_on_stderr(scores)
+        return 0
     sections = _rows(scores, args, ranks)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source

@@ -31,13 +31,19 @@ def read_reports(name: str, *, strict: bool = False) -> ReportSet:
     return load_reports(name, strict=strict)
 
 
+REPORTS_HELP = "JSON, JSON Lines, CSV, TSV, XLSX, Parquet or Arrow file; - reads stdin"
+
 # How many rejected reports or warnings to list before pointing to `csrscore validate`.
 MAX_LISTED_REJECTIONS = 10
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     """The REPORTS argument and --rubric option that every scoring command takes."""
-    parser.add_argument("reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin")
+    parser.add_argument(
+        "reports",
+        metavar="REPORTS",
+        help=REPORTS_HELP,
+    )
     parser.add_argument(
         "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
     )

@@ -290,13 +290,34 @@ class Scores:
             )
         return out
 
-    def to_pandas(self) -> Any:
-        """A DataFrame of `to_records()` (groups and criteria flattened). Needs pandas."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas: pip install pandas") from exc
-        return pd.json_normalize(self.to_records(), sep=".")
+    def to_arrow(
+        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+    ) -> Any:
+        """The ranking as a `pyarrow.Table`: a row per company-year, best first within each
+        year, with rank, total, grade, percentile, top-level group scores (percent) and
+        adjustments. Needs the `tables` extra."""
+        # Imported here because io is a later pipeline stage that reads Scores.
+        from csrscore.io.results import ranking_columns, to_arrow
+
+        return to_arrow(ranking_columns(self, self.rank(method, by), by))
+
+    def to_pandas(
+        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+    ) -> Any:
+        """The ranking of `to_arrow` as a pandas DataFrame. Needs the `tables` extra."""
+        from csrscore.io.extras import require
+
+        require("pandas", "to_pandas()")
+        return self.to_arrow(method, by).to_pandas()
+
+    def criteria_frame(self) -> Any:
+        """A pandas DataFrame with a row per company-year and criterion: company_id, year,
+        criterion, applicable, level, level_label, points (NaN where N/A) and max_points."""
+        from csrscore.io.extras import require
+        from csrscore.io.results import criteria_columns, to_arrow
+
+        require("pandas", "criteria_frame()")
+        return to_arrow(criteria_columns(self)).to_pandas()
 
 
 def _nullable(value: float) -> float | None:

@@ -9,7 +9,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeAlias
@@ -21,7 +21,7 @@ from csrscore.gcpause import paused_gc
 from csrscore.records.errors import record_problems
 from csrscore.records.model import Report
 
-__all__ = ["Rejection", "ReportSet", "ReportSource", "load_reports"]
+__all__ = ["Rejection", "ReportSet", "ReportSource", "load_reports", "register_reader"]
 
 ReportSource: TypeAlias = (
     "str | os.PathLike[str] | IO[str] | IO[bytes] | bytes | ReportSet"
@@ -126,7 +126,22 @@ def load_reports(source: ReportSource, *, strict: bool = False) -> ReportSet:
     return result
 
 
+# Readers of other formats, registered by the leaves that provide them (csrscore.io adds
+# CSV, XLSX, Parquet and data frames), so that records never imports a higher layer. Each
+# returns None for a source it does not read.
+_READERS: list[Callable[[Any], ReportSet | None]] = []
+
+
+def register_reader(reader: Callable[[Any], ReportSet | None]) -> None:
+    if reader not in _READERS:
+        _READERS.append(reader)
+
+
 def _load(source: ReportSource) -> ReportSet:
+    for reader in _READERS:
+        loaded = reader(source)
+        if loaded is not None:
+            return loaded
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = str(source)
