@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from csrscore import __version__
 from csrscore.engine import Scores
-from csrscore.errors import InputError, Location
+from csrscore.errors import InputError, Location, UsageError
 from csrscore.precision import display_number
 from csrscore.report import charts
 from csrscore.report.extra import plotly_script
@@ -79,8 +79,8 @@ def build(
     With a `sensitivity` run of the same scores (by year), the index shows each company's
     rank interval and which ranks cannot be told apart.
     """
-    if sensitivity is not None and sensitivity.scores is not scores:
-        raise ValueError("the sensitivity run must be of the same Scores")
+    if sensitivity is not None:
+        _check_sensitivity(scores, sensitivity)
     root = Path(out_dir)
     writer = _Writer(root)
     env = environment()
@@ -131,6 +131,16 @@ def build(
             ),
         )
     return Site(root, writer.pages, writer.bytes)
+
+
+def _check_sensitivity(scores: Scores, sensitivity: Sensitivity) -> None:
+    if sensitivity.scores is not scores:
+        raise UsageError("the sensitivity run must be of the same Scores")
+    several_years = len(set(scores.years.tolist())) > 1
+    if sensitivity.by != "year" and (several_years or sensitivity.by is not None):
+        raise UsageError(
+            f"the site ranks within each year; the sensitivity run ranks by {sensitivity.by!r}"
+        )
 
 
 def _ladders(scores: Scores) -> dict[str, list[Markup]]:
