@@ -162,3 +162,51 @@ def test_sensitivity_of_other_grouping_is_refused(tmp_path: Path) -> None:
     analysis = sensitivity(scores, samples=10, seed=0, indices=False, by=None)
     with pytest.raises(UsageError, match="ranks within each year"):
         build(scores, tmp_path, sensitivity=analysis)
+
+
+def test_checklist_criteria_and_applicable_point_weights(tmp_path: Path) -> None:
+    details = ["names", "addresses", "audits"]
+    rubric = load_rubric(
+        {
+            "rubric": "checklist-site",
+            "version": "1",
+            "title": "Synthetic checklist rubric",
+            "weights": "applicable-points",
+            "fields": {"supply.details": {"type": "list", "values": details}},
+            "groups": [
+                {
+                    "id": "supply",
+                    "title": "Supply chain",
+                    "criteria": [
+                        {
+                            "id": "details",
+                            "title": "Supplier details",
+                            "checklist": {
+                                "field": "supply.details",
+                                "items": details,
+                                "points_each": 1,
+                                "cap": 2,
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    records = [
+        {
+            "company": {"id": f"co{i}", "name": f"Synthetic {i}"},
+            "year": 2024,
+            "disclosures": {"supply.details": details[:i]},
+        }
+        for i in range(3)
+    ]
+    scores = score(records, rubric)
+    site = build(scores, tmp_path)
+    assert site.pages == 3 + 2
+    methodology = (tmp_path / "methodology.html").read_text(encoding="utf-8")
+    assert "1.00 points for each item that counts, at most 2.00 in all" in methodology
+    assert "Items that count: names, addresses, audits." in methodology
+    assert "weigh the points of the criteria that apply to each" in methodology
+    card = (tmp_path / scorecard_page("co2", 2024)).read_text(encoding="utf-8")
+    assert f'id="total" data-value="{float(scores.totals[2])!r}"' in card
