@@ -166,6 +166,10 @@ def _charts(view: YearView, group_titles: list[str], scale: float) -> list[chart
     return [chart for chart in found if chart is not None]
 
 
+def _unwritable(path: Path, error: OSError) -> InputError:
+    return InputError(f"cannot write the site here: {error.strerror}", Location(source=str(path)))
+
+
 class _Writer:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -175,19 +179,14 @@ class _Writer:
             (root / "companies").mkdir(parents=True, exist_ok=True)
             (root / "assets").mkdir(exist_ok=True)
         except OSError as exc:
-            raise InputError(
-                f"cannot write the site here: {exc.strerror}", Location(source=str(root))
-            ) from None
+            raise _unwritable(root, exc) from None
 
     def write(self, relative: str, text: str) -> None:
         data = text.encode("utf-8")
         try:
             (self.root / relative).write_bytes(data)
         except OSError as exc:
-            raise InputError(
-                f"cannot write the site here: {exc.strerror}",
-                Location(source=str(self.root / relative)),
-            ) from None
+            raise _unwritable(self.root / relative, exc) from None
         self.pages += 1
         self.bytes += len(data)
 
@@ -197,5 +196,8 @@ class _Writer:
         targets.append((plotly_script(), "plotly.min.js"))
         for source, name in targets:
             target = self.root / "assets" / name
-            shutil.copyfile(source, target)
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                raise _unwritable(target, exc) from None
             self.bytes += target.stat().st_size
