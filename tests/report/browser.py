@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 # Everything on these pages is local; a wait longer than this is a failure, not a slow host.
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 30_000
+# Parsing plotly.js (4.8 MB) takes seconds on a busy 2-core host.
+CHARTS_TIMEOUT_MS = 60_000
 
 
 @dataclass
@@ -19,10 +21,13 @@ class Watched:
     dialogs: list[str] = field(default_factory=list)
 
     def open(self, path: Path) -> None:
+        """Open a page and wait until its charts are drawn: the page loads plotly.js after
+        its load event, and parsing it keeps the page busy for a moment."""
         self.page.goto(path.as_uri(), wait_until="load")
-        # The charts are drawn by the page's script; wait for the last one.
         if self.page.locator("[data-figure]").count():
-            self.page.wait_for_selector("[data-figure] .main-svg", state="attached")
+            self.page.wait_for_selector(
+                "html[data-charts=drawn]", state="attached", timeout=CHARTS_TIMEOUT_MS
+            )
 
     def outside_requests(self) -> list[str]:
         return [url for url in self.requests if not url.startswith("file://")]

@@ -7,12 +7,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csrscore import load_reports, load_rubric, score, sensitivity
+from csrscore.errors import UsageError
+from csrscore.report import build
 from csrscore.report.pages import company_stem, scorecard_page
+from csrscore.report.ranking import year_views
 from csrscore.report.scorecard import safe_link
 from csrscore.report.words import trace_lines
+from tests.cli.runner import EXAMPLES, ROOT
 from tests.report.hostile import SCRIPT_NAME
 
 
@@ -119,11 +125,88 @@ def test_hostile_markup_is_text(hostile_site: Path) -> None:
         parser.feed(html)
         scripts = [attrs.get("src") for tag, attrs in parser.tags if tag == "script"]
         root = "" if page.parent == hostile_site else "../"
-        assert [src for src in scripts if src] == [
-            f"{root}assets/plotly.min.js",
-            f"{root}assets/site.js",
-        ]
+        assert [src for src in scripts if src] == [f"{root}assets/site.js"]
         assert not [t for t, _ in parser.tags if t in ("img", "iframe", "object")]
         assert not [a for t, a in parser.tags if t == "a" and "javascript" in (a.get("href") or "")]
         assert SCRIPT_NAME not in html
         assert "\u202e" not in html
+
+
+def test_rank_intervals_and_indistinguishable_ranks() -> None:
+    scores = score(load_reports(str(ROOT / EXAMPLES)), load_rubric("iso26000"))
+    analysis = sensitivity(scores, samples=50, seed=0, indices=False)
+    for view in year_views(scores, analysis):
+        rows = {row.position: row for row in view.rows}
+        for position, row in rows.items():
+            interval = row.interval
+            assert interval is not None
+            assert interval.low == analysis.rank_low[position]
+            assert interval.high == analysis.rank_high[position]
+            assert interval.alike_low <= row.rank <= interval.alike_high
+            # Exactly the companies whose intervals overlap this one's are within the range.
+            overlapping = [
+                other.rank
+                for other in rows.values()
+                if other.interval
+                and other.interval.low <= interval.high
+                and other.interval.high >= interval.low
+            ]
+            assert (interval.alike_low, interval.alike_high) == (
+                min(overlapping),
+                max(overlapping),
+            )
+
+
+def test_sensitivity_of_other_grouping_is_refused(tmp_path: Path) -> None:
+    scores = score(load_reports(str(ROOT / EXAMPLES)), load_rubric("iso26000"))
+    analysis = sensitivity(scores, samples=10, seed=0, indices=False, by=None)
+    with pytest.raises(UsageError, match="ranks within each year"):
+        build(scores, tmp_path, sensitivity=analysis)
+
+
+def test_checklist_criteria_and_applicable_point_weights(tmp_path: Path) -> None:
+    details = ["names", "addresses", "audits"]
+    rubric = load_rubric(
+        {
+            "rubric": "checklist-site",
+            "version": "1",
+            "title": "Synthetic checklist rubric",
+            "weights": "applicable-points",
+            "fields": {"supply.details": {"type": "list", "values": details}},
+            "groups": [
+                {
+                    "id": "supply",
+                    "title": "Supply chain",
+                    "criteria": [
+                        {
+                            "id": "details",
+                            "title": "Supplier details",
+                            "checklist": {
+                                "field": "supply.details",
+                                "items": details,
+                                "points_each": 1,
+                                "cap": 2,
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    records = [
+        {
+            "company": {"id": f"co{i}", "name": f"Synthetic {i}"},
+            "year": 2024,
+            "disclosures": {"supply.details": details[:i]},
+        }
+        for i in range(3)
+    ]
+    scores = score(records, rubric)
+    site = build(scores, tmp_path)
+    assert site.pages == 3 + 2
+    methodology = (tmp_path / "methodology.html").read_text(encoding="utf-8")
+    assert "1.00 points for each item that counts, at most 2.00 in all" in methodology
+    assert "Items that count: names, addresses, audits." in methodology
+    assert "weigh the points of the criteria that apply to each" in methodology
+    card = (tmp_path / scorecard_page("co2", 2024)).read_text(encoding="utf-8")
+    assert f'id="total" data-value="{float(scores.totals[2])!r}"' in card

@@ -17,6 +17,7 @@ import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.conform import UnknownKey
+from csrscore.engine.sanity import SanityWarning
 from csrscore.engine.scores import Scores
 from csrscore.errors import UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
@@ -45,7 +46,7 @@ class ScoreTable:
     group_ids: tuple[str, ...]  # every group but the root, in plan order
     group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
     rejected: tuple[Rejection, ...] = ()
-    warnings: tuple[UnknownKey, ...] = ()
+    warnings: tuple[UnknownKey | SanityWarning, ...] = ()
     # Where each row came from: the input's name (a file, or a partition) and its record index.
     sources: tuple[str | None, ...] = field(default=())
     positions: tuple[int, ...] = field(default=())
@@ -79,15 +80,17 @@ class ScoreTable:
         """The tables' rows in order; their rejections in order; warnings merged by key."""
         if tables:
             group_ids = tables[0].group_ids
-        warnings: dict[str, UnknownKey] = {}
+        # Unknown keys add up their record counts across chunks; a sanity warning (judged
+        # on one chunk's values) is kept once per key, from the first chunk that raised it.
+        warnings: dict[tuple[str, str], UnknownKey | SanityWarning] = {}
         for table in tables:
             for warning in table.warnings:
-                known = warnings.get(warning.key)
-                warnings[warning.key] = (
-                    warning
-                    if known is None
-                    else replace(known, records=known.records + warning.records)
-                )
+                slot = (type(warning).__name__, warning.key)
+                known = warnings.get(slot)
+                if known is None:
+                    warnings[slot] = warning
+                elif isinstance(known, UnknownKey) and isinstance(warning, UnknownKey):
+                    warnings[slot] = replace(known, records=known.records + warning.records)
 
         def joined(name: str) -> tuple[Any, ...]:
             return tuple(item for table in tables for item in getattr(table, name))

@@ -29,8 +29,3 @@ def require_extra() -> None:
 def plotly_script() -> Path:
     """plotly.js as the plotly package ships it, minified (written once into the site)."""
     return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
-
-
-def plotly_version() -> str:
-    version: str = importlib.import_module("plotly").__version__
-    return version

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from csrscore import __version__
 from csrscore.engine import Scores
-from csrscore.errors import InputError, Location
+from csrscore.errors import InputError, Location, UsageError
 from csrscore.precision import display_number
 from csrscore.report import charts
 from csrscore.report.extra import plotly_script
@@ -79,8 +79,8 @@ def build(
     With a `sensitivity` run of the same scores (by year), the index shows each company's
     rank interval and which ranks cannot be told apart.
     """
-    if sensitivity is not None and sensitivity.scores is not scores:
-        raise ValueError("the sensitivity run must be of the same Scores")
+    if sensitivity is not None:
+        _check_sensitivity(scores, sensitivity)
     root = Path(out_dir)
     writer = _Writer(root)
     env = environment()
@@ -133,6 +133,16 @@ def build(
     return Site(root, writer.pages, writer.bytes)
 
 
+def _check_sensitivity(scores: Scores, sensitivity: Sensitivity) -> None:
+    if sensitivity.scores is not scores:
+        raise UsageError("the sensitivity run must be of the same Scores")
+    several_years = len(set(scores.years.tolist())) > 1
+    if sensitivity.by != "year" and (several_years or sensitivity.by is not None):
+        raise UsageError(
+            f"the site ranks within each year; the sensitivity run ranks by {sensitivity.by!r}"
+        )
+
+
 def _ladders(scores: Scores) -> dict[str, list[Markup]]:
     """Each criterion's level headings, the same on every scorecard: built once."""
     return {
@@ -156,6 +166,10 @@ def _charts(view: YearView, group_titles: list[str], scale: float) -> list[chart
     return [chart for chart in found if chart is not None]
 
 
+def _unwritable(path: Path, error: OSError) -> InputError:
+    return InputError(f"cannot write the site here: {error.strerror}", Location(source=str(path)))
+
+
 class _Writer:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -165,19 +179,14 @@ class _Writer:
             (root / "companies").mkdir(parents=True, exist_ok=True)
             (root / "assets").mkdir(exist_ok=True)
         except OSError as exc:
-            raise InputError(
-                f"cannot write the site here: {exc.strerror}", Location(source=str(root))
-            ) from None
+            raise _unwritable(root, exc) from None
 
     def write(self, relative: str, text: str) -> None:
         data = text.encode("utf-8")
         try:
             (self.root / relative).write_bytes(data)
         except OSError as exc:
-            raise InputError(
-                f"cannot write the site here: {exc.strerror}",
-                Location(source=str(self.root / relative)),
-            ) from None
+            raise _unwritable(self.root / relative, exc) from None
         self.pages += 1
         self.bytes += len(data)
 
@@ -187,5 +196,8 @@ class _Writer:
         targets.append((plotly_script(), "plotly.min.js"))
         for source, name in targets:
             target = self.root / "assets" / name
-            shutil.copyfile(source, target)
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                raise _unwritable(target, exc) from None
             self.bytes += target.stat().st_size

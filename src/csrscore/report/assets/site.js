@@ -6,15 +6,30 @@
 
   var PLOTLY_CONFIG = { displaylogo: false, responsive: true };
 
+  // plotly.js (4.8 MB) is loaded after the page's load event, so the table is ready and
+  // usable at once and the charts below it follow; <html data-charts="drawn"> marks the end.
+  var SCRIPT = document.currentScript;
+
   function drawCharts() {
-    if (typeof Plotly === "undefined") {
-      return;
-    }
-    document.querySelectorAll("[data-figure]").forEach(function (plot) {
+    var plots = document.querySelectorAll("[data-figure]");
+    var drawn = Array.prototype.map.call(plots, function (plot) {
       var source = document.getElementById(plot.getAttribute("data-figure"));
       var figure = JSON.parse(source.textContent);
-      Plotly.newPlot(plot, figure.data, figure.layout, PLOTLY_CONFIG);
+      return Plotly.newPlot(plot, figure.data, figure.layout, PLOTLY_CONFIG);
     });
+    Promise.all(drawn).then(function () {
+      document.documentElement.setAttribute("data-charts", "drawn");
+    });
+  }
+
+  function loadCharts() {
+    if (!document.querySelector("[data-figure]")) {
+      return;
+    }
+    var script = document.createElement("script");
+    script.src = SCRIPT.src.replace(/site\.js$/, "plotly.min.js");
+    script.addEventListener("load", drawCharts);
+    document.body.appendChild(script);
   }
 
   function sortKey(cell, type) {
@@ -117,5 +132,9 @@
       details.open = true;
     });
   });
-  drawCharts();
+  if (document.readyState === "complete") {
+    loadCharts();
+  } else {
+    window.addEventListener("load", loadCharts);
+  }
 })();
