@@ -14,9 +14,7 @@ import re
 # would split a table cell or a line), DEL, C1 controls, and the Unicode format characters
 # that reorder or hide text (bidi overrides and isolates, zero-width marks, line and
 # paragraph separators): the set that "Trojan Source" (CVE-2021-42574) abuses.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
-)
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 # OWASP "CSV Injection": a cell that starts with one of these is read as a formula by
 # Excel, LibreOffice or Google Sheets (tab and CR too, since some programs strip them and
