@@ -8,7 +8,6 @@ operator means adding one entry.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeAlias
@@ -17,6 +16,7 @@ import numpy as np
 
 from csrscore.engine.columns import BoolArray, Column, equals_any
 from csrscore.rubric.catalog import FieldType
+from csrscore.rubric.regex import Pattern
 
 OperandKind: TypeAlias = Literal["none", "scalar", "order", "range", "list", "item", "regex"]
 
@@ -111,8 +111,8 @@ def _v_contains(column: Column, operand: str) -> BoolArray:
     return in_list | in_text
 
 
-def _v_matches(column: Column, operand: re.Pattern[str]) -> BoolArray:
-    keep = [operand.search(v) is not None for v in column.vocabulary]
+def _v_matches(column: Column, operand: Pattern) -> BoolArray:
+    keep = [operand.found_in(v) for v in column.vocabulary]
     in_text = column.vocabulary_mask(keep)
     in_list = column.rows_with_items(np.array(keep, dtype=bool)[column.list_codes])
     return in_text | in_list
@@ -222,9 +222,9 @@ OPERATORS: Mapping[str, Operator] = {
             lambda f, x: (
                 f.present
                 and (
-                    x.search(f.value) is not None
+                    x.found_in(f.value)
                     if isinstance(f.value, str)
-                    else isinstance(f.value, tuple) and any(x.search(v) for v in f.value)
+                    else isinstance(f.value, tuple) and any(x.found_in(v) for v in f.value)
                 )
             ),
             _v_matches,

@@ -50,6 +50,15 @@ def spreadsheet_cell(text: str) -> str:
     return visible(text)
 
 
+def markdown_cell(text: str) -> str:
+    """`text` as one Markdown table cell: escaped as by `visible` (so a newline cannot end
+    the row), `<` and `>` as entities so that no HTML tag is rendered, and `|` kept inside
+    the cell. `&` stays as written, so "Oil & Gas" reads the same in the Markdown source;
+    an entity written in the input only ever renders as the character it names."""
+    escaped = visible(text).replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("|", "\\|")
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)

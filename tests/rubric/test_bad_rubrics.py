@@ -105,7 +105,7 @@ BAD_RUBRICS = [
         "bad_regex.yaml",
         14,
         f"{WHEN}.matches",
-        "invalid regular expression: missing ), unterminated subpattern",
+        "invalid regular expression: missing ): (sustainab",
     ),
     Bad(
         "negative_weight.yaml",

@@ -10,8 +10,18 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd
+from csrscore.cli import (
+    audit_cmd,
+    commands,
+    completion_cmd,
+    explain_cmd,
+    rank,
+    report_cmd,
+    rubric_cmd,
+    sensitivity_cmd,
+)
 from csrscore.errors import CsrscoreError, UsageError
+from csrscore.textsafe import visible
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -38,11 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subparsers)
     rubric_cmd.register(subparsers)
     sensitivity_cmd.register(subparsers)
+    audit_cmd.register(subparsers)
+    completion_cmd.register(subparsers)
+    report_cmd.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    completion_cmd.complete_if_asked(parser)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
@@ -50,12 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         if args.debug:
             raise
-        print(f"csrscore {args.command}: error: {exc}", file=sys.stderr)
+        print(f"csrscore {args.command}: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except CsrscoreError as exc:
         if args.debug:
             raise
-        print(f"csrscore: error: {exc}", file=sys.stderr)
+        print(f"csrscore: error: {visible(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("csrscore: interrupted", file=sys.stderr)

@@ -33,6 +33,7 @@ from csrscore.errors import UsageError
 from csrscore.precision import display_number
 from csrscore.rank import RANK_METHODS
 from csrscore.rubric import load_rubric
+from csrscore.textsafe import markdown_cell, visible
 
 
 def register(subparsers: Any) -> None:
@@ -180,16 +181,16 @@ def _rejection_lines(scores: Scores) -> list[str]:
         return []
     if len(scores.rejected) > MAX_LISTED_REJECTIONS:
         return [f"{len(scores.rejected)} reports rejected; run `csrscore validate` to list them."]
-    return ["rejected:", *(f"  {rejection}" for rejection in scores.rejected)]
+    return ["rejected:", *(f"  {visible(str(rejection))}" for rejection in scores.rejected)]
 
 
 def _table(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
-    parts = [bold(_header(scores), use_colour(args.output)), ""]
+    parts = [bold(visible(_header(scores)), use_colour(args.output)), ""]
     for key, rows in sections:
         if args.grouping:
-            parts.append(_label(args.grouping, key))
+            parts.append(visible(_label(args.grouping, key)))
         parts.append(text_table(*_display_rows(scores, rows, ranks)))
         parts.append("")
     parts += _rejection_lines(scores)
@@ -199,10 +200,10 @@ def _table(
 def _markdown(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
-    parts = [f"_{_header(scores)}_", ""]
+    parts = [f"_{markdown_cell(_header(scores))}_", ""]
     for key, rows in sections:
         if args.grouping:
-            parts += [f"### {_label(args.grouping, key)}", ""]
+            parts += [f"### {markdown_cell(_label(args.grouping, key))}", ""]
         parts += [markdown_table(*_display_rows(scores, rows, ranks)), ""]
     return "\n".join(parts).rstrip() + "\n"
 

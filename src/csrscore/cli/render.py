@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from csrscore.errors import InputError, Location
+from csrscore.textsafe import markdown_cell, spreadsheet_cell, visible
 
 TOTAL_DECIMALS = 2
 GROUP_DECIMALS = 1
@@ -36,7 +37,9 @@ def bold(text: str, enabled: bool) -> str:
 def text_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
 ) -> str:
-    """A plain aligned table: stable, diffable, no colour."""
+    """A plain aligned table: stable, diffable, no colour; cells shown by `visible`."""
+    headers = [visible(h) for h in headers]
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -55,20 +58,23 @@ def text_table(
 def markdown_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
 ) -> str:
-    def escape(cell: str) -> str:
-        return cell.replace("|", "\\|")
-
     align = ["---:" if right else "---" for right in numeric]
-    lines = ["| " + " | ".join(map(escape, headers)) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(map(escape, row)) + " |" for row in rows]
+    lines = [
+        "| " + " | ".join(map(markdown_cell, headers)) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    lines += ["| " + " | ".join(map(markdown_cell, row)) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """CSV with every text cell made inert by `spreadsheet_cell` (no formulas, no controls)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_cell(h) for h in headers])
+    writer.writerows(
+        [spreadsheet_cell(cell) if isinstance(cell, str) else cell for cell in row] for row in rows
+    )
     return buffer.getvalue()
 
 

@@ -7,7 +7,8 @@ import sys
 from typing import Any
 
 from csrscore.cli.render import json_text
-from csrscore.rubric import Criterion, Group, check_rubric, list_rubrics, load_rubric
+from csrscore.rubric import Criterion, Group, Rubric, check_rubric, list_rubrics, load_rubric
+from csrscore.textsafe import visible
 
 
 def register(subparsers: Any) -> None:
@@ -44,22 +45,35 @@ def register(subparsers: Any) -> None:
 def run_list(args: argparse.Namespace) -> int:
     for name in list_rubrics():
         rubric = load_rubric(name)
-        print(f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  {rubric.title}")
+        print(
+            visible(
+                f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  "
+                f"{rubric.title}"
+            )
+        )
     return 0
 
 
-def _tree(node: Group | Criterion, depth: int, lines: list[str]) -> None:
+def _tree(node: Group | Criterion, depth: int, lines: list[str], default: str) -> None:
     weight = "default" if node.weight is None else f"{node.weight:g}"
     label = node.title
     if isinstance(node, Group):
+        if node.weight is None:
+            weight = default
         lines.append(
             f"{'  ' * depth}{node.id}  {label}  [weight {weight}, max {node.max_points:g}]"
         )
         for child in node.children:
-            _tree(child, depth + 1, lines)
+            _tree(child, depth + 1, lines, default)
     else:
         details = f"{node.kind}, weight {weight}, max {node.max_points:g}"
         lines.append(f"{'  ' * depth}- {node.id}  {label}  [{details}]")
+
+
+def _default_group_weight(rubric: Rubric) -> str:
+    if rubric.weights == "applicable-points" and rubric.na_policy == "exclude":
+        return "applicable points"
+    return "default"
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -73,7 +87,7 @@ def run_show(args: argparse.Namespace) -> int:
         "",
     ]
     for child in rubric.root.children:
-        _tree(child, 0, lines)
+        _tree(child, 0, lines, _default_group_weight(rubric))
     if rubric.adjustments:
         lines += ["", "adjustments:"]
         lines += [f"  {a.id}  {a.title}  [{a.kind}]" for a in rubric.adjustments]
@@ -82,7 +96,7 @@ def run_show(args: argparse.Namespace) -> int:
             "",
             "grades: " + ", ".join(f"{label} >= {limit:g}" for label, limit in rubric.grades),
         ]
-    print("\n".join(lines))
+    print("\n".join(map(visible, lines)))
     return 0
 
 
@@ -93,7 +107,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(json_text([f.to_dict() for f in findings]), end="")
     else:
         for finding in findings:
-            print(finding, file=sys.stderr if finding.severity == "error" else sys.stdout)
+            print(
+                visible(str(finding)),
+                file=sys.stderr if finding.severity == "error" else sys.stdout,
+            )
         warnings = len(findings) - len(errors)
         print(
             f"{len(args.rubrics)} rubric(s) checked: {len(errors)} error(s), {warnings} warning(s)"

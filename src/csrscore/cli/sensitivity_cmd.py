@@ -40,6 +40,7 @@ from csrscore.sensitivity import (
 )
 from csrscore.sensitivity.analysis import quantile_name
 from csrscore.sensitivity.design import WeightSpec
+from csrscore.textsafe import markdown_cell, visible
 
 DEFAULT_FLAG_PLACES = 2
 PLOT_WIDTH = 30  # characters of the rank axis, at most
@@ -245,11 +246,11 @@ def _plot(low: int, high: int, nominal: int, size: int) -> str:
 
 def render_table(result: Sensitivity, args: argparse.Namespace) -> str:
     scores = result.scores
-    parts = [*_describe(result, args), ""]
+    parts = [*map(visible, _describe(result, args)), ""]
     flags = result.flagged(args.flag)
     for key, rows in _sections(result, args):
         size = int(result.group_sizes[rows[0]]) if rows else 0
-        parts.append(f"{args.by}: {key if key is not None else '(none)'} · {size} ranked")
+        parts.append(visible(f"{args.by}: {key if key is not None else '(none)'} · {size} ranked"))
         width = max(1, min(PLOT_WIDTH, size))
         axis = "1".ljust(width - len(str(size))) + str(size) if width > len(str(size)) else ""
         headers = ["rank", "company", "total", "median", "interval", "!", f" {axis}"]
@@ -481,21 +482,25 @@ def render_comparison(comparison: Comparison, format: str) -> str:
     if format == "csv":
         return _comparison_csv(comparison)
     if format == "markdown":
-        parts = [f"_{_comparison_header(comparison)}_", ""]
+        parts = [f"_{markdown_cell(_comparison_header(comparison))}_", ""]
         parts += [markdown_table(*_comparison_rows(comparison)), ""]
-        parts += ["### Criteria that changed", "", *_criteria_lines(comparison, "- "), ""]
-        parts += [*_listed(comparison.new, f"New in {second}", "- "), ""]
-        parts += _listed(comparison.dropped, f"Not scored in {second} (were in {first})", "- ")
+        criteria = [*map(markdown_cell, _criteria_lines(comparison, "- "))]
+        parts += ["### Criteria that changed", "", *criteria, ""]
+        parts += [*map(markdown_cell, _listed(comparison.new, f"New in {second}", "- ")), ""]
+        dropped = _listed(comparison.dropped, f"Not scored in {second} (were in {first})", "- ")
+        parts += map(markdown_cell, dropped)
         return "\n".join(parts).rstrip() + "\n"
     if format != "table":
         raise ValueError(f"unknown format {format!r}; use table, markdown, csv or json")
-    parts = [_comparison_header(comparison), ""]
+    parts = [visible(_comparison_header(comparison)), ""]
     parts += [text_table(*_comparison_rows(comparison)), ""]
-    criteria = _criteria_lines(comparison, "  ")
+    criteria = [*map(visible, _criteria_lines(comparison, "  "))]
     if criteria:
         parts += ["criteria that changed:", *criteria, ""]
-    parts += [*_listed(comparison.new, f"new in {second}", "  "), ""]
-    parts += _listed(comparison.dropped, f"not scored in {second} (were in {first})", "  ")
+    parts += [*map(visible, _listed(comparison.new, f"new in {second}", "  ")), ""]
+    parts += map(
+        visible, _listed(comparison.dropped, f"not scored in {second} (were in {first})", "  ")
+    )
     return "\n".join(parts).rstrip() + "\n"
 
 
