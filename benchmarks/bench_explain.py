@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from benchmarks.realistic import spread
 from csrscore import ReportSet, Rubric, Scores, load_reports, load_rubric, score
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports.json"
@@ -118,6 +119,29 @@ def test_explain_all(benchmark: BenchmarkFixture, workload: tuple[ReportSet, Rub
         explain_everything, setup=fresh, rounds=3
     )
     assert explained == COMPANIES
+
+
+@pytest.fixture(scope="module")
+def spread_scores() -> Scores:
+    """The realistic variant with spread-out totals (`benchmarks/realistic.py`)."""
+    return score(load_reports(spread(COMPANIES)), load_rubric("iso26000"))
+
+
+def test_explain_all_spread(benchmark: BenchmarkFixture, spread_scores: Scores) -> None:
+    explained = benchmark.pedantic(  # type: ignore[no-untyped-call]
+        explain_everything, args=(spread_scores,), rounds=2
+    )
+    assert explained == COMPANIES
+
+
+def test_single_explain(benchmark: BenchmarkFixture, spread_scores: Scores) -> None:
+    """One company's explanation, from a set already explained once (target: under 5 ms)."""
+    company = spread_scores.company_ids[COMPANIES // 2]
+    spread_scores.explain(company)
+    explanation = benchmark.pedantic(  # type: ignore[no-untyped-call]
+        spread_scores.explain, args=(company,), rounds=50, iterations=1
+    )
+    assert explanation.to_dict()["company"]["id"] == company
 
 
 def main(argv: list[str]) -> int:

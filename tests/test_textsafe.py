@@ -28,7 +28,7 @@ def test_visible_output_has_no_control_characters(text: str) -> None:
 
 
 def test_formula_cells_are_neutralised() -> None:
-    assert spreadsheet_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert spreadsheet_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert spreadsheet_cell("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0"
     assert spreadsheet_cell("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_cell("\t=1") == "'\\x09=1"

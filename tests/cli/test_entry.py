@@ -23,6 +23,7 @@ import pytest
 import csrscore
 import csrscore.cli.progress
 import csrscore.cli.rank
+import csrscore.cli.sensitivity_cmd
 import csrscore.engine
 from csrscore.cli.main import build_parser
 from csrscore.cli.render import use_colour
@@ -245,6 +246,7 @@ def slow_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(csrscore.cli.progress, "DELAY_SECONDS", 0.0)
     monkeypatch.setattr(progress_type, "_draw", counting_draw)
     monkeypatch.setattr(csrscore.cli.rank, "score", slow_score)
+    monkeypatch.setattr(csrscore.cli.sensitivity_cmd, "score", slow_score)
 
 
 TINY_RANK = ["rank", TINY_REPORTS, "--rubric", TINY_RUBRIC]
@@ -261,6 +263,19 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
     result = run_cli(TINY_RANK)
     assert result.code == 0
     assert result.err == ""
+
+
+@pytest.mark.usefixtures("slow_scoring")
+def test_sensitivity_draws_its_progress_bar_on_a_terminal_only() -> None:
+    argv = ["sensitivity", TINY_REPORTS, "--rubric", TINY_RUBRIC, "--samples", "20"]
+    on_terminal = run_cli(argv, terminal=True)
+    assert on_terminal.code == 0
+    assert "\r[" in on_terminal.err
+    assert on_terminal.err.endswith("\r")
+    assert "\r" not in on_terminal.out
+    piped = run_cli(argv)
+    assert piped.code == 0
+    assert "\r" not in piped.err
 
 
 @pytest.mark.usefixtures("slow_scoring")

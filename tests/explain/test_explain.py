@@ -16,7 +16,7 @@ from hypothesis import given, settings
 
 from csrscore import UnknownCompanyError, load_reports, load_rubric, score
 from csrscore.engine import Scores
-from csrscore.explain import apply_patch, explanation_schema
+from csrscore.explain import apply_patch, build, explanation_schema
 from csrscore.rubric.conditions import fields_of
 from tests.engine.strategies import report_records, rubrics
 
@@ -148,9 +148,22 @@ def test_explain_all_restores_the_garbage_collector(example_scores: Scores) -> N
     assert gc.isenabled()
     explanations = example_scores.explain_all()
     next(explanations)
-    assert not gc.isenabled()  # paused while the batch is being produced
-    del explanations  # an abandoned batch closes and turns it back on
+    assert gc.isenabled()  # paused only while a batch is built, not while the caller holds it
+
+
+def test_an_abandoned_iterator_in_a_cycle_leaves_the_collector_on(
+    example_scores: Scores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "EXPLAIN_BATCH", 7)
+    holder: dict[str, Any] = {}
+    holder["self"] = holder  # only the collector can free this, and the iterator with it
+    holder["explanations"] = example_scores.explain_all()
+    for _ in range(10):  # into the second batch
+        next(holder["explanations"])
     assert gc.isenabled()
+    del holder
+    assert gc.isenabled()
+    assert sum(1 for _ in example_scores.explain_all()) == len(example_scores)
 
 
 def test_explanations_validate_and_render_everything(example_scores: Scores) -> None:

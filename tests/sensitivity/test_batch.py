@@ -25,6 +25,7 @@ from csrscore.sensitivity.batch import BatchScorer, competition_ranks
 from csrscore.sensitivity.design import Draws, draw, factors_for, saltelli_rows
 from tests.engine.strategies import report_records, rubrics
 from tests.sensitivity.conftest import example_scores
+from tests.sensitivity.pinned_cases import examples
 
 TOLERANCE = 1e-9
 FLIP: dict[Aggregation, Aggregation] = {"arithmetic": "geometric", "geometric": "arithmetic"}
@@ -68,10 +69,11 @@ def assert_batch_equals_reference(
 ) -> None:
     scorer = BatchScorer(scores, list(scores.years), max_classes=max_classes)
     totals = scorer.totals(draws)
-    assert totals.shape == (len(draws), len(scores))
+    assert totals.shape == (len(draws), scorer.n)
     for row in range(len(draws)):
-        expected = reference_totals(scores, draws, row)[scorer.order]
-        np.testing.assert_allclose(totals[row], expected, rtol=0, atol=TOLERANCE)
+        # Every company, through the column of the distinct company it shares.
+        expected = reference_totals(scores, draws, row)
+        np.testing.assert_allclose(totals[row, scorer.columns], expected, rtol=0, atol=TOLERANCE)
 
 
 @pytest.mark.parametrize("rubric", ["iso26000", "citi"])
@@ -166,6 +168,58 @@ def test_batch_ranks_equal_rank_totals(values: list[list[float]], cut: int) -> N
     for row, row_totals in enumerate(totals):
         expected = rank_totals(row_totals, ids, "competition", groups)
         assert ranks[row].tolist() == expected.tolist()
+
+
+@settings(max_examples=60)
+@given(
+    values=st.lists(st.sampled_from([0.0, 1.5, 2.25, 7.0]), min_size=1, max_size=12),
+    counts=st.lists(st.integers(1, 4), min_size=12, max_size=12),
+)
+def test_counted_columns_rank_as_their_companies_would(
+    values: list[float], counts: list[int]
+) -> None:
+    """A column standing for k tied companies ranks as the k companies side by side."""
+    weights = np.array(counts[: len(values)])
+    expanded = np.repeat(np.array(values), weights)
+    ranks = competition_ranks(np.array([values]), [slice(0, len(values))], counts=weights)
+    every = competition_ranks(expanded[None, :], [slice(0, len(expanded))])
+    assert np.repeat(ranks[0], weights).tolist() == every[0].tolist()
+
+
+def test_duplicate_companies_are_scored_once(iso26000: Scores) -> None:
+    doubled = score(examples(2), "iso26000")
+    assert doubled.rejected == ()
+    scorer = BatchScorer(doubled, list(doubled.years))
+    assert scorer.n <= len(iso26000)
+    assert int(scorer.counts.sum()) == len(doubled)
+    # The copy of a report (another id) sits in the column of the report copied.
+    half = len(doubled) // 2
+    assert scorer.columns[half:].tolist() == scorer.columns[:half].tolist()
+
+
+@settings(max_examples=40)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from([0.0, -0.0, 1.0, np.inf]), st.booleans(), st.integers(0, 2)),
+        min_size=0,
+        max_size=10,
+    ),
+    collide=st.booleans(),
+)
+def test_distinct_rows_compare_bit_for_bit(
+    rows: list[tuple[float, bool, int]], collide: bool
+) -> None:
+    floats = np.array([[r[0], r[2] % 2] for r in rows], dtype=np.float64).reshape(-1, 2)
+    flags = np.array([[r[1]] for r in rows], dtype=bool).reshape(-1, 1)
+    codes = np.array([r[2] for r in rows], dtype=np.int64)[:, None]
+    with pytest.MonkeyPatch.context() as patch:
+        if collide:  # every row hashes to 0: the check must catch it
+            patch.setattr(batch, "_multipliers", lambda _, count: np.zeros(count, np.uint64))
+        first, which = batch._distinct_rows(floats, flags, codes)
+    keys = [(floats[i].tobytes(), bool(flags[i, 0]), int(codes[i, 0])) for i in range(len(rows))]
+    assert len(first) == len(set(keys))
+    for i, key in enumerate(keys):
+        assert first[which[i]] == keys.index(key)
 
 
 def test_ranks_fall_back_to_argsort_for_huge_totals() -> None:

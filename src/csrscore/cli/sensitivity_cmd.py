@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from csrscore import __version__
+from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     TOTAL_DECIMALS,
     csv_text,
@@ -159,20 +160,25 @@ def weight_spec(args: argparse.Namespace) -> WeightSpec:
 
 
 def run(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
-    scores = score(read_reports(args.reports), rubric)
-    scores.company_field(args.by)  # fail early, before any work, on a bad field
-    refuse_rejections(scores, args.strict)
-    result = sensitivity(
-        scores,
-        args.samples,
-        args.seed,
-        weights=weight_spec(args),
-        aggregation=args.switch_aggregation,
-        na_policy=args.switch_na_policy,
-        indices=args.indices,
-        by=args.by,
-    )
+    with Progress(["loading", "scoring", "sampling"]) as progress:
+        rubric = load_rubric(args.rubric)
+        loaded = read_reports(args.reports)
+        progress.advance("scoring")
+        scores = score(loaded, rubric)
+        scores.company_field(args.by)  # fail early, before any work, on a bad field
+        refuse_rejections(scores, args.strict)
+        progress.advance("sampling")
+        result = sensitivity(
+            scores,
+            args.samples,
+            args.seed,
+            weights=weight_spec(args),
+            aggregation=args.switch_aggregation,
+            na_policy=args.switch_na_policy,
+            indices=args.indices,
+            by=args.by,
+        )
+    # Output starts once the progress bar has been erased, so they never interleave.
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
     write_output(renderer(result, args), args.output)
     warn_on_stderr(scores, rejections_listed=args.format == "table")

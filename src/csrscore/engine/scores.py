@@ -150,7 +150,7 @@ class Scores:
 
     def index_of(self, company_id: str, year: int | None = None) -> int:
         """Row of a company, by id or else by name (the latest year unless `year` is given)."""
-        rows = [i for i, cid in enumerate(self.company_ids) if cid == company_id]
+        rows = list(self._rows_of_company.get(company_id, []))
         if not rows:
             rows = rows_named(company_id, self.names)
             named = sorted({self.company_ids[i] for i in rows})
@@ -174,6 +174,14 @@ class Scores:
             what = f"{company_id!r}" + (f" in {year}" if year is not None else "")
             raise UnknownCompanyError(f"no scored company {what}{close}")
         return max(rows, key=lambda i: int(self.years[i]))
+
+    @cached_property
+    def _rows_of_company(self) -> dict[str, list[int]]:
+        """Each company id's rows: a lookup per explanation, not a scan of every id."""
+        rows: dict[str, list[int]] = {}
+        for i, company_id in enumerate(self.company_ids):
+            rows.setdefault(company_id, []).append(i)
+        return rows
 
     def group_column(self, group_id: str) -> int:
         return self.group_ids.index(group_id)

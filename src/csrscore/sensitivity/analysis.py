@@ -30,7 +30,7 @@ RANK_INTERVAL = (0.05, 0.95)
 SCORE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_WEIGHTS = Uniform(0.2)
 # Elements of one S x N working array of the ranking (8 bytes each): a chunk of samples
-# stays near 4 MB per array, whatever the number of companies.
+# stays near 4 MB per array, whatever the number of (distinct) companies.
 CHUNK_ELEMENTS = 1 << 19
 # Companies whose sample columns are sorted at once when the quantiles are taken.
 STATISTICS_COMPANIES = 256
@@ -61,10 +61,11 @@ class Sensitivity:
     mean_rank_shift: FloatArray  # per sample: mean |rank - nominal rank| over companies
     indices: SensitivityIndices | None
     group_sizes: IntArray  # companies ranked together with each one, itself included
-    # Per-sample matrices, columns in the engine's working order (see `rank_samples`).
+    # Per-sample matrices over the distinct companies the analysis scored, and each
+    # company's column in them (see `rank_samples`).
     working_ranks: RankArray = field(repr=False)
     working_totals: FloatArray = field(repr=False)
-    working_order: IntArray = field(repr=False)
+    working_columns: IntArray = field(repr=False)
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -77,22 +78,16 @@ class Sensitivity:
     @cached_property
     def rank_samples(self) -> RankArray:
         """samples x N: each company's rank in each sample."""
-        ranks: RankArray = self.working_ranks[:, self._inverse_order]
+        ranks: RankArray = self.working_ranks[:, self.working_columns]
         ranks.setflags(write=False)
         return ranks
 
     @cached_property
     def total_samples(self) -> FloatArray:
         """samples x N: each company's total in each sample."""
-        totals: FloatArray = self.working_totals[:, self._inverse_order]
+        totals: FloatArray = self.working_totals[:, self.working_columns]
         totals.setflags(write=False)
         return totals
-
-    @property
-    def _inverse_order(self) -> IntArray:
-        inverse = np.empty_like(self.working_order)
-        inverse[self.working_order] = np.arange(len(self.working_order))
-        return inverse
 
     @property
     def interval_width(self) -> IntArray:
@@ -210,8 +205,13 @@ def sensitivity(
     b = draw(plan, factors, samples, streams[1]) if indices else None
     keys = None if by is None else scores.company_field(by)
     run = _Run.start(scores, keys, factors, a, b)
-    chunk = chunk_size or max(1, CHUNK_ELEMENTS // max(len(scores), 1))
-    statistics = run.execute(chunk, threads or min(4, os.cpu_count() or 1))
+    workers = threads or min(4, os.cpu_count() or 1)
+    # Memory decides the chunk, over the distinct companies actually ranked; a chunk per
+    # worker at least, so that few distinct companies still keep every worker busy.
+    chunk = chunk_size or max(
+        1, min(CHUNK_ELEMENTS // max(run.scorer.n, 1), -(-samples // workers))
+    )
+    statistics = run.execute(chunk, workers)
     found = None
     if b is not None:
         found = saltelli_indices(
@@ -222,17 +222,16 @@ def sensitivity(
             bootstrap=bootstrap,
             rng=streams[2],
         )
-    # Back from the engine's working order to the order of `scores`.
-    inverse = np.empty(len(scores), dtype=np.int64)
-    inverse[run.scorer.order] = np.arange(len(scores))
-    rank_quantiles, score_statistics = statistics[0][inverse], statistics[1][inverse]
+    # From the distinct companies in working order to every company in the order of `scores`.
+    columns = run.scorer.columns
+    rank_quantiles, score_statistics = statistics[0][columns], statistics[1][columns]
     return Sensitivity(
         scores=scores,
         samples=samples,
         seed=seed,
         by=by,
         factors=factors,
-        nominal_rank=run.nominal[inverse].astype(np.int64),
+        nominal_rank=run.nominal[columns].astype(np.int64),
         median_rank=rank_quantiles[:, 1],
         rank_low=rank_quantiles[:, 0],
         rank_high=rank_quantiles[:, 2],
@@ -244,7 +243,7 @@ def sensitivity(
         group_sizes=_group_sizes(keys, len(scores)),
         working_ranks=run.ranks,
         working_totals=run.totals,
-        working_order=run.scorer.order,
+        working_columns=columns,
     )
 
 
@@ -279,9 +278,12 @@ class _Run:
         )
         # Tie decisions as in `Scores.rank`: competition ranks of the rounded totals.
         nominal = competition_ranks(
-            scores.totals[scorer.order][None, :], scorer.segments, scores.rubric.rounding
+            scores.totals[scorer.order][None, :],
+            scorer.segments,
+            scores.rubric.rounding,
+            scorer.counts,
         )[0]
-        samples, n = len(a), len(scores)
+        samples, n = len(a), scorer.n
         return cls(
             scorer=scorer,
             a=a,
@@ -330,15 +332,20 @@ class _Run:
 
     def rank(self, matrix: int, rows: IntArray, *, totals: FloatArray) -> None:
         span = slice(int(rows[0]), int(rows[-1]) + 1)
-        ranks = competition_ranks(
-            totals[span], self.scorer.segments, self.scorer.plan.rubric.rounding
-        )
+        counts = self.scorer.counts
+        rounding = self.scorer.plan.rubric.rounding
+        ranks = competition_ranks(totals[span], self.scorer.segments, rounding, counts)
         if matrix == 0:
             self.ranks[span] = ranks
         if ranks.shape[1]:
             np.subtract(ranks, self.nominal, out=ranks)
             np.abs(ranks, out=ranks)
-            self.shifts[matrix, span] = ranks.sum(axis=1, dtype=np.int64) / ranks.shape[1]
+            # Integer sums, so the shift does not depend on how companies were grouped.
+            if len(counts) == len(self.scorer.columns):  # every company distinct
+                shifted = ranks.sum(axis=1, dtype=np.int64)
+            else:
+                shifted = np.dot(ranks, counts)
+            self.shifts[matrix, span] = shifted / len(self.scorer.columns)
 
     def statistics(self, block: slice) -> tuple[IntArray, FloatArray]:
         """Per company of the block: rank 5th/50th/95th percentiles, then the score's

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -83,9 +84,12 @@ class _Classes:
 class BatchScorer:
     """Re-scores a `Scores`'s level matrix under many model inputs at once.
 
-    Output columns follow `order`: companies sorted by ranking group (`groups`, e.g. each
-    company's year; `segments` are the groups' column slices), then by which children
-    count for them, so that companies sharing an applicability pattern sit together.
+    Output columns are the distinct companies (equal points, applicability, adjustments
+    and ranking group), each standing for `counts` companies; `order` gives the company
+    each column is taken from and `columns` each company's column. Columns run by ranking
+    group (`groups`, e.g. each company's year; `segments` are the groups' column slices),
+    then by which children count, so that companies sharing an applicability pattern sit
+    together.
     `max_classes` bounds the column runs the one-product path takes on (default: 64, or
     one per 64 companies); beyond it, groups are computed one by one.
     """
@@ -98,15 +102,34 @@ class BatchScorer:
         max_classes: int | None = None,
     ) -> None:
         plan = scores.plan
-        n = len(scores)
         self.plan = plan
-        self.n = n
         self.scale = float(plan.rubric.scale)
-        segment = _codes(groups, n)
+        segment = _codes(groups, len(scores))
         nominal = _validity(plan, scores.applicable, scores.group_applicable, plan.rubric.na_policy)
         pattern = _class_codes(scores.applicable, nominal, plan.rubric.na_policy)
-        order = np.lexsort((pattern, segment)).astype(np.int64)
+        cap = _cap_limits(scores)
+        point_columns = [i for i, a in enumerate(plan.rubric.adjustments) if a.kind != "cap"]
+        offset = scores.adjustments[:, point_columns].sum(axis=1)
+        # Companies with the same inputs get the same total in every sample: each is scored
+        # and ranked once, and counted as many times as it occurs.
+        distinct, which = _distinct_rows(
+            segment[:, None],
+            np.where(scores.applicable, scores.points, 0.0),
+            scores.applicable,
+            scores.group_applicable,
+            offset[:, None],
+            cap[:, None],
+            scores.totals[:, None],
+        )
+        working = np.lexsort((pattern[distinct], segment[distinct]))
+        order = distinct[working]
+        n = len(order)
+        self.n = n
         self.order: IntArray = order
+        position = np.empty(n, dtype=np.int64)
+        position[working] = np.arange(n)
+        self.columns: IntArray = position[which]
+        self.counts: IntArray = np.bincount(self.columns, minlength=n)
         starts = np.flatnonzero(np.r_[True, segment[order][1:] != segment[order][:-1]])
         bounds = [*map(int, starts), n] if n else []
         self.segments = tuple(slice(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1))
@@ -120,9 +143,8 @@ class BatchScorer:
         self._configurations: dict[tuple[bool, bool], _Configuration] = {}
         self._classes: dict[NaPolicy, _Classes | None] = {}
         self._group_inputs: dict[tuple[str, bool], tuple[FloatArray, ...]] = {}
-        point_columns = [i for i, a in enumerate(plan.rubric.adjustments) if a.kind != "cap"]
-        self._offset = scores.adjustments[order][:, point_columns].sum(axis=1)
-        self._cap = _cap_limits(scores)[order]
+        self._offset = offset[order]
+        self._cap = cap[order]
         self._has_cap = bool(np.isfinite(self._cap).any())
 
     def prepare(self, *, switch_aggregation: bool, switch_policy: bool) -> None:
@@ -386,6 +408,54 @@ def _codes(keys: Sequence[object] | None, n: int) -> IntArray:
     return np.array([codes.setdefault(key, len(codes)) for key in keys], dtype=np.int64)
 
 
+def _distinct_rows(*parts: NDArray[Any]) -> tuple[IntArray, IntArray]:
+    """The first row of each distinct row of the parts side by side, and each row's number
+    among them. Rows compare bit for bit.
+
+    Each row is hashed (its 64-bit words times random odd multipliers, summed with
+    wraparound), rows are grouped by hash, and each group is checked against its first
+    row; only a hash collision, which the check catches, falls back to comparing the rows
+    themselves as bytes.
+    """
+    words = [_as_words(part) for part in parts]
+    n = len(words[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    hashes = np.zeros(n, dtype=np.uint64)
+    for position, part in enumerate(words):
+        hashes *= np.uint64(0x9E3779B97F4A7C15)
+        hashes += (part * _multipliers(position, part.shape[1])).sum(axis=1, dtype=np.uint64)
+    _, first, which = np.unique(hashes, return_index=True, return_inverse=True)
+    which = which.reshape(-1)
+    if all(bool((part == part[first[which]]).all()) for part in words):
+        return first.astype(np.int64), which.astype(np.int64)
+    rows = np.ascontiguousarray(np.concatenate(words, axis=1))
+    as_bytes = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel()
+    _, first, which = np.unique(as_bytes, return_index=True, return_inverse=True)
+    return first.astype(np.int64), which.reshape(-1).astype(np.int64)
+
+
+def _multipliers(position: int, count: int) -> NDArray[np.uint64]:
+    """Odd 64-bit multipliers of one part's words, the same in every run."""
+    rng = np.random.default_rng(position)
+    multipliers: NDArray[np.uint64] = rng.integers(0, 1 << 63, size=count, dtype=np.uint64)
+    multipliers <<= np.uint64(1)
+    multipliers |= np.uint64(1)
+    return multipliers
+
+
+def _as_words(part: NDArray[Any]) -> NDArray[np.uint64]:
+    """A 2-D array as unsigned 64-bit words: floats by their bits, others by value."""
+    if part.dtype == np.float64:
+        bits = np.ascontiguousarray(part).view(np.uint64)
+        # Short floats (1.0, 0.25) differ only in their top bits, which a product with a
+        # multiplier would keep at the top: fold them down so every bit takes part.
+        folded: NDArray[np.uint64] = bits ^ (bits >> np.uint64(32))
+        return folded
+    words: NDArray[np.uint64] = part.astype(np.uint64)
+    return words
+
+
 def _validity(
     plan: Plan, applicable: BoolArray, group_applicable: BoolArray, policy: NaPolicy
 ) -> BoolArray:
@@ -470,9 +540,13 @@ def _cap_limits(scores: Scores) -> FloatArray:
 
 
 def competition_ranks(
-    totals: FloatArray, segments: Sequence[slice], rounding: Rounding = DEFAULT_ROUNDING
+    totals: FloatArray,
+    segments: Sequence[slice],
+    rounding: Rounding = DEFAULT_ROUNDING,
+    counts: IntArray | None = None,
 ) -> RankArray:
-    """S x N competition ranks (1 = best) within each column segment, row by row.
+    """S x N competition ranks (1 = best) within each column segment, row by row; column j
+    stands for `counts[j]` tied companies (default 1), and a rank counts them all.
 
     Totals compare by the tie keys of `rounding` (the rubric's rule), exactly as
     `rank_totals` does: whole units of the last compared place. Each such integer and its
@@ -482,11 +556,13 @@ def competition_ranks(
     ranks = np.empty(totals.shape, dtype=np.int32)
     keys = rounding.tie_keys(totals)
     for segment in segments:
-        ranks[:, segment] = _ranks_descending(keys[:, segment])
+        ranks[:, segment] = _ranks_descending(
+            keys[:, segment], None if counts is None else counts[segment]
+        )
     return ranks
 
 
-def _ranks_descending(keys: FloatArray) -> RankArray:
+def _ranks_descending(keys: FloatArray, counts: IntArray | None) -> RankArray:
     s, n = keys.shape
     if n == 0 or s == 0:
         return np.empty((s, n), dtype=np.int32)
@@ -508,7 +584,15 @@ def _ranks_descending(keys: FloatArray) -> RankArray:
     new_value = np.empty((s, n), dtype=bool)
     new_value[:, 0] = True
     np.not_equal(ordered_keys[:, 1:], ordered_keys[:, :-1], out=new_value[:, 1:])
-    start = np.where(new_value, np.arange(1, n + 1, dtype=np.int32), np.int32(0))
+    if counts is None or bool((counts == 1).all()):
+        start = np.where(new_value, np.arange(1, n + 1, dtype=np.int32), np.int32(0))
+    else:
+        # One more than the companies placed before: the running count, less one's own.
+        placed = counts.astype(np.int32)[order]
+        before = np.cumsum(placed, axis=1, dtype=np.int32)
+        before -= placed
+        before += 1
+        start = np.where(new_value, before, np.int32(0))
     np.maximum.accumulate(start, axis=1, out=start)
     # A flat scatter: several times faster than put_along_axis.
     order += (np.arange(s, dtype=np.int64) * n)[:, None]
