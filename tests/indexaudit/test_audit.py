@@ -19,7 +19,7 @@ from csrscore import Audit, Scores, audit, load_rubric, score
 from csrscore.errors import UsageError
 from csrscore.indexaudit import NotComputable
 from csrscore.indexaudit.frame import Frame
-from csrscore.indexaudit.weights import _Recompose, nominal_shares
+from csrscore.indexaudit.weights import _Recompose, nominal_shares, weight_factors
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "reports.json"
 _CACHE: dict[str, Scores] = {}
@@ -173,7 +173,13 @@ def test_recomposing_with_the_nominal_weights_gives_the_totals(
     frame = Frame(scores, np.ones(len(scores), dtype=bool))
     top = [child.id for child in scores.rubric.root.children]
     values = frame.values[[frame.by_id[g].row for g in top]]
-    composer = _Recompose(values, ~np.isnan(values), scores.rubric, scores.totals - scores.base)
+    composer = _Recompose(
+        values,
+        ~np.isnan(values),
+        scores.rubric,
+        scores.totals - scores.base,
+        weight_factors(scores, top),
+    )
     weights = np.array([scores.rubric.nodes[g].effective_weight for g in top])
     assert composer(weights) == pytest.approx(scores.totals, abs=1e-9)
 

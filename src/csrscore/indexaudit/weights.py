@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
+from csrscore.engine.scores import Scores
 from csrscore.indexaudit.frame import Frame
 from csrscore.indexaudit.numeric import (
     Figure,
@@ -145,7 +146,8 @@ def suggest_weights(
     scores = frame.values[rows]
     present = ~np.isnan(scores)
     offset = frame.totals - frame.scores.base[frame.rows]
-    composer = _Recompose(scores, present, rubric, offset)
+    factors = weight_factors(frame.scores, top)[:, frame.rows]
+    composer = _Recompose(scores, present, rubric, offset, factors)
     goal = np.array(target)
     weights = goal.copy()
     achieved = goal.copy()
@@ -202,21 +204,42 @@ def _failed(top: list[str], target: tuple[tuple[str, float], ...], reason: str) 
     return WeightSuggestion(pairs, pairs, target, 0, False, f"not computable, because {reason}")
 
 
+def weight_factors(scores: Scores, top: list[str]) -> FloatArray:
+    """K x N: each top-level group's weight for each company over its static weight (1
+    unless the rubric weighs groups by their applicable points)."""
+    columns = [scores.group_column(g) for g in top]
+    static = scores.plan.group_weights[columns]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factors: FloatArray = scores.group_weights[:, columns].T / static[:, None]
+    factors[~np.isfinite(factors)] = 1.0
+    return factors
+
+
 class _Recompose:
     """The total from the top-level group scores under other top-level weights, as the
     engine aggregates the root (`engine.aggregate`), plus the fixed adjustment offset."""
 
     def __init__(
-        self, scores: FloatArray, present: BoolArray, rubric: Rubric, offset: FloatArray
+        self,
+        scores: FloatArray,
+        present: BoolArray,
+        rubric: Rubric,
+        offset: FloatArray,
+        factors: FloatArray | None = None,
     ) -> None:
         self.zero_policy = rubric.na_policy == "zero"
-        self.counted = np.ones_like(present) if self.zero_policy else present
-        self.filled = np.where(present, scores, 0.0)
+        counted = np.ones_like(present) if self.zero_policy else present
+        filled = np.where(present, scores, 0.0)
+        # K x N: a trial weight times each company's own factor (`weights:
+        # applicable-points` weighs a group by its applicable points, as `aggregate` does).
+        scaled = np.ones(present.shape) if factors is None else factors
+        self.counted = counted * scaled
+        self.filled = filled * scaled
         self.geometric = rubric.root.aggregation == "geometric"
         if self.geometric:
-            positive = self.filled > 0
-            self.logs = np.where(positive, np.log(np.where(positive, self.filled, 1.0)), 0.0)
-            self.zero = self.counted & ~positive
+            positive = filled > 0
+            self.logs = np.where(positive, np.log(np.where(positive, filled, 1.0)), 0.0)
+            self.zero = counted & ~positive
         self.scale = rubric.scale
         self.offset = offset
 
