@@ -14,7 +14,6 @@ import pytest
 from csrscore import load_reports, read_table, score
 from csrscore.errors import InputError
 from csrscore.io import CellRejection, MissingExtraError
-from csrscore.io.rows import NOT_APPLICABLE_EXTENSION
 from tests.io.files import HEADER, ROWS, write_csv, write_parquet, write_xlsx
 
 
@@ -93,8 +92,8 @@ def test_messy_cells(tmp_path: Path) -> None:
         },
     }
     bolt, cole = loaded.reports[1], loaded.reports[2]
-    assert bolt.extensions == {NOT_APPLICABLE_EXTENSION: {"gov.board.women_share": "N/A"}}
-    assert cole.extensions[NOT_APPLICABLE_EXTENSION] == {"gov.board.women_share": "not applicable"}
+    assert bolt.not_applicable == {"gov.board.women_share": "N/A"}
+    assert cole.not_applicable == {"gov.board.women_share": "not applicable"}
 
 
 def test_a_bad_cell_rejects_its_row_only_and_names_the_cell(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from csrscore.rubric.catalog import Catalog
 
 # Where N/A cells are recorded until records can say "not applicable" themselves: the
 # disclosure is left out (not disclosed) and its key and cell text are kept here.
-NOT_APPLICABLE_EXTENSION = "csrscore.not_applicable"
 
 
 @dataclass
@@ -119,8 +118,9 @@ def _wide(sheet: Sheet, columns: Sequence[Column], reader: CellReader) -> Iterat
 
 
 def _not_applicable(built: Built, key: str, cell: Any) -> None:
-    extensions = built.record.setdefault("extensions", {})
-    extensions.setdefault(NOT_APPLICABLE_EXTENSION, {})[key] = str(cell).strip()
+    # The record's own "not applicable" declaration: criteria that read the key become N/A
+    # for this company, and the cell text is the reason the explanation gives.
+    built.record.setdefault("not_applicable", {})[key] = str(cell).strip()
 
 
 def _long(
