@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from csrscore.cli.reports import read_reports
+from csrscore.cli.reports import add_size_limit, read_reports
 from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
 from csrscore.records import report_schema
@@ -25,6 +25,7 @@ def register(subparsers: Any) -> None:
         "reports", metavar="REPORTS", help="JSON or JSON Lines file; - reads stdin"
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    add_size_limit(validate)
     validate.set_defaults(handler=run_validate)
 
     schema = subparsers.add_parser(
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    loaded = read_reports(args.reports)
+    loaded = read_reports(args.reports, max_bytes=args.max_input_size)
     if args.format == "json":
         document = {
             "source": loaded.source,

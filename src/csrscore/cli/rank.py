@@ -112,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
             "it cannot be combined with --by, --top or --ties"
         )
     with Progress(["loading", "scoring"]) as progress:
-        rubric = load_rubric(args.rubric)
-        loaded = read_reports(args.reports)
+        rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+        loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
         scores = score(loaded, rubric)
     # Rendering starts once the progress bar has been erased, so they never interleave.

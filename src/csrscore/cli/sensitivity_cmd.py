@@ -158,8 +158,8 @@ def weight_spec(args: argparse.Namespace) -> WeightSpec:
 
 
 def run(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
-    scores = score(read_reports(args.reports), rubric)
+    rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+    scores = score(read_reports(args.reports, max_bytes=args.max_input_size), rubric)
     scores.company_field(args.by)  # fail early, before any work, on a bad field
     refuse_rejections(scores, args.strict)
     result = sensitivity(
