@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,16 @@ def test_exactly_two_sh_commands_open_the_readme() -> None:
     assert first.endswith("csrscore rank examples/reports.json")
     for tool in ("pytest", "ruff check", "mypy"):
         assert tool in second
+
+
+def test_python_examples_are_formatted() -> None:
+    """The README's code reads as the project's code does: `ruff format` leaves it alone."""
+    for block in re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", "format", "--check", "--stdin-filename", "x.py", "-"],
+            input=block,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

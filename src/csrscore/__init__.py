@@ -14,6 +14,7 @@ from csrscore.errors import (
     RubricError,
     UnknownCompanyError,
 )
+from csrscore.indexaudit import Audit, audit
 from csrscore.records import (
     Disclosure,
     Rejection,
@@ -37,6 +38,7 @@ from csrscore.sensitivity import Dirichlet, Sensitivity, SensitivityIndices, Uni
 __version__ = "0.1.0"
 
 __all__ = [
+    "Audit",
     "Catalog",
     "Comparison",
     "CsrscoreError",
@@ -57,6 +59,7 @@ __all__ = [
     "Uniform",
     "UnknownCompanyError",
     "__version__",
+    "audit",
     "check_rubric",
     "compare",
     "list_rubrics",

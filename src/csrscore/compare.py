@@ -240,7 +240,7 @@ def level_label(criterion: Criterion, level: int) -> str:
         return "N/A"
     if level == 0:
         return "none"
-    if criterion.kind == "value":
+    if criterion.continuous:
         return "reported"
     if criterion.bands is not None:
         label = criterion.bands.steps[level - 1].label

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from csrscore.operators import MISSING, OPERATORS, FieldValue
@@ -34,6 +35,7 @@ class ReferenceResult:
     levels: dict[str, int] = field(default_factory=dict)  # -1 = N/A
     points: dict[str, float] = field(default_factory=dict)
     group_scores: dict[str, float | None] = field(default_factory=dict)  # None = N/A
+    group_weights: dict[str, float] = field(default_factory=dict)  # in the parent
     base: float = 0.0
     adjustments: dict[str, float] = field(default_factory=dict)
     total: float = 0.0
@@ -122,6 +124,16 @@ def _best(options: list[tuple[bool, float]]) -> int:
     return best
 
 
+def snap(number: float, grid: float | None) -> float:
+    """The nearest multiple of `grid`, halves away from zero, read as decimals are written."""
+    if grid is None:
+        return number
+    steps = (Decimal(repr(number)) / Decimal(repr(grid))).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    return float(steps) * grid
+
+
 def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
     """(level, points) of an applicable criterion."""
     if criterion.value is not None:
@@ -129,10 +141,24 @@ def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
         seen = field_value(report, spec.field)
         if not seen.present or isinstance(seen.value, bool) or not isinstance(seen.value, float):
             return 0, 0.0
-        position = (seen.value - spec.low) / (spec.high - spec.low)
+        given = snap(seen.value, spec.input_grid)
+        position = (given - spec.low) / (spec.high - spec.low)
         if spec.direction == "lower":
-            position = (spec.high - seen.value) / (spec.high - spec.low)
-        return 1, min(max(position, 0.0), 1.0) * spec.points
+            position = (spec.high - given) / (spec.high - spec.low)
+        return 1, snap(min(max(position, 0.0), 1.0) * spec.points, spec.points_grid)
+    if criterion.checklist is not None:
+        checklist = criterion.checklist
+        seen = field_value(report, checklist.field)
+        if not seen.present:
+            return 0, 0.0
+        total = 0.0
+        for item in set(seen.value):
+            if checklist.items is not None and item not in checklist.items:
+                continue
+            if checklist.matching is not None and not checklist.matching.found_in(item):
+                continue
+            total += checklist.weights.get(item, checklist.points_each)
+        return 1, total if checklist.cap is None else min(total, checklist.cap)
     if criterion.bands is not None:
         bands = criterion.bands
         seen = field_value(report, bands.field)
@@ -164,6 +190,16 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
     def applies(node: Group | Criterion) -> bool:
         return node.applies_when is None or holds(node.applies_when, report)
 
+    def group_weight(group: Group) -> float:
+        """Its weight, or under `weights: applicable-points` (and `na_policy: exclude`) the
+        maximum points of the criteria below it that apply (their levels are known by now)."""
+        if group.weight is not None or rubric.weights == "max-points":
+            return group.effective_weight
+        if rubric.na_policy == "zero":
+            return group.max_points
+        below = [node for node in group.walk() if isinstance(node, Criterion)]
+        return sum(c.max_points for c in below if result.levels[c.id] >= 0)
+
     def visit(group: Group, inherited: bool) -> tuple[float | None, bool]:
         """(score, counts in the parent) for one group."""
         applicable = inherited and applies(group)
@@ -171,7 +207,8 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
         for child in group.children:
             if isinstance(child, Group):
                 child_score, counted = visit(child, applicable)
-                children.append((child.effective_weight, child_score or 0.0, counted))
+                result.group_weights[child.id] = child_weight = group_weight(child)
+                children.append((child_weight, child_score or 0.0, counted))
             else:
                 counted = applicable and applies(child)
                 level, points = criterion_result(child, report) if counted else (-1, 0.0)

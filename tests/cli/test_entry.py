@@ -99,7 +99,8 @@ INPUT_ERRORS: dict[str, tuple[list[str], bytes | None, str]] = {
     "unknown company": (
         ["explain", EXAMPLES, "northwind", "--rubric", "citi"],
         None,
-        r"no scored company 'northwind' \(did you mean 'northwind-textiles'\?\)",
+        r"no scored company 'northwind' "
+        r"\(did you mean 'northwind-textiles' \(Northwind Textiles \(synthetic\)\)\?\)",
     ),
     "rejected under --strict": (
         ["rank", SEVERAL, "--rubric", "citi", "--strict"],

@@ -86,7 +86,7 @@ def test_unknown_company_exits_1_with_did_you_mean() -> None:
     assert (result.code, result.out) == (1, "")
     assert result.err_lines == [
         "csrscore: error: no scored company 'northwind-textile' "
-        "(did you mean 'northwind-textiles'?)"
+        f"(did you mean 'northwind-textiles' ({NAME})?)"
     ]
 
 
@@ -115,3 +115,22 @@ def test_year_must_be_a_number() -> None:
     result = run_cli(["explain", EXAMPLES, COMPANY, "--year", "latest"])
     assert result.code == 2
     assert result.err_lines[-1].startswith("csrscore explain: error: argument --year")
+
+
+def test_explain_by_company_name() -> None:
+    by_name = run_cli(["explain", EXAMPLES, NAME.upper(), "--rubric", "citi"])
+    assert by_name == cached_run("explain", EXAMPLES, COMPANY, "--rubric", "citi")
+
+
+def test_a_company_without_a_sector_is_said_to_have_none(tmp_path: Path) -> None:
+    records = [
+        {"company": {"id": f"co{i}", "name": f"Synthetic {i}"}, "year": 2024, "disclosures": {}}
+        for i in range(3)
+    ]
+    path = tmp_path / "reports.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    result = run_cli(["explain", str(path), "co1"])
+    assert result.code == 0, result.err
+    (line,) = [line for line in result.out.splitlines() if line.startswith("rank ")]
+    assert "in its sector" not in line
+    assert "no sector given, so no sector rank" in line

@@ -531,3 +531,18 @@ def test_compare_years_honours_or_refuses_ranking_options(option: tuple[str, str
     baseline = cached_run(*COMPARE, "--format", "json")
     result = run_cli([*COMPARE, *option, "--format", "json"])
     assert result.code == 2 or result.out != baseline.out
+
+
+def test_catalog_warnings_beyond_the_listed_ones_are_counted(tmp_path: Path) -> None:
+    unknown = {f"x.unknown_{k:02d}": True for k in range(14)}
+    records = [{"company": {"id": "co", "name": "Synthetic"}, "year": 2024, "disclosures": unknown}]
+    path = tmp_path / "reports.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    result = run_cli(["rank", str(path)])
+    assert result.code == 0
+    warnings = [line for line in result.err_lines if "is not in the catalog" in line]
+    assert len(warnings) == 10
+    assert result.err_lines[-1] == (
+        "csrscore: warning: ... and 4 more catalog warning(s); "
+        "the JSON output (--format json) lists them all"
+    )

@@ -20,7 +20,9 @@ FIELDS: dict[str, dict[str, Any]] = {
     "t.s1": {"type": "text"},
     "t.e1": {"type": "enum", "values": ["a", "b", "c"]},
     "t.l1": {"type": "list", "values": ["x", "y", "z"]},
+    "t.l2": {"type": "list"},  # open items: checklists over it need a cap
 }
+OPEN_ITEMS = ["x", "y", "w", "ww"]
 SECTORS = ["textiles", "mining", "finance"]
 NUMBERS = st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0, 2.5, 3.0, 10.0])
 TEXTS = st.sampled_from(["", "alpha", "beta", "gamma ray", "Alpha"])
@@ -139,8 +141,29 @@ def conditions(draw: st.DrawFn, depth: int = 2) -> dict[str, Any]:
 
 
 @st.composite
+def checklists(draw: st.DrawFn) -> dict[str, Any]:
+    field = draw(st.sampled_from(["t.l1", "t.l2"]))
+    items = ["x", "y", "z"] if field == "t.l1" else OPEN_ITEMS
+    form = draw(st.sampled_from(["items", "any_item", "matching"]))
+    spec: dict[str, Any] = {"field": field}
+    if form == "items":
+        spec["items"] = draw(st.lists(st.sampled_from(items), min_size=1, max_size=3, unique=True))
+    elif form == "any_item":
+        spec["any_item"] = True
+    else:
+        spec["matching"] = draw(st.sampled_from(["x|y", "[xz]", *(["^w"] * (field == "t.l2"))]))
+    if draw(st.booleans()):
+        spec["points_each"] = draw(st.sampled_from([0.5, 2]))
+    if form == "items" and len(spec["items"]) > 1 and draw(st.booleans()):
+        spec["weights"] = {spec["items"][0]: draw(st.sampled_from([0, 3]))}
+    if field == "t.l2" or draw(st.booleans()):
+        spec["cap"] = draw(st.sampled_from([1, 2.5, 4]))
+    return spec
+
+
+@st.composite
 def criteria(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["levels", "levels", "value", "bands"]))
+    kind = draw(st.sampled_from(["levels", "levels", "value", "bands", "checklist"]))
     node: dict[str, Any] = {"id": f"{prefix}-c{draw(st.integers(0, 10**6))}", "title": "C"}
     if draw(st.integers(0, 4)) == 0:
         node["applies_when"] = draw(conditions(1))
@@ -166,6 +189,11 @@ def criteria(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
             "direction": draw(st.sampled_from(["higher", "lower"])),
             "points": draw(st.sampled_from([1, 2.5, 4])),
         }
+        grid = draw(st.sampled_from([None, 0.5, 1, {"points": 0.25}, {"input": 0.5, "points": 1}]))
+        if grid is not None:
+            node["value"]["round_to"] = grid
+    elif kind == "checklist":
+        node["checklist"] = draw(checklists())
     else:
         ats = draw(st.lists(NUMBERS, min_size=1, max_size=3, unique=True))
         node["bands"] = {
@@ -214,6 +242,7 @@ def rubrics(draw: st.DrawFn, penalties: bool = True) -> dict[str, Any]:
         "title": "Generated",
         "scale": draw(st.sampled_from([100, 10, 7.5])),
         "na_policy": draw(st.sampled_from(["exclude", "zero"])),
+        "weights": draw(st.sampled_from(["max-points", "applicable-points"])),
         "fields": FIELDS,
         "grades": {"A": 50, "B": 0},
         "groups": [draw(groups(f"g{i}", 2)) for i in range(count)],
@@ -256,7 +285,7 @@ def disclosure_values(spec: dict[str, Any]) -> st.SearchStrategy[Any]:
         return TEXTS
     if kind == "enum":
         return st.sampled_from(spec["values"])
-    return st.lists(st.sampled_from(spec["values"]), max_size=3)
+    return st.lists(st.sampled_from(spec.get("values", OPEN_ITEMS)), max_size=3)
 
 
 @st.composite

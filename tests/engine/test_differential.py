@@ -37,6 +37,8 @@ def test_engine_equals_reference(
         for c, cid in enumerate(scores.criterion_ids):
             assert scores.levels[i, c] == expected.levels[cid], cid
             assert abs(scores.points[i, c] - expected.points[cid]) <= TOLERANCE, cid
+        for g, gid in enumerate(scores.group_ids[:-1]):  # the root has no parent
+            assert abs(scores.group_weights[i, g] - expected.group_weights[gid]) <= TOLERANCE
         for g, gid in enumerate(scores.group_ids):
             engine_value = float(scores.group_scores[i, g])
             assert _close(engine_value, expected.group_scores[gid]), (

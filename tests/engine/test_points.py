@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from csrscore import load_rubric, score
-from csrscore.engine.points import level_table
+from csrscore.engine.points import ValuePoints, level_table
 
 
 def _rubric(ladder: int) -> dict[str, Any]:
@@ -112,7 +112,9 @@ def test_value_points_are_computed_from_the_values() -> None:
     scores = score(_records([3.0, None], ["energy", "finance"]), load_rubric(data))
     table = scores.point_table
     assert list(table.continuous) == [2]
-    assert table.continuous[2].spec == scores.plan.criteria[2].value
+    computed = table.continuous[2]
+    assert isinstance(computed, ValuePoints)
+    assert computed.spec == scores.plan.criteria[2].value
     assert scores.points[:, 2].tolist() == [0.75, 0.0]
     assert scores.levels[:, 2].tolist() == [1, 0]
     assert not table.levels.flags.writeable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import Any
 
 from csrscore.cli.reports import add_size_limit, read_reports
@@ -12,6 +13,14 @@ from csrscore.explain import explanation_schema
 from csrscore.records import report_schema
 from csrscore.rubric import rubric_schema
 from csrscore.textsafe import visible
+
+# The formats `csrscore schema NAME` prints; the docs' schema reference is built from it too.
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "report": report_schema,
+    "rubric": rubric_schema,
+    "explanation": explanation_schema,
+    "scores": scores_schema,
+}
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +43,7 @@ def register(subparsers: Any) -> None:
         description="Print the JSON Schema (draft 2020-12) of one of csrscore's formats.",
         epilog="example: csrscore schema report > report.schema.json",
     )
-    schema.add_argument("name", choices=("report", "rubric", "explanation", "scores"))
+    schema.add_argument("name", choices=tuple(SCHEMAS))
     schema.set_defaults(handler=run_schema)
 
 
@@ -60,11 +69,5 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    schemas = {
-        "report": report_schema,
-        "rubric": rubric_schema,
-        "explanation": explanation_schema,
-        "scores": scores_schema,
-    }
-    print(json.dumps(schemas[args.name](), indent=2, ensure_ascii=False))
+    print(json.dumps(SCHEMAS[args.name](), indent=2, ensure_ascii=False))
     return 0

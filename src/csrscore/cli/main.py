@@ -10,7 +10,16 @@ import sys
 from collections.abc import Callable, Sequence
 
 from csrscore import __version__
-from csrscore.cli import commands, explain_cmd, rank, rubric_cmd, sensitivity_cmd
+from csrscore.cli import (
+    audit_cmd,
+    commands,
+    completion_cmd,
+    explain_cmd,
+    rank,
+    report_cmd,
+    rubric_cmd,
+    sensitivity_cmd,
+)
 from csrscore.errors import CsrscoreError, UsageError
 from csrscore.textsafe import visible
 
@@ -39,11 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(subparsers)
     rubric_cmd.register(subparsers)
     sensitivity_cmd.register(subparsers)
+    audit_cmd.register(subparsers)
+    completion_cmd.register(subparsers)
+    report_cmd.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    completion_cmd.complete_if_asked(parser)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:

@@ -111,6 +111,13 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
         )
     for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
         print(f"csrscore: warning: {visible(str(warning))}", file=sys.stderr)
+    left_out = len(scores.warnings) - MAX_LISTED_REJECTIONS
+    if left_out > 0:
+        print(
+            f"csrscore: warning: ... and {left_out} more catalog warning(s); "
+            "the JSON output (--format json) lists them all",
+            file=sys.stderr,
+        )
 
 
 def refuse_rejections(scores: Scores, strict: bool) -> None:

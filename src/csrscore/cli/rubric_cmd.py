@@ -8,7 +8,7 @@ from typing import Any
 
 from csrscore.cli.render import json_text
 from csrscore.cli.reports import add_allow_path
-from csrscore.rubric import Criterion, Group, check_rubric, list_rubrics, load_rubric
+from csrscore.rubric import Criterion, Group, Rubric, check_rubric, list_rubrics, load_rubric
 from csrscore.textsafe import visible
 
 
@@ -56,18 +56,26 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tree(node: Group | Criterion, depth: int, lines: list[str]) -> None:
+def _tree(node: Group | Criterion, depth: int, lines: list[str], default: str) -> None:
     weight = "default" if node.weight is None else f"{node.weight:g}"
     label = node.title
     if isinstance(node, Group):
+        if node.weight is None:
+            weight = default
         lines.append(
             f"{'  ' * depth}{node.id}  {label}  [weight {weight}, max {node.max_points:g}]"
         )
         for child in node.children:
-            _tree(child, depth + 1, lines)
+            _tree(child, depth + 1, lines, default)
     else:
         details = f"{node.kind}, weight {weight}, max {node.max_points:g}"
         lines.append(f"{'  ' * depth}- {node.id}  {label}  [{details}]")
+
+
+def _default_group_weight(rubric: Rubric) -> str:
+    if rubric.weights == "applicable-points" and rubric.na_policy == "exclude":
+        return "applicable points"
+    return "default"
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -81,7 +89,7 @@ def run_show(args: argparse.Namespace) -> int:
         "",
     ]
     for child in rubric.root.children:
-        _tree(child, 0, lines)
+        _tree(child, 0, lines, _default_group_weight(rubric))
     if rubric.adjustments:
         lines += ["", "adjustments:"]
         lines += [f"  {a.id}  {a.title}  [{a.kind}]" for a in rubric.adjustments]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.rubric.catalog import FieldSpec
 from csrscore.rubric.conditions import Condition, FieldTest, leaves
 from csrscore.rubric.model import Aggregation, Criterion, Group, Rubric
@@ -38,6 +38,9 @@ class Plan:
     group_weights: FloatArray  # G
     fields: dict[str, FieldSpec]
     provenance: frozenset[str]  # fields tested with assured / has_evidence
+    # G: True where a group weighs its applicable maximum per company (`weights:
+    # applicable-points` and no explicit weight); `group_weights` holds its static maximum.
+    applicable_weights: BoolArray | None = None
 
     @property
     def root_index(self) -> int:
@@ -109,9 +112,8 @@ def compile_rubric(rubric: Rubric) -> Plan:
                 if leaf.op in ("assured", "has_evidence"):
                     provenance.add(leaf.field)
     for criterion in criteria:
-        scored = criterion.value or criterion.bands
-        if scored is not None:
-            names.add(scored.field)
+        if criterion.scored_field is not None:
+            names.add(criterion.scored_field)
     fields = {}
     for name in sorted(names):
         spec = rubric.catalog.get(name)
@@ -127,4 +129,12 @@ def compile_rubric(rubric: Rubric) -> Plan:
         group_weights=np.array([g.effective_weight for g in ordered], dtype=np.float64),
         fields=fields,
         provenance=frozenset(provenance),
+        applicable_weights=_applicable_weights(rubric, ordered),
     )
+
+
+def _applicable_weights(rubric: Rubric, ordered: list[Group]) -> BoolArray | None:
+    if rubric.weights != "applicable-points":
+        return None
+    dynamic = np.array([g.weight is None for g in ordered], dtype=bool)
+    return dynamic if dynamic.any() else None

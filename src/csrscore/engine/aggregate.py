@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csrscore.compile.plan import GroupPlan, Plan
+from csrscore.engine.applicable import applicable_maxima, uses_applicable_weights
 from csrscore.engine.bundles import Bundle, BundleIndex, bundle_table, bundles
 from csrscore.engine.columns import BoolArray, FloatArray
 from csrscore.engine.points import Points
@@ -28,6 +29,9 @@ BLOCK_ROWS = 131_072
 class Aggregated:
     group_scores: FloatArray  # N x G fractions in [0, 1]; NaN where the group is N/A
     base: FloatArray  # N; root fraction x scale, before adjustments
+    # N x G: each group's weight in its parent per company, where it varies (`weights:
+    # applicable-points`); None when every company has the plan's group weights.
+    group_weights: FloatArray | None = None
 
 
 def aggregate(
@@ -52,6 +56,10 @@ def aggregate(
     `evaluate_levels` are transposed views of criterion-major arrays, so `.T` is free.
     Rows are taken in blocks, so the running sums stay in cache while the children stream
     past them.
+
+    Under `weights: applicable-points` (and the exclude policy) a group without an explicit
+    weight weighs its applicable maximum per company; `group_weights` then scales it
+    (`_override_factors`).
     """
     policy = na_policy or plan.rubric.na_policy
     c_weights = plan.criterion_weights if criterion_weights is None else criterion_weights
@@ -73,17 +81,33 @@ def aggregate(
         None if kind == "geometric" else bundles(plan, group_plan.criterion_children.tolist())
         for kind, group_plan in zip(kinds, plan.groups, strict=True)
     ]
+    dynamic = uses_applicable_weights(plan, policy)
+    weights = None if dynamic is None else np.empty((len(plan.groups), n))
+    factors = None if group_weights is None else _override_factors(plan, g_weights)
     for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, min(n, start + BLOCK_ROWS))
         block = sums.cut(rows.stop - rows.start)
         counted = counted_block[:, : rows.stop - rows.start]
+        block_weights = None
+        if weights is not None and dynamic is not None:
+            block_weights = weights[:, rows]
+            applicable_maxima(
+                plan,
+                criteria.always,
+                lambda c, scratch: criteria.counts_of(c, rows, scratch),  # noqa: B023
+                block.counts,
+                block_weights,
+            )
+            if factors is not None:
+                block_weights *= factors[:, None]
+            np.copyto(block_weights, g_weights[:, None], where=~dynamic[:, None])
         for g, group_plan in enumerate(plan.groups):
             _group(
                 group_plan,
                 summed[g],
                 policy,
                 criteria,
-                g_weights,
+                g_weights if block_weights is None else block_weights,
                 rows,
                 scores[:, rows],
                 counted,
@@ -100,7 +124,16 @@ def aggregate(
             if not scored.all():
                 np.copyto(scores[g, rows], 0.0 if policy == "zero" else np.nan, where=~scored)
     root = np.nan_to_num(scores[plan.root_index], nan=0.0)
-    return Aggregated(scores.T, root * plan.rubric.scale)
+    return Aggregated(scores.T, root * plan.rubric.scale, None if weights is None else weights.T)
+
+
+def _override_factors(plan: Plan, group_weights: FloatArray) -> FloatArray:
+    """Under `weights: applicable-points`, a weight given for a group that weighs its
+    applicable maximum scales that maximum by weight / static maximum, so that sensitivity
+    analysis perturbs it as it perturbs any other weight."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # explicit weights are not read
+        factors: FloatArray = group_weights / plan.group_weights
+    return factors
 
 
 class _Criteria:
@@ -243,7 +276,8 @@ def _group(
 ) -> None:
     """One group's score for a block of rows into `out`, and into `sums.has_weight`
     whether it has any weight. `summed` is the arithmetic mean's bundles of criteria, or
-    None for a geometric mean."""
+    None for a geometric mean. `g_weights` is the plan's group weights (G), or each
+    group's weight for each row of the block (G x rows) where they vary by company."""
     geometric = summed is None
     numerator, product = sums.numerator, sums.product
     denominator = _Denominator(sums.denominator)
@@ -271,17 +305,18 @@ def _group(
         criteria.add_bundle(bundle, rows, numerator, sums)
     for s in group_plan.group_children.tolist():
         # A sub-group's score is NaN where it is N/A; zeroed, it cannot reach the sums.
-        counts, weight = counted[s], float(g_weights[s])
+        counts = counted[s]
+        group_weight = g_weights[s] if g_weights.ndim == 2 else float(g_weights[s])
         every = bool(counts.all())
         child = scores[s] if every else np.where(counts, scores[s], 0.0)
-        if policy == "zero" or every:
-            denominator.add(weight)
+        if isinstance(group_weight, float) and (policy == "zero" or every):
+            denominator.add(group_weight)
         else:
-            denominator.add_where(counts, weight, product)
+            denominator.add_where(counts, group_weight, product)
         if geometric:
-            _add_log(sums, child, 1.0, counts, weight, policy)
+            _add_log(sums, child, 1.0, counts, group_weight, policy)
         else:
-            np.add(numerator, np.multiply(child, weight, out=product), out=numerator)
+            np.add(numerator, np.multiply(child, group_weight, out=product), out=numerator)
     total = denominator.value()
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(numerator, total, out=out)
@@ -307,7 +342,7 @@ class _Denominator:
     def add(self, weight: float) -> None:
         self.constant += weight
 
-    def add_where(self, counts: BoolArray, weight: float, scratch: FloatArray) -> None:
+    def add_where(self, counts: BoolArray, weight: FloatArray | float, scratch: FloatArray) -> None:
         if not self.varies:
             self.array.fill(0.0)
             self.varies = True
@@ -325,7 +360,7 @@ def _add_log(
     points: FloatArray,
     full: float,
     counts: BoolArray,
-    weight: float,
+    weight: FloatArray | float,
     policy: NaPolicy,
 ) -> None:
     """One child of a geometric mean, from its points: its weighted log fraction into the
@@ -343,7 +378,7 @@ def _add_weighted_log(
     log_fraction: FloatArray,
     positive: BoolArray,
     counts: BoolArray,
-    weight: float,
+    weight: FloatArray | float,
     policy: NaPolicy,
 ) -> None:
     child_weight = weight if policy == "zero" else counts * weight

@@ -47,7 +47,7 @@ def width(plan: Plan, c: int) -> int | None:
     """Distinct level values of a ladder or band criterion (N/A, 0 and each level);
     None for a value criterion, whose points do not come from a table."""
     criterion = plan.criteria[c]
-    if criterion.value is not None:
+    if criterion.continuous:
         return None
     steps = criterion.bands.steps if criterion.bands is not None else criterion.levels
     return len(steps) + 2

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from csrscore.compile.plan import Plan
+from csrscore.engine.checklist import ChecklistPoints, checklist_points
 from csrscore.engine.columns import BoolArray, Column, LevelArray
 from csrscore.engine.evaluate import ConditionEvaluator, RowsEvaluate
-from csrscore.engine.points import Points, ValuePoints, level_table
+from csrscore.engine.points import ComputedPoints, Points, ValuePoints, level_table
 from csrscore.rubric.model import Criterion, Group
 
 # 256k rows. Smaller blocks keep more in cache but pay Python's per-call overhead more
@@ -120,6 +121,10 @@ def _criterion_levels(
         values = columns[criterion.value.field].numbers[rows]
         np.logical_not(np.isnan(values, out=scratch.mask), out=level, casting="unsafe")
         return
+    if criterion.checklist is not None:
+        # Level 1 where the list is disclosed, even empty; points come from its items.
+        np.copyto(level, columns[criterion.checklist.field].present[rows], casting="unsafe")
+        return
     assert ladder is not None
     if criterion.bands is not None:
         bands = criterion.bands
@@ -184,7 +189,7 @@ def _tree(plan: Plan) -> _Tree:
 def _ladders(plan: Plan, dtype: Any) -> list[_Ladder | None]:
     ladders: list[_Ladder | None] = []
     for criterion in plan.criteria:
-        if criterion.value is not None:
+        if criterion.continuous:
             ladders.append(None)
         elif criterion.bands is not None:
             ladders.append(_ladder([s.points for s in criterion.bands.steps], dtype))
@@ -231,11 +236,13 @@ def evaluate_levels(
                     holds = block_evaluate(criterion.applies_when)
                     applies = np.logical_and(applies, holds, out=block_scratch.applicable)
                 _mark_not_applicable(level, applies, block_scratch)
-    continuous = {
-        i: ValuePoints(criterion.value, columns[criterion.value.field].numbers)
-        for i, criterion in enumerate(plan.criteria)
-        if criterion.value is not None
-    }
+    continuous: dict[int, ComputedPoints] = {}
+    for i, criterion in enumerate(plan.criteria):
+        if criterion.value is not None:
+            continuous[i] = ValuePoints(criterion.value, columns[criterion.value.field].numbers)
+        elif criterion.checklist is not None:
+            column = columns[criterion.checklist.field]
+            continuous[i] = ChecklistPoints(checklist_points(criterion.checklist, column))
     points = Points(level_table(plan.level_points), levels, continuous)
     return Evaluation(levels.T, points, group_applicable.T)
 

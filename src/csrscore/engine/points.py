@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from csrscore.engine.columns import FloatArray, LevelArray
+from csrscore.engine.grid import snap_into
 from csrscore.rubric.model import ValueScoring
 
 
@@ -30,6 +31,12 @@ def level_table(level_points: FloatArray) -> FloatArray:
     table[:, :-1] = level_points
     table.setflags(write=False)
     return table
+
+
+class ComputedPoints(Protocol):
+    """A criterion whose points are computed rather than looked up by level."""
+
+    def into(self, rows: slice, out: FloatArray) -> FloatArray: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +49,8 @@ class ValuePoints:
     def into(self, rows: slice, out: FloatArray) -> FloatArray:
         spec = self.spec
         values = self.numbers[rows]
+        if spec.input_grid is not None:
+            values = snap_into(values, spec.input_grid, out)
         # The operations of (values - low) / span, clipped, times points, in that order,
         # so the points are bit for bit those of the plain formula. fmax and fmin return
         # the number where the other operand is NaN, which turns missing values into 0.
@@ -53,6 +62,8 @@ class ValuePoints:
         np.fmax(out, 0.0, out=out)
         np.fmin(out, 1.0, out=out)
         np.multiply(out, spec.points, out=out)
+        if spec.points_grid is not None:
+            snap_into(out, spec.points_grid, out)
         return out
 
 
@@ -62,7 +73,7 @@ class Points:
 
     table: FloatArray  # C x (L+2), from `level_table`
     levels: LevelArray  # C x N, criterion-major; -1 where N/A
-    continuous: Mapping[int, ValuePoints]  # value criterion index -> how to compute
+    continuous: Mapping[int, ComputedPoints]  # value/checklist criterion index -> how
 
     def __post_init__(self) -> None:
         for array in (self.table, self.levels):

@@ -85,4 +85,5 @@ def score_reports(
         positions=loaded.positions if loaded is not None else (),
         condition_results=evaluate.results,
         violation_table=violations,
+        varying_group_weights=aggregated.group_weights,
     )

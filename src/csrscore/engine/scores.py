@@ -22,6 +22,7 @@ from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
 from csrscore.engine.ingest import ViolationTable
 from csrscore.engine.levels import applicable_mask
+from csrscore.engine.lookup import rows_named, suggest_company
 from csrscore.engine.points import Points
 from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
@@ -29,13 +30,25 @@ from csrscore.records.load import Rejection
 from csrscore.records.model import Report
 from csrscore.rubric.conditions import Condition
 from csrscore.rubric.model import Rubric
-from csrscore.rubric.parse import suggest
 
 COMPANY_FIELDS = ("sector", "country", "year")
 
 
 @dataclass(frozen=True, eq=False)
 class Scores:
+    """Every company's scores under one rubric, with each stage of the computation kept.
+
+    Built by `score`. It holds the level matrix, the points, the group scores, the
+    adjustments and the totals as read-only arrays, one row per company-year, so that
+    `rank`, `explain`, `compare` and `sensitivity` all read the arrays the engine computed.
+
+    Example:
+        >>> import csrscore
+        >>> scores = csrscore.score("examples/reports.json", "iso26000")
+        >>> len(scores) == len(scores.totals)
+        True
+    """
+
     rubric: Rubric
     plan: Plan
     reports: tuple[Report, ...]
@@ -64,6 +77,8 @@ class Scores:
     # Every condition's result, as the engine computed it; explanations read these.
     condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)
     violation_table: ViolationTable | None = None
+    # N x G group weights where they vary by company (`weights: applicable-points`).
+    varying_group_weights: FloatArray | None = None
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -72,6 +87,35 @@ class Scores:
 
     def __len__(self) -> int:
         return len(self.company_ids)
+
+    def __repr__(self) -> str:
+        years = sorted({int(year) for year in self.years})
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+        return (
+            f"<Scores {self.rubric.name} {self.rubric.version}: {len(self)} company-years"
+            f"{' in ' + span if span else ''}, {len(self.criterion_ids)} criteria, "
+            f"{len(self.rejected)} rejected>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The best ten of the latest year, for notebooks. Names are untrusted: escaped."""
+        import html
+
+        title = html.escape(repr(self))
+        if not len(self):
+            return f"<p>{title}</p>"
+        latest = int(self.years.max())
+        rows = [i for i in np.argsort(-self.totals, kind="stable") if self.years[i] == latest]
+        body = "".join(
+            f"<tr><td>{html.escape(self.names[i])}</td><td>{html.escape(self.company_ids[i])}"
+            f"</td><td>{self.totals[i]:.2f}</td><td>{html.escape(self.grades[i])}</td></tr>"
+            for i in rows[:10]
+        )
+        return (
+            f"<p>{title}</p><table><caption>{latest}, best first</caption><thead><tr>"
+            "<th>company</th><th>id</th><th>total</th><th>grade</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
 
     @cached_property
     def points(self) -> FloatArray:
@@ -92,11 +136,29 @@ class Scores:
         mask.setflags(write=False)
         return mask
 
+    @cached_property
+    def group_weights(self) -> FloatArray:
+        """N x G: each group's weight in its parent for each company (methodology §4)."""
+        if self.varying_group_weights is not None:
+            return self.varying_group_weights
+        shape = (len(self.company_ids), len(self.plan.groups))
+        return np.broadcast_to(self.plan.group_weights, shape)
+
     # --- lookups ----------------------------------------------------------------------
 
     def index_of(self, company_id: str, year: int | None = None) -> int:
-        """Row of a company (the latest year unless `year` is given)."""
+        """Row of a company, by id or else by name (the latest year unless `year` is given)."""
         rows = [i for i, cid in enumerate(self.company_ids) if cid == company_id]
+        if not rows:
+            rows = rows_named(company_id, self.names)
+            named = sorted({self.company_ids[i] for i in rows})
+            if len(named) > 1:
+                raise UnknownCompanyError(
+                    f"{company_id!r} names {len(named)} companies: {', '.join(named)}; "
+                    "give one of these ids"
+                )
+            if named:
+                company_id = named[0]
         if rows and year is not None:
             years = sorted({int(self.years[i]) for i in rows})
             rows = [i for i in rows if int(self.years[i]) == year]
@@ -106,7 +168,7 @@ class Scores:
                     f"no report of {company_id!r} in {year}; its years: {listed}"
                 )
         if not rows:
-            close = suggest(company_id, sorted(set(self.company_ids)))
+            close = suggest_company(company_id, self.company_ids, self.names)
             what = f"{company_id!r}" + (f" in {year}" if year is not None else "")
             raise UnknownCompanyError(f"no scored company {what}{close}")
         return max(rows, key=lambda i: int(self.years[i]))

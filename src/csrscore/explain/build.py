@@ -22,6 +22,7 @@ from csrscore.engine.scores import Scores
 from csrscore.explain.fresh import fresh
 from csrscore.explain.improve import Suggester
 from csrscore.explain.peers import Peers, compute_peers
+from csrscore.explain.scored import checklist_detail, value_detail
 from csrscore.explain.shares import (
     GroupPoints,
     Shares,
@@ -33,7 +34,6 @@ from csrscore.explain.shares import (
 from csrscore.explain.trace import (
     TraceBuilder,
     Tracer,
-    display_value,
     failing_tests,
     matching_violations,
     violation_filter_dict,
@@ -127,9 +127,8 @@ class Explainer:
             used: set[str] = set()
             for level in criterion.levels:
                 used |= fields_of(level.when)
-            scored = criterion.value or criterion.bands
-            if scored is not None:
-                used.add(scored.field)
+            if criterion.scored_field is not None:
+                used.add(criterion.scored_field)
             out.append(sorted(used))
         return out
 
@@ -212,6 +211,7 @@ class Explainer:
             "contribution": self.clean_contributions[0][row].tolist(),
             "share": self.shares.criterion_share[row].tolist(),
             "group_scores": scores.group_scores[row].tolist(),
+            "group_weights": scores.group_weights[row].tolist(),
             "group_share": self.shares.group_share[row].tolist(),
             "group_contribution": self.clean_contributions[1][row].tolist(),
             "earned": self.group_points.earned[row].tolist(),
@@ -329,6 +329,7 @@ class Explainer:
         value = row["group_scores"][column]
         if value == value:  # NaN: the group is N/A and has no score
             entry["score"] = value * 100.0
+        entry["weight"] = row["group_weights"][column]
         entry["weight_in_total"] = row["group_share"][column]
         entry["contribution"] = row["group_contribution"][column]
         entry["points_earned"] = row["earned"][column]
@@ -368,7 +369,6 @@ class Explainer:
                 ]
             else:
                 labels = [None]
-            scored = criterion.value or criterion.bands
             item = {
                 "id": criterion.id,
                 "title": criterion.title,
@@ -391,7 +391,7 @@ class Explainer:
                     _flat_list_keys(criterion.references),
                     labels,
                     self.level_builders[c],
-                    None if scored is None else scored.field,
+                    criterion.scored_field,
                     self.fields_used[c],
                 )
             )
@@ -443,9 +443,10 @@ class Explainer:
                 entry["trace"] = trace()
                 traced.append(entry)
             item["levels"] = traced
-            if scored_field is not None:
-                present, actual = display_value(report, scored_field)
-                item["value"] = {"field": scored_field, "actual": actual, "present": present}
+            if criterion.checklist is not None:
+                item["checklist"] = checklist_detail(criterion, report)
+            elif scored_field is not None:
+                item["value"] = value_detail(criterion, scored_field, report)
             if disclosures.keys().isdisjoint(fields_used):  # most criteria, in one C call
                 item["evidence"] = []
                 continue
@@ -574,9 +575,8 @@ class Explainer:
                         patch = None if part is None else {**patch, **part} if patch else part
                 entry["missing"] = failing
                 entry["suggestion"] = patch
-            elif criterion.value is not None or criterion.bands is not None:
-                field = (criterion.value or criterion.bands).field
-                entry["missing"] = [{"kind": "value", "field": field}]
+            elif criterion.scored_field is not None:
+                entry["missing"] = [{"kind": "value", "field": criterion.scored_field}]
             out.append(entry)
         if not all(arithmetic):
             out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))

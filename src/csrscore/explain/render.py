@@ -41,6 +41,22 @@ def _trace_lines(node: dict[str, Any], depth: int) -> list[str]:
     return [f"{pad}{node['test']} {node['field']}{expected}: actual {actual} [{mark}]"]
 
 
+def _checklist_lines(checklist: dict[str, Any]) -> list[str]:
+    if not checklist["present"]:
+        return [f"    {checklist['field']}: missing"]
+    counted = ", ".join(
+        f"{_value(entry['item'])} {entry['points']:g}" for entry in checklist["counted"]
+    )
+    lines = [f"    counted from {checklist['field']}: {counted or 'none'}"]
+    if checklist["cap"] is not None and checklist["uncapped_points"] > checklist["cap"]:
+        lines.append(f"    {checklist['uncapped_points']:g} points capped at {checklist['cap']:g}")
+    if checklist["not_counted"]:
+        lines.append(f"    listed, not counted: {_value(checklist['not_counted'])}")
+    if checklist["missing"]:
+        lines.append(f"    missing: {_value(checklist['missing'])}")
+    return lines
+
+
 def _group_lines(
     group: dict[str, Any], depth: int, criteria: dict[str, dict[str, Any]]
 ) -> list[str]:
@@ -49,6 +65,7 @@ def _group_lines(
     lines = [
         f"{pad}{group['id']}  {group['title']}: {_number(group['score'], 1)}% "
         f"({group['points_earned']:g}/{group['points_possible']:g} points{na}; "
+        f"weight {_number(group['weight'], 3).rstrip('0').rstrip('.')}, "
         f"{group['weight_in_total'] * 100:.1f}% of the total, "
         f"contributes {_number(group['contribution'])})"
     ]
@@ -83,8 +100,12 @@ def render_text(data: dict[str, Any]) -> str:
         f"  = base {_number(summary['base'])} + adjustments {_number(summary['adjustments'])}"
         + (f" + clamp {_number(summary['clamp'])}" if summary["clamp"] else ""),
         f"rank {summary['rank']} of {summary['of']} in {company['year']}; "
-        f"{summary['sector_rank']} of {summary['sector_of']} in its sector; "
-        f"percentile {summary['percentile']:.1f}",
+        + (
+            f"{summary['sector_rank']} of {summary['sector_of']} in its sector; "
+            if company["sector"] is not None
+            else "no sector given, so no sector rank; "
+        )
+        + f"percentile {summary['percentile']:.1f}",
         "",
         "groups and criteria:",
     ]
@@ -141,6 +162,14 @@ def render_text(data: dict[str, Any]) -> str:
             value = item["value"]
             shown = _value(value["actual"]) if value["present"] else "missing"
             lines.append(f"    value of {value['field']}: {shown}")
+            if "scored_as" in value:
+                lines.append(
+                    f"    scored as {value['scored_as']:g} (on a grid of {value['input_grid']:g})"
+                )
+            if "points_grid" in value:
+                lines.append(f"    points on a grid of {value['points_grid']:g}")
+        if "checklist" in item:
+            lines += _checklist_lines(item["checklist"])
         for evidence in item.get("evidence", []):
             where = f", evidence {_value(evidence['evidence'])}" if evidence["evidence"] else ""
             assured = ", assured" if evidence["assured"] else ""

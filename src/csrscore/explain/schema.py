@@ -97,7 +97,7 @@ _criterion = _object(
         "title": _text,
         "description": _text,
         "references": {"type": "object"},
-        "kind": {"enum": ["levels", "value", "bands"]},
+        "kind": {"enum": ["levels", "value", "bands", "checklist"]},
         "applicable": {"type": "boolean"},
         "level": {"type": "integer", "minimum": -1},
         "label": _nullable_text,
@@ -107,7 +107,31 @@ _criterion = _object(
         "contribution": _number,
         "weight_in_total": _number,
         "levels": {"type": "array", "items": _level},
-        "value": _object({"field": _text, "actual": _any_value, "present": {"type": "boolean"}}),
+        "value": _object(
+            {
+                "field": _text,
+                "actual": _any_value,
+                "present": {"type": "boolean"},
+                "input_grid": _number,
+                "scored_as": _number,
+                "points_grid": _number,
+            },
+            ["field", "actual", "present"],
+        ),
+        "checklist": _object(
+            {
+                "field": _text,
+                "present": {"type": "boolean"},
+                "counted": {
+                    "type": "array",
+                    "items": _object({"item": _text, "points": _number}),
+                },
+                "not_counted": {"type": "array", "items": _text},
+                "missing": {"type": "array", "items": _text},
+                "uncapped_points": _number,
+                "cap": _nullable_number,
+            }
+        ),
         "evidence": {
             "type": "array",
             "items": _object(

@@ -46,15 +46,20 @@ def compute_shares(scores: Scores) -> Shares:
     g_value = np.zeros((n, len(plan.groups)))
     arithmetic = np.ones(len(plan.criteria), dtype=bool)
     root = plan.root_index
+    group_weights = scores.group_weights
     g_share[:, root] = 1.0
     g_value[:, root] = scores.base
     for g in range(len(plan.groups) - 1, -1, -1):  # parents before children
         group = plan.groups[g]
         crit, sub = group.criterion_children, group.group_children
-        weights = np.concatenate([plan.criterion_weights[crit], plan.group_weights[sub]])
+        # Group weights can differ by company (`weights: applicable-points`).
+        weights = np.concatenate(
+            [np.broadcast_to(plan.criterion_weights[crit], (n, len(crit))), group_weights[:, sub]],
+            axis=1,
+        )
         counted = np.concatenate([criterion_counted[:, crit], group_counted[:, sub]], axis=1)
         child_fraction = np.concatenate([fractions[:, crit], group_fraction[:, sub]], axis=1)
-        weighted = np.where(counted, weights[None, :], 0.0)
+        weighted = np.where(counted, weights, 0.0)
         denominator = weighted.sum(axis=1, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(denominator > 0, weighted / denominator, 0.0) * g_share[:, [g]]
@@ -93,7 +98,7 @@ def improvement_targets(scores: Scores) -> Targets:
     next_level = np.zeros(current.shape, dtype=np.int64)
     top = np.where(scores.applicable, plan.max_points[None, :], current)
     for c, criterion in enumerate(plan.criteria):
-        if criterion.value is not None:
+        if criterion.continuous:
             next_points[:, c] = top[:, c]
             continue
         if criterion.kind == "levels" and criterion.cumulative:

@@ -24,6 +24,8 @@ def format_node_path(path: Sequence[str | int]) -> str:
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem `check_rubric` found: an error, or a lint warning, with where it sits."""
+
     severity: Severity
     code: str
     message: str

@@ -10,11 +10,16 @@ from typing import Any, Literal, TypeAlias
 from csrscore.errors import Location
 from csrscore.precision import TIE_DECIMALS
 from csrscore.rubric.catalog import Catalog
+from csrscore.rubric.checklist import Checklist
 from csrscore.rubric.conditions import Condition, ViolationFilter
 
 Aggregation: TypeAlias = Literal["arithmetic", "geometric"]
 Direction: TypeAlias = Literal["higher", "lower"]
 NaPolicy: TypeAlias = Literal["exclude", "zero"]
+# What a group without an explicit `weight` weighs in its parent: its maximum points, the
+# same for every company, or only the points of the criteria that apply to the company
+# (points earned over points applicable at every level, as CITI- and TRAC-style indices do).
+DefaultWeights: TypeAlias = Literal["max-points", "applicable-points"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,10 @@ class ValueScoring:
     high: float
     points: float
     direction: Direction = "higher"
+    # Published grids: the value is snapped to a multiple of `input_grid` before scoring,
+    # and the points to a multiple of `points_grid` after it (halves away from zero).
+    input_grid: float | None = None
+    points_grid: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,19 +70,36 @@ class Criterion:
     cumulative: bool = False
     value: ValueScoring | None = None
     bands: Bands | None = None
+    checklist: Checklist | None = None
 
     @property
-    def kind(self) -> Literal["levels", "value", "bands"]:
+    def kind(self) -> Literal["levels", "value", "bands", "checklist"]:
         if self.value is not None:
             return "value"
         if self.bands is not None:
             return "bands"
+        if self.checklist is not None:
+            return "checklist"
         return "levels"
+
+    @property
+    def continuous(self) -> bool:
+        """Whether the points are computed from a value rather than looked up by level
+        (the level is then 1 where the value is given and 0 where it is not)."""
+        return self.value is not None or self.checklist is not None
+
+    @property
+    def scored_field(self) -> str | None:
+        """The field a value, band or checklist criterion scores; None for a ladder."""
+        scored = self.value or self.bands or self.checklist
+        return None if scored is None else scored.field
 
     @property
     def max_points(self) -> float:
         if self.value is not None:
             return self.value.points
+        if self.checklist is not None:
+            return self.checklist.max_points
         if self.bands is not None:
             return max(step.points for step in self.bands.steps)
         return max(level.points for level in self.levels)
@@ -138,6 +164,9 @@ class Adjustment:
 
 @dataclass(frozen=True)
 class Rubric:
+    """A loaded, validated rubric: the group tree, its catalog, scale, N/A policy, grades
+    and adjustments, with where each node was written. Built by `load_rubric`."""
+
     name: str
     version: str
     title: str
@@ -145,6 +174,7 @@ class Rubric:
     catalog: Catalog
     scale: float = 100.0
     na_policy: NaPolicy = "exclude"
+    weights: DefaultWeights = "max-points"
     grades: tuple[tuple[str, float], ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     description: str = ""

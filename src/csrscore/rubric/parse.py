@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from csrscore.operators import OPERATORS
 from csrscore.rubric.catalog import BUILTIN_FIELDS, RESERVED_PREFIXES, Catalog, FieldSpec
+from csrscore.rubric.checklist import Checklist
 from csrscore.rubric.conditions import (
     AllOf,
     AnyOf,
@@ -118,6 +119,7 @@ class RubricParser:
             catalog=self.catalog,
             scale=float(data.get("scale", 100)),
             na_policy=data.get("na_policy", "exclude"),
+            weights=data.get("weights", "max-points"),
             grades=grades,
             adjustments=adjustments,
             description=data.get("description", ""),
@@ -198,10 +200,13 @@ class RubricParser:
             cumulative=bool(data.get("cumulative", False)),
             value=self._value(data.get("value"), (*path, "value")),
             bands=self._bands(data.get("bands"), (*path, "bands")),
+            checklist=self._checklist(data.get("checklist"), (*path, "checklist")),
         )
         if "cumulative" in data and criterion.kind != "levels":
             self.findings.error("cumulative", "'cumulative' applies to level ladders only", path)
-        if criterion.max_points <= 0:
+        listed = criterion.checklist
+        open_checklist = listed is not None and listed.uncapped_max is None and listed.cap is None
+        if criterion.max_points <= 0 and not open_checklist:  # that one has its own error
             self.findings.error("no-points", "criterion can earn no points: its maximum is 0", path)
         return criterion
 
@@ -223,13 +228,64 @@ class RubricParser:
                 "use direction: lower to reward small values",
                 path,
             )
+        grid = data.get("round_to")
+        grids = grid if isinstance(grid, Mapping) else {} if grid is None else {"input": grid}
         return ValueScoring(
             field=data["field"],
             low=float(data["min"]),
             high=float(data["max"]),
             points=float(data["points"]),
             direction=data.get("direction", "higher"),
+            input_grid=None if "input" not in grids else float(grids["input"]),
+            points_grid=None if "points" not in grids else float(grids["points"]),
         )
+
+    def _checklist(self, data: Mapping[str, Any] | None, path: NodePath) -> Checklist | None:
+        if data is None:
+            return None
+        spec = self._field(data["field"], (*path, "field"))
+        if spec is not None and spec.type != "list":
+            self.findings.error(
+                "type", f"field {data['field']!r} is {spec.type}; a checklist needs a list", path
+            )
+        known = spec.values if spec is not None and spec.type == "list" else None
+        items = data.get("items")
+        for i, item in enumerate(items or ()):
+            if known is not None and item not in known:
+                assert spec is not None
+                self.findings.error("value", _not_allowed(spec, item, "item"), (*path, "items", i))
+        if items is not None and len(set(items)) != len(items):
+            self.findings.error("checklist", "an item is listed twice", (*path, "items"))
+        matching = None
+        if "matching" in data:
+            try:
+                matching = compile_pattern(data["matching"])
+            except RegexError as exc:
+                self.findings.error("regex", str(exc), (*path, "matching"))
+        checklist = Checklist(
+            field=data["field"],
+            items=None if items is None else tuple(items),
+            matching=matching,
+            points_each=float(data.get("points_each", 1.0)),
+            weights={str(k): float(v) for k, v in data.get("weights", {}).items()},
+            cap=None if data.get("cap") is None else float(data["cap"]),
+            known_items=known or (),
+        )
+        for item in checklist.weights:
+            if not checklist.counts(item) or (known is not None and item not in known):
+                self.findings.error(
+                    "checklist",
+                    f"weights: {item!r} is not an item this checklist counts",
+                    (*path, "weights", item),
+                )
+        if checklist.uncapped_max is None and checklist.cap is None:
+            self.findings.error(
+                "checklist",
+                f"the items of {checklist.field!r} are open (no 'items' here, no 'values' in "
+                "the catalog), so the most it can earn is unknown: give a 'cap'",
+                path,
+            )
+        return checklist
 
     def _bands(self, data: Mapping[str, Any] | None, path: NodePath) -> Bands | None:
         if data is None:

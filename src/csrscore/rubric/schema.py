@@ -127,6 +127,8 @@ _level = {
     "additionalProperties": False,
 }
 
+_grid = {"type": "number", "exclusiveMinimum": 0}
+
 _value = {
     "title": "value scoring",
     "type": "object",
@@ -136,9 +138,37 @@ _value = {
         "max": {"type": "number"},
         "direction": {"enum": ["higher", "lower"]},
         "points": {"type": "number", "exclusiveMinimum": 0},
+        "round_to": {
+            "anyOf": [
+                _grid,
+                {
+                    "type": "object",
+                    "properties": {"input": _grid, "points": _grid},
+                    "minProperties": 1,
+                    "additionalProperties": False,
+                },
+            ]
+        },
     },
     "required": ["field", "min", "max", "points"],
     "additionalProperties": False,
+}
+
+_checklist = {
+    "title": "checklist",
+    "type": "object",
+    "properties": {
+        "field": _field,
+        "items": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "any_item": {"const": True},
+        "matching": {"type": "string", "maxLength": 500},
+        "points_each": {"type": "number", "exclusiveMinimum": 0},
+        "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+        "cap": {"type": "number", "exclusiveMinimum": 0},
+    },
+    "required": ["field"],
+    "additionalProperties": False,
+    "oneOf": [{"required": ["items"]}, {"required": ["any_item"]}, {"required": ["matching"]}],
 }
 
 _bands = {
@@ -175,10 +205,16 @@ _criterion: dict[str, Any] = {
         "cumulative": {"type": "boolean"},
         "value": _value,
         "bands": _bands,
+        "checklist": _checklist,
     },
     "required": ["id", "title"],
     "additionalProperties": False,
-    "oneOf": [{"required": ["levels"]}, {"required": ["value"]}, {"required": ["bands"]}],
+    "oneOf": [
+        {"required": ["levels"]},
+        {"required": ["value"]},
+        {"required": ["bands"]},
+        {"required": ["checklist"]},
+    ],
 }
 
 _group: dict[str, Any] = {
@@ -267,6 +303,7 @@ def rubric_schema() -> dict[str, Any]:
             "description": {"type": "string"},
             "scale": {"type": "number", "exclusiveMinimum": 0},
             "na_policy": {"enum": ["exclude", "zero"]},
+            "weights": {"enum": ["max-points", "applicable-points"]},
             "aggregation": {"$ref": "#/$defs/aggregation"},
             "catalog": {"type": "string", "minLength": 1},
             "fields": {

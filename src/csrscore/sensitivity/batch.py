@@ -116,6 +116,7 @@ class BatchScorer:
             self._applicable, scores.points[order] / plan.max_points[None, :], 0.0
         )
         self._max_classes = max(64, n // 64) if max_classes is None else max_classes
+        self._weight_ratio = _applicable_ratio(plan, self._applicable)
         self._configurations: dict[tuple[bool, bool], _Configuration] = {}
         self._classes: dict[NaPolicy, _Classes | None] = {}
         self._group_inputs: dict[tuple[str, bool], tuple[FloatArray, ...]] = {}
@@ -169,7 +170,7 @@ class BatchScorer:
 
     def _linear_classes(self, configuration: _Configuration) -> _Classes | None:
         """The classes of the one-product path, or None when it does not apply."""
-        if len(set(configuration.aggregations)) > 1:
+        if len(set(configuration.aggregations)) > 1 or self._ratio(configuration) is not None:
             return None
         policy = configuration.policy
         if policy in self._classes:
@@ -215,8 +216,18 @@ class BatchScorer:
                 )
                 for g, group_plan in enumerate(self.plan.groups)
             )
+            ratio = self._ratio(configuration)
+            if ratio is not None:
+                for denominator, group_plan in zip(found, self.plan.groups, strict=True):
+                    first = len(group_plan.criterion_children)
+                    denominator[first:-1] *= ratio[group_plan.group_children]
             self._group_inputs[key] = found
         return found
+
+    def _ratio(self, configuration: _Configuration) -> FloatArray | None:
+        """G x N: each group's weight over its static weight, where `weights:
+        applicable-points` makes it vary by company (under the exclude policy only)."""
+        return self._weight_ratio if configuration.policy == "exclude" else None
 
     def _numerators(self, geometric: bool) -> tuple[FloatArray, ...]:
         """Per group, k_criteria x N fractions (their logs for a geometric group)."""
@@ -325,6 +336,7 @@ class BatchScorer:
         """Each group's score (its log for a geometric group) in turn, children first."""
         aggregations = configuration.aggregations
         denominators = self._denominators(configuration)
+        ratio = self._ratio(configuration)
         ones = np.ones((len(draws), 1))
         values: dict[int, FloatArray] = {}
         for g, group_plan in enumerate(self.plan.groups):
@@ -347,6 +359,8 @@ class BatchScorer:
                     # A zero child forces this group to 0 (its `keep`); log(0) is skipped.
                     np.log(term, out=term, where=term > 0.0)
                 term *= group_weights[:, position, None]
+                if ratio is not None:
+                    term *= ratio[child]
                 if numerator is None:
                     numerator = term
                 else:
@@ -381,6 +395,23 @@ def _validity(
         counts = _child_counts(group_plan, applicable, valid, policy)
         valid[:, g] = group_applicable[:, g] & counts.any(axis=1)
     return valid
+
+
+def _applicable_ratio(plan: Plan, applicable: BoolArray) -> FloatArray | None:
+    """G x N: applicable maximum over static maximum for the groups that `weights:
+    applicable-points` weighs by it, 1 for the others; None when the rubric has none.
+    A drawn weight scales the company's applicable maximum, as in `aggregate`."""
+    if plan.applicable_weights is None:
+        return None
+    maxima = np.zeros((len(plan.groups), len(applicable)))
+    for g, group_plan in enumerate(plan.groups):  # post-order: sub-groups first
+        crit = group_plan.criterion_children
+        maxima[g] = applicable[:, crit] @ plan.max_points[crit]
+        for sub in group_plan.group_children.tolist():
+            maxima[g] += maxima[sub]
+    ratio = maxima / plan.group_weights[:, None]
+    ratio[~plan.applicable_weights] = 1.0
+    return ratio
 
 
 def _child_counts(

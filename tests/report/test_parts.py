@@ -1,0 +1,129 @@
+"""The site's parts without a browser: page names, links, words, and the written files."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from csrscore.report.pages import company_stem, scorecard_page
+from csrscore.report.scorecard import safe_link
+from csrscore.report.words import trace_lines
+from tests.report.hostile import SCRIPT_NAME
+
+
+@given(st.text(min_size=1, max_size=200))
+def test_page_names_are_safe(company_id: str) -> None:
+    stem = company_stem(company_id)
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", stem)
+    assert len(stem) <= 80 + 11
+
+
+@given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=40))
+def test_different_ids_get_different_pages(first: str, second: str) -> None:
+    if first != second:
+        assert company_stem(first) != company_stem(second)
+
+
+def test_plain_ids_keep_their_name() -> None:
+    assert scorecard_page("northwind-textiles", 2024) == "companies/northwind-textiles-2024.html"
+    assert company_stem("../etc/passwd").startswith("___etc_passwd-")
+
+
+@given(st.text(max_size=100))
+def test_only_http_links_survive(url: str) -> None:
+    link = safe_link(url)
+    assert link is None or re.match(r"(?i)https?://[^/?#\s]", link)
+
+
+def test_links() -> None:
+    assert safe_link("https://example.com/a.pdf#page=3") == "https://example.com/a.pdf#page=3"
+    assert safe_link("HTTP://example.com") == "HTTP://example.com"
+    for bad in (
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "/etc/x",
+        "//example.com",
+        "http:///nohost",
+        "vbscript:x",
+        None,
+        3,
+    ):
+        assert safe_link(bad) is None
+
+
+def test_trace_in_words() -> None:
+    trace = {
+        "kind": "all",
+        "passed": False,
+        "items": [
+            {
+                "kind": "test",
+                "test": "true",
+                "field": "gov.csr_policy",
+                "expected": None,
+                "actual": True,
+                "present": True,
+                "passed": True,
+            },
+            {
+                "kind": "test",
+                "test": "gte",
+                "field": "env.ghg.scope1",
+                "expected": 3,
+                "actual": None,
+                "present": False,
+                "passed": False,
+            },
+        ],
+    }
+    assert trace_lines(trace) == [
+        (0, "all of these hold:", False),
+        (1, "gov.csr_policy is true; disclosed: true", True),
+        (1, "env.ghg.scope1 is at least 3; disclosed: not disclosed", False),
+    ]
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, Any]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_site_files(example_site: Path) -> None:
+    cards = sorted((example_site / "companies").glob("*.html"))
+    assert len(cards) == 60  # one per company-year of the shipped examples
+    for name in (
+        "index.html",
+        "year-2023.html",
+        "methodology.html",
+        "assets/site.js",
+        "assets/site.css",
+        "assets/plotly.min.js",
+    ):
+        assert (example_site / name).is_file()
+
+
+def test_hostile_markup_is_text(hostile_site: Path) -> None:
+    for page in [hostile_site / "index.html", *hostile_site.glob("companies/*.html")]:
+        html = page.read_text(encoding="utf-8")
+        parser = _Elements()
+        parser.feed(html)
+        scripts = [attrs.get("src") for tag, attrs in parser.tags if tag == "script"]
+        root = "" if page.parent == hostile_site else "../"
+        assert [src for src in scripts if src] == [
+            f"{root}assets/plotly.min.js",
+            f"{root}assets/site.js",
+        ]
+        assert not [t for t, _ in parser.tags if t in ("img", "iframe", "object")]
+        assert not [a for t, a in parser.tags if t == "a" and "javascript" in (a.get("href") or "")]
+        assert SCRIPT_NAME not in html
+        assert "\u202e" not in html
