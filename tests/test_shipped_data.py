@@ -73,7 +73,7 @@ OPERAND_OPERATORS = frozenset(
 OTHER_OPERATORS = frozenset({"violations", "published_within_days", "all", "any", "not"})
 
 ISO26000_ISSUES: Mapping[str, tuple[str, ...]] = {
-    "6.2": ("6.2",),
+    "6.2": ("6.2.3",),  # one issue: decision-making processes and structures
     "6.3": ("6.3.3", "6.3.4", "6.3.5", "6.3.6", "6.3.7", "6.3.8", "6.3.9", "6.3.10"),
     "6.4": ("6.4.3", "6.4.4", "6.4.5", "6.4.6", "6.4.7"),
     "6.5": ("6.5.3", "6.5.4", "6.5.5", "6.5.6"),

@@ -160,7 +160,7 @@ def test_top_level_mixed_weights_points_at_the_groups_line(tmp_path: Path) -> No
         ),
         encoding="utf-8",
     )
-    (finding,) = check_rubric(path)
+    (finding,) = check_rubric(path, allow_paths=[FIXTURES])
     assert (finding.code, finding.location.path) == ("mixed-weights", "groups")
     assert finding.location.line == 5
 
@@ -261,7 +261,7 @@ ERRORS = [
 @pytest.mark.parametrize(("fixture", "code", "node_path"), ERRORS, ids=[e[0] for e in ERRORS])
 def test_error_codes_as_findings(fixture: str, code: str, node_path: str | None) -> None:
     path = BAD / fixture
-    (finding,) = check_rubric(path)
+    (finding,) = check_rubric(path, allow_paths=[FIXTURES])
     data = finding.to_dict()
     assert set(data) == {"severity", "code", "message", "source", "line", "path"}
     assert data["severity"] == "error"
@@ -296,7 +296,7 @@ def test_check_rubric_collects_every_error(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    findings = check_rubric(path)
+    findings = check_rubric(path, allow_paths=[FIXTURES])
     assert all(f.severity == "error" and f.location.source == str(path) for f in findings)
     assert sorted((f.location.line or 0, f.code) for f in findings) == [
         (8, "weight"),

@@ -80,8 +80,8 @@ def _threshold(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
-    scores = score(read_reports(args.reports), rubric)
+    rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+    scores = score(read_reports(args.reports, max_bytes=args.max_input_size), rubric)
     refuse_rejections(scores, args.strict)
     result = audit(
         scores,

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from csrscore.cli.reports import REPORTS_HELP, read_reports
+from csrscore.cli.reports import REPORTS_HELP, add_size_limit, read_reports
 from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
 from csrscore.io import mapping_schema
@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     )
     validate.add_argument("reports", metavar="REPORTS", help=REPORTS_HELP)
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    add_size_limit(validate)
     validate.set_defaults(handler=run_validate)
 
     schema = subparsers.add_parser(
@@ -47,7 +48,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    loaded = read_reports(args.reports)
+    loaded = read_reports(args.reports, max_bytes=args.max_input_size)
     if args.format == "json":
         document = {
             "source": loaded.source,

@@ -30,7 +30,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    scores = score(read_reports(args.reports), load_rubric(args.rubric))
+    scores = score(
+        read_reports(args.reports, max_bytes=args.max_input_size),
+        load_rubric(args.rubric, allow_paths=args.allow_path),
+    )
     explanation = scores.explain(args.company, args.year)
     text = json_text(explanation.to_dict()) if args.format == "json" else str(explanation)
     write_output(text, args.output)

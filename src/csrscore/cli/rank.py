@@ -177,8 +177,8 @@ def run(args: argparse.Namespace) -> int:
             "it cannot be combined with --by, --top or --ties"
         )
     with Progress(["loading", "scoring"]) as progress:
-        rubric = with_rounding(load_rubric(args.rubric), args)
-        loaded = read_reports(args.reports)
+        rubric = with_rounding(load_rubric(args.rubric, allow_paths=args.allow_path), args)
+        loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
         scores = score(loaded, rubric)
     # Rendering starts once the progress bar has been erased, so they never interleave.

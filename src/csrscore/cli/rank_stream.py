@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--compare-years needs the whole run in memory; drop --chunk-size")
     if args.reports == "-":
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
-    rubric = load_rubric(args.rubric)
+    rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
     chunk_size = args.chunk_size or DEFAULT_CHUNK_SIZE
     if args.dask or args.scheduler:
         with _dask_client(args.scheduler):

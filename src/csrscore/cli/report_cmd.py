@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
     steps = ["loading", "scoring", *(["sensitivity"] if args.samples else []), "writing"]
     with Progress(steps) as progress:
-        rubric = load_rubric(args.rubric)
-        loaded = read_reports(args.reports)
+        rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+        loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
         scores = score(loaded, rubric)
         refuse_rejections(scores, args.strict)

@@ -9,6 +9,7 @@ from typing import Any
 from csrscore.engine import Scores
 from csrscore.errors import Location, ReportError
 from csrscore.records import ReportSet, load_reports
+from csrscore.records.load import MAX_INPUT_BYTES
 from csrscore.textsafe import visible
 
 
@@ -19,16 +20,51 @@ class _NamedStream:
         self._handle = handle
         self.name = name
 
-    def read(self) -> bytes:
-        data: bytes = self._handle.read()
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self._handle.read(size)
         return data
 
+    def fileno(self) -> int:
+        descriptor: int = self._handle.fileno()
+        return descriptor
 
-def read_reports(name: str, *, strict: bool = False) -> ReportSet:
+    def isatty(self) -> bool:
+        return bool(self._handle.isatty())
+
+
+def read_reports(name: str, *, strict: bool = False, max_bytes: int = MAX_INPUT_BYTES) -> ReportSet:
     if name == "-":
         stdin: Any = _NamedStream(sys.stdin.buffer, "<stdin>")
-        return load_reports(stdin, strict=strict)
-    return load_reports(name, strict=strict)
+        return load_reports(stdin, strict=strict, max_bytes=max_bytes)
+    return load_reports(name, strict=strict, max_bytes=max_bytes)
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def byte_size(text: str) -> int:
+    """A size such as 1500000, 800M or 4G (binary units, an optional trailing B or iB)."""
+    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (cleaned[:-1], cleaned[-1]) if cleaned[-1:] in _UNITS else (cleaned, "")
+    try:
+        value = int(float(number) * _UNITS[unit])
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(
+            f"must be a size such as 800M or 4G, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
+
+
+def add_size_limit(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-input-size",
+        type=byte_size,
+        default=MAX_INPUT_BYTES,
+        metavar="SIZE",
+        help="refuse report input larger than SIZE (default 1G; e.g. 4G)",
+    )
 
 
 REPORTS_HELP = "JSON, JSON Lines, CSV, TSV, XLSX, Parquet or Arrow file; - reads stdin"
@@ -46,6 +82,19 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
+    )
+    add_allow_path(parser)
+    add_size_limit(parser)
+
+
+def add_allow_path(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="let the rubric's 'extends' and 'catalog' read files below DIR "
+        "(default: only the rubric's own folder); may be repeated",
     )
 
 

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from csrscore.cli.render import json_text
+from csrscore.cli.reports import add_allow_path
 from csrscore.rubric import Criterion, Group, Rubric, check_rubric, list_rubrics, load_rubric
 from csrscore.textsafe import visible
 
@@ -31,6 +32,7 @@ def register(subparsers: Any) -> None:
         epilog="example: csrscore rubric show iso26000",
     )
     show.add_argument("rubric", metavar="NAME|PATH")
+    add_allow_path(show)
     show.set_defaults(handler=run_show)
     check = actions.add_parser(
         "check",
@@ -38,6 +40,7 @@ def register(subparsers: Any) -> None:
         epilog="example: csrscore rubric check rubrics/*.yaml",
     )
     check.add_argument("rubrics", metavar="PATH", nargs="+")
+    add_allow_path(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(handler=run_check)
 
@@ -47,8 +50,7 @@ def run_list(args: argparse.Namespace) -> int:
         rubric = load_rubric(name)
         print(
             visible(
-                f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  "
-                f"{rubric.title}"
+                f"{name:<12} {rubric.version:<8} {len(rubric.criteria):>3} criteria  {rubric.title}"
             )
         )
     return 0
@@ -77,7 +79,7 @@ def _default_group_weight(rubric: Rubric) -> str:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
+    rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
     lines = [
         f"{rubric.name} {rubric.version}: {rubric.title}",
         f"hash {rubric.content_hash}",
@@ -101,7 +103,11 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    findings = [finding for path in args.rubrics for finding in check_rubric(path)]
+    findings = [
+        finding
+        for path in args.rubrics
+        for finding in check_rubric(path, allow_paths=args.allow_path)
+    ]
     errors = [f for f in findings if f.severity == "error"]
     if args.format == "json":
         print(json_text([f.to_dict() for f in findings]), end="")

@@ -161,8 +161,8 @@ def weight_spec(args: argparse.Namespace) -> WeightSpec:
 
 def run(args: argparse.Namespace) -> int:
     with Progress(["loading", "scoring", "sampling"]) as progress:
-        rubric = load_rubric(args.rubric)
-        loaded = read_reports(args.reports)
+        rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+        loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
         scores = score(loaded, rubric)
         scores.company_field(args.by)  # fail early, before any work, on a bad field

@@ -16,12 +16,24 @@ from typing import IO, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from csrscore.boundedread import RefusedInputError, read_bounded, read_stream
 from csrscore.errors import Location, ReportError
 from csrscore.gcpause import paused_gc
 from csrscore.records.errors import record_problems
 from csrscore.records.model import Report
 
-__all__ = ["Rejection", "ReportSet", "ReportSource", "load_reports", "register_reader"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "Rejection",
+    "ReportSet",
+    "ReportSource",
+    "load_reports",
+    "register_reader",
+]
+
+# Large enough for a million typical records; the CLI's --max-input-size raises it.
+MAX_INPUT_BYTES = 1 << 30
+_RAISE_HINT = "raise it with --max-input-size (or load_reports(..., max_bytes=N))"
 
 ReportSource: TypeAlias = (
     "str | os.PathLike[str] | IO[str] | IO[bytes] | bytes | ReportSet"
@@ -103,19 +115,22 @@ _REPORT_LIST = TypeAdapter(list[Report])
 _WRAPPED = TypeAdapter(_Wrapped)
 
 
-def load_reports(source: ReportSource, *, strict: bool = False) -> ReportSet:
+def load_reports(
+    source: ReportSource, *, strict: bool = False, max_bytes: int = MAX_INPUT_BYTES
+) -> ReportSet:
     """Load and validate reports.
 
     `source` is a path (JSON, or JSON Lines for `.jsonl`/`.ndjson`), a file object, raw
     bytes, a `ReportSet`, a mapping with a `reports` list, or an iterable of dicts or
     `Report` objects. Invalid records are rejected and the rest load; with `strict=True`
-    any rejection raises :class:`ReportError` and nothing loads.
+    any rejection raises :class:`ReportError` and nothing loads. A file or stream is read
+    only if it is a regular file or a pipe of at most `max_bytes` bytes holding text.
     """
     if isinstance(source, ReportSet):
         result = source
     else:
         with paused_gc(promote=True):  # a loaded report set is long-lived
-            result = _load(source)
+            result = _load(source, max_bytes)
     if strict and result.rejected:
         first = result.rejected[0]
         more = len(result.rejected) - 1
@@ -137,21 +152,19 @@ def register_reader(reader: Callable[[Any], ReportSet | None]) -> None:
         _READERS.append(reader)
 
 
-def _load(source: ReportSource) -> ReportSet:
+def _load(source: ReportSource, max_bytes: int) -> ReportSet:
     for reader in _READERS:
         loaded = reader(source)
         if loaded is not None:
             return loaded
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
         name = str(source)
         try:
-            if path.suffix.lower() in _JSONL_SUFFIXES:
-                with path.open("rb") as handle:
-                    return _load_jsonl(handle, name)
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReportError(exc.strerror or str(exc), Location(source=name)) from None
+            data = read_bounded(source, max_bytes, _RAISE_HINT)
+        except RefusedInputError as exc:
+            raise ReportError(str(exc), Location(source=name)) from None
+        if Path(source).suffix.lower() in _JSONL_SUFFIXES:
+            return _load_jsonl(io.BytesIO(data), name)
         return _load_bytes(data, name)
     if isinstance(source, bytes):
         return _load_bytes(source, None)
@@ -159,10 +172,16 @@ def _load(source: ReportSource) -> ReportSet:
         stream: Any = source
         stream_name = getattr(stream, "name", None)
         label = stream_name if isinstance(stream_name, str) else None
+        if isinstance(stream, io.TextIOBase):
+            data = stream.read().encode()
+        else:
+            try:
+                data = read_stream(stream, max_bytes, _RAISE_HINT)
+            except RefusedInputError as exc:
+                raise ReportError(str(exc), Location(source=label)) from None
         if label and Path(label).suffix.lower() in _JSONL_SUFFIXES:
-            return _load_jsonl(stream, label)
-        text: str | bytes = stream.read()
-        return _load_bytes(text.encode() if isinstance(text, str) else text, label)
+            return _load_jsonl(io.BytesIO(data), label)
+        return _load_bytes(data, label)
     if isinstance(source, Mapping):
         return _from_document(source, None)
     return _validate_records(list(source), None)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from csrscore.boundedread import RefusedInputError, read_bounded
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
@@ -20,9 +21,9 @@ from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_pa
 from csrscore.rubric.lint import lint_rubric
 from csrscore.rubric.model import Rubric
 from csrscore.rubric.parse import RubricParser, suggest
-from csrscore.rubric.schema import catalog_schema
+from csrscore.rubric.schema import catalog_schema, rubric_schema
 from csrscore.rubric.validate import check_schema
-from csrscore.rubric.yamlsafe import YamlDocument, load_yaml, plain_data
+from csrscore.rubric.yamlsafe import MAX_BYTES, YamlDocument, load_yaml, plain_data
 
 __all__ = ["check_rubric", "data_dir", "list_rubrics", "load_catalog", "load_rubric"]
 
@@ -61,11 +62,51 @@ def _rubric_path(name_or_path: str | os.PathLike[str], base: Path | None) -> Pat
     return shipped
 
 
+@dataclass(frozen=True)
+class Confinement:
+    """The folders `extends` and `catalog` may read from.
+
+    A rubric is untrusted: without this, `extends: /etc/passwd` or `catalog: ../../x` would
+    read any file the user can read, and an error would quote it. Paths may point into the
+    folder of the rubric the user named (at any depth), into the shipped data, or into a
+    folder the user allowed explicitly (`--allow-path DIR`).
+    """
+
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, rubric_folder: Path, allowed: Iterable[str | os.PathLike[str]] = ()) -> Confinement:
+        folders = (rubric_folder, data_dir("rubrics"), *(Path(a) for a in allowed))
+        return cls(tuple(folder.resolve() for folder in folders))
+
+    def check(self, path: Path, what: str, location: Location) -> Path:
+        """`path` resolved (symlinks followed), or a RubricError if it leaves the roots."""
+        resolved = path.resolve()
+        if not any(resolved.is_relative_to(root) for root in self.roots):
+            raise RubricError(
+                f"{what} {shown_path(path)!r} is outside the rubric's folder "
+                f"{shown_path(self.roots[0])!r}; pass --allow-path DIR to read from DIR",
+                location,
+            )
+        return resolved
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the working directory when it lies below it, as users typed it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+_RUBRIC_KEYS = frozenset(rubric_schema()["properties"])
+
+
 def _read(path: Path) -> YamlDocument:
     try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise RubricError(exc.strerror or str(exc), Location(str(path))) from None
+        text = read_bounded(path, MAX_BYTES)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(str(path))) from None
     return load_yaml(text, str(path))
 
 
@@ -111,7 +152,10 @@ def _node_locations(document: YamlDocument, data: Any) -> dict[str, Location]:
 
 
 def _resolve(
-    path: Path, chain: tuple[Path, ...], given: YamlDocument | None = None
+    path: Path,
+    chain: tuple[Path, ...],
+    confinement: Confinement,
+    given: YamlDocument | None = None,
 ) -> tuple[dict[str, Any], dict[str, Location], tuple[str, Path], YamlDocument]:
     """Resolved data, where each node id was defined, the catalog reference, the file."""
     document = given or _read(path)
@@ -120,6 +164,11 @@ def _resolve(
     if not isinstance(data, dict):
         findings.error("schema", "a rubric is a YAML mapping at the top level", ())
         findings.raise_if_errors()
+    if data and not _RUBRIC_KEYS.intersection(data):
+        # Say nothing of the content: the file may be anything the path pointed at.
+        raise RubricError(
+            "not a csrscore rubric (no 'rubric' key at the top level)", Location(document.source)
+        )
     check_schema(data, findings)
     findings.raise_if_errors()
     ids = _node_locations(document, data)
@@ -131,16 +180,21 @@ def _resolve(
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise RubricError(f"'extends' is nested deeper than {MAX_EXTENDS_DEPTH}", extends_location)
     try:
-        parent_path = _rubric_path(data["extends"], path.parent).resolve()
+        parent_path = _rubric_path(data["extends"], path.parent)
     except RubricError as exc:
         raise RubricError(exc.message, extends_location) from None
+    parent_path = confinement.check(parent_path, "'extends'", extends_location)
     if not parent_path.is_file():
         raise RubricError(
             f"'extends' names {data['extends']!r}, which is not a file", extends_location
         )
     if parent_path in (*chain, path.resolve()):
-        raise RubricError(f"'extends' forms a cycle through {parent_path.name}", extends_location)
-    parent, parent_ids, parent_catalog, _ = _resolve(parent_path, (*chain, path.resolve()))
+        cycle = " -> ".join(shown_path(p) for p in (*chain, path.resolve(), parent_path))
+        raise RubricError(f"'extends' forms a cycle: {cycle}", extends_location)
+    # Messages about the parent name it as the user would (relative to the working folder).
+    parent, parent_ids, parent_catalog, _ = _resolve(
+        Path(shown_path(parent_path)), (*chain, path.resolve()), confinement
+    )
     merged = merge(parent, data, findings)
     findings.raise_if_errors()
     ids = {**parent_ids, **ids}
@@ -174,14 +228,21 @@ def _load_catalog_cached(path: str, stamp: tuple[int, int]) -> Catalog:
 
 
 def load_catalog(
-    name_or_path: str | os.PathLike[str] = DEFAULT_CATALOG, base: Path | None = None
+    name_or_path: str | os.PathLike[str] = DEFAULT_CATALOG,
+    base: Path | None = None,
+    confinement: Confinement | None = None,
 ) -> Catalog:
-    """Load a disclosure catalog: 'default' (the shipped one) or a YAML path."""
+    """Load a disclosure catalog: 'default' (the shipped one) or a YAML path.
+
+    With `confinement` (as when a rubric names its catalog), the path must lie inside it.
+    """
     text = os.fspath(name_or_path)
     if text == DEFAULT_CATALOG:
         path = data_dir("rubrics") / "catalog.yaml"
     else:
         path = Path(text) if Path(text).is_absolute() or base is None else base / text
+    if confinement is not None:
+        path = confinement.check(path, "catalog", Location(str(path)))
     try:
         stat = path.stat()
     except OSError as exc:
@@ -199,9 +260,13 @@ def _content_hash(data: Mapping[str, Any], catalog: Catalog) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _build(path: Path, given: YamlDocument | None = None) -> tuple[Rubric, list[Finding]]:
-    data, ids, (catalog_name, catalog_base), document = _resolve(path, (), given)
-    catalog = load_catalog(catalog_name, catalog_base)
+def _build(
+    path: Path, allowed: Iterable[str | os.PathLike[str]], given: YamlDocument | None = None
+) -> tuple[Rubric, list[Finding]]:
+    folder = Path.cwd() if given is not None else path.parent
+    confinement = Confinement.of(folder, allowed)
+    data, ids, (catalog_name, catalog_base), document = _resolve(path, (), confinement, given)
+    catalog = load_catalog(catalog_name, catalog_base, confinement)
     extra = {
         name: field_spec_from_data(name, spec) for name, spec in data.get("fields", {}).items()
     }
@@ -220,26 +285,33 @@ def _build(path: Path, given: YamlDocument | None = None) -> tuple[Rubric, list[
 RubricSource = Rubric | str | os.PathLike[str] | Mapping[str, Any]
 
 
-def load_rubric(rubric: RubricSource) -> Rubric:
+AllowedPaths = Iterable[str | os.PathLike[str]]
+
+
+def load_rubric(rubric: RubricSource, *, allow_paths: AllowedPaths = ()) -> Rubric:
     """Load a shipped rubric by name (e.g. 'iso26000'), a YAML file by path, or rubric data.
 
-    Rubric data (a mapping, e.g. parsed JSON from another tool) resolves relative paths
-    (`catalog`, `extends`) against the working directory. Raises :class:`RubricError` on
-    the first error, located as file:line node.path. Lint warnings do not stop loading;
-    see :func:`check_rubric`.
+    `catalog` and `extends` paths resolve against the rubric's folder and may not leave it
+    (nor the shipped data) unless a folder in `allow_paths` holds them. Rubric data (a
+    mapping, e.g. parsed JSON from another tool) resolves them against the working
+    directory, which is then the rubric's folder. Raises :class:`RubricError` on the first
+    error, located as file:line node.path. Lint warnings do not stop loading; see
+    :func:`check_rubric`.
     """
     if isinstance(rubric, Rubric):
         return rubric
     if isinstance(rubric, Mapping):
         document = YamlDocument(plain_data(rubric, "<rubric data>"), "<rubric data>")
-        return _build(Path("<rubric data>"), document)[0]
-    return _build(_rubric_path(rubric, None))[0]
+        return _build(Path("<rubric data>"), allow_paths, document)[0]
+    return _build(_rubric_path(rubric, None), allow_paths)[0]
 
 
-def check_rubric(rubric: str | os.PathLike[str]) -> list[Finding]:
+def check_rubric(
+    rubric: str | os.PathLike[str], *, allow_paths: AllowedPaths = ()
+) -> list[Finding]:
     """Every error and lint warning for a rubric, as data. Never raises for bad rubrics."""
     try:
-        return _build(_rubric_path(rubric, None))[1]
+        return _build(_rubric_path(rubric, None), allow_paths)[1]
     except RubricError as exc:
         findings: list[Finding] | None = getattr(exc, "findings", None)
         return findings or [Finding("error", "load", exc.message, exc.location)]
