@@ -25,7 +25,6 @@ from csrscore.cli.reports import (
     add_input_arguments,
     positive_int,
     read_reports,
-    refuse_nothing_scored,
     refuse_rejections,
     warn_on_stderr,
 )
@@ -188,8 +187,7 @@ def run(args: argparse.Namespace) -> int:
 def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int:
     if args.by:
         scores.company_field(args.by)  # fail early, before any output, on a bad field
-    refuse_rejections(scores, args.strict)
-    refuse_nothing_scored(scores, source)
+    refuse_rejections(scores, args.strict, source)
     if args.compare_years:
         comparison = compare(scores, *args.compare_years)
         write_output(render_comparison(comparison, args.format), args.output)

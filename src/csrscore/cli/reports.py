@@ -126,8 +126,22 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
         )
 
 
-def refuse_nothing_scored(scores: Scores, source: str | None) -> None:
-    """A ranking of nobody is an error, not an empty table."""
+def at_least_two(text: str) -> int:
+    value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2 (spreads need two samples)")
+    return value
+
+
+def refuse_rejections(scores: Scores, strict: bool, source: str | None = None) -> None:
+    """Under --strict any rejected report is an error (the first one located); so is a run
+    that leaves nothing to show, since a ranking of nobody is not a result."""
+    if scores.rejected and strict:
+        first = scores.rejected[0]
+        raise ReportError(
+            f"{len(scores.rejected)} report(s) rejected under --strict; first: {first.message}",
+            first.location,
+        )
     if len(scores):
         return
     if not scores.rejected:
@@ -137,22 +151,3 @@ def refuse_nothing_scored(scores: Scores, source: str | None) -> None:
         f"no record could be scored: all {len(scores.rejected)} rejected; first: {first.message}",
         first.location,
     )
-
-
-def at_least_two(text: str) -> int:
-    value = positive_int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError("must be at least 2 (spreads need two samples)")
-    return value
-
-
-def refuse_rejections(scores: Scores, strict: bool) -> None:
-    """Under --strict any rejected report is an error, and so it is when every report was
-    rejected and nothing is left to show (the first one located)."""
-    if scores.rejected and (strict or len(scores) == 0):
-        first = scores.rejected[0]
-        why = "under --strict" if strict else "and none scored"
-        raise ReportError(
-            f"{len(scores.rejected)} report(s) rejected {why}; first: {first.message}",
-            first.location,
-        )
