@@ -6,7 +6,8 @@ The pipeline: records (load_reports) -> rubric (load_rubric) -> compile -> engin
 """
 
 from csrscore.chunked import ScoreTable, score_chunks
-from csrscore.compare import Comparison, compare
+from csrscore.compare import Comparison
+from csrscore.compare import compare as compare_years
 from csrscore.engine import Scores, score
 from csrscore.errors import (
     CsrscoreError,
@@ -36,7 +37,8 @@ from csrscore.rubric import (
     load_rubric,
     rubric_schema,
 )
-from csrscore.sensitivity import Dirichlet, Sensitivity, SensitivityIndices, Uniform, sensitivity
+from csrscore.sensitivity import Dirichlet, Sensitivity, SensitivityIndices, Uniform
+from csrscore.sensitivity import sensitivity as sensitivity_analysis
 
 __version__ = "0.1.0"
 
@@ -65,7 +67,7 @@ __all__ = [
     "__version__",
     "audit",
     "check_rubric",
-    "compare",
+    "compare_years",
     "list_rubrics",
     "load_catalog",
     "load_reports",
@@ -75,5 +77,5 @@ __all__ = [
     "rubric_schema",
     "score",
     "score_chunks",
-    "sensitivity",
+    "sensitivity_analysis",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from csrscore.deprecation import make_module_callable
 from csrscore.engine.scores import Scores
 from csrscore.errors import CsrscoreError
 from csrscore.rubric.model import Criterion
@@ -259,3 +260,8 @@ def _company_year(scores: Scores, ranks: Any, row: int) -> CompanyYear:
         rank=int(ranks[row]),
         grade=scores.grades[row],
     )
+
+
+# `csrscore.compare` is this module; calling it is the old spelling of
+# `csrscore.compare_years(...)`, kept for one release.
+make_module_callable(__name__, compare, "csrscore.compare_years")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csrscore import load_reports, load_rubric, score, sensitivity
+from csrscore import load_reports, load_rubric, score, sensitivity_analysis
 from csrscore.errors import UsageError
 from csrscore.report import build
 from csrscore.report.pages import company_stem, scorecard_page
@@ -134,7 +134,7 @@ def test_hostile_markup_is_text(hostile_site: Path) -> None:
 
 def test_rank_intervals_and_indistinguishable_ranks() -> None:
     scores = score(load_reports(str(ROOT / EXAMPLES)), load_rubric("iso26000"))
-    analysis = sensitivity(scores, samples=50, seed=0, indices=False)
+    analysis = sensitivity_analysis(scores, samples=50, seed=0, indices=False)
     for view in year_views(scores, analysis):
         rows = {row.position: row for row in view.rows}
         for position, row in rows.items():
@@ -159,7 +159,7 @@ def test_rank_intervals_and_indistinguishable_ranks() -> None:
 
 def test_sensitivity_of_other_grouping_is_refused(tmp_path: Path) -> None:
     scores = score(load_reports(str(ROOT / EXAMPLES)), load_rubric("iso26000"))
-    analysis = sensitivity(scores, samples=10, seed=0, indices=False, by=None)
+    analysis = sensitivity_analysis(scores, samples=10, seed=0, indices=False, by=None)
     with pytest.raises(UsageError, match="ranks within each year"):
         build(scores, tmp_path, sensitivity=analysis)
 

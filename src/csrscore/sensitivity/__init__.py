@@ -5,6 +5,7 @@ The level matrix of a `Scores` is computed once; each Monte-Carlo sample re-weig
 first-order and total-effect indices. See docs/sensitivity.md.
 """
 
+from csrscore.deprecation import make_module_callable
 from csrscore.sensitivity.analysis import (
     RANK_INTERVAL,
     SCORE_QUANTILES,
@@ -25,3 +26,7 @@ __all__ = [
     "Uniform",
     "sensitivity",
 ]
+
+# `csrscore.sensitivity` is this module; calling it is the old spelling of
+# `csrscore.sensitivity_analysis(...)`, kept for one release.
+make_module_callable(__name__, sensitivity, "csrscore.sensitivity_analysis")
