@@ -203,7 +203,7 @@ def test_checklist_criteria_and_applicable_point_weights(tmp_path: Path) -> None
     ]
     scores = score(records, rubric)
     site = build(scores, tmp_path)
-    assert site.pages == 3 + 2
+    assert site.pages == 3 + 3  # scorecards, the index, methodology and audit pages
     methodology = (tmp_path / "methodology.html").read_text(encoding="utf-8")
     assert "1.00 points for each item that counts, at most 2.00 in all" in methodology
     assert "Items that count: names, addresses, audits." in methodology

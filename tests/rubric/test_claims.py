@@ -24,7 +24,13 @@ def _data(**extra: Any) -> dict[str, Any]:
 def _codes(tmp_path: Path, data: dict[str, Any]) -> list[tuple[str, str]]:
     path = tmp_path / "rubric.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return [(finding.severity, finding.code) for finding in check_rubric(path)]
+    # The builders point at the test catalog, outside tmp_path: allowed explicitly, as a
+    # user would with --allow-path.
+    catalog = Path(data["catalog"]).parent
+    return [
+        (finding.severity, finding.code)
+        for finding in check_rubric(path, allow_paths=[catalog])
+    ]
 
 
 def test_equal_grade_thresholds_are_an_error(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from csrscore.engine import Scores
 from csrscore.errors import InputError, Location, UsageError
 from csrscore.precision import display_number
 from csrscore.report import charts
+from csrscore.report.auditpage import AUDIT_PAGE, audit_tables
 from csrscore.report.extra import plotly_script
 from csrscore.report.methodology import methodology_context
 from csrscore.report.pages import METHODOLOGY_PAGE
@@ -104,6 +105,11 @@ def build(
                 common, root="", view=view, charts=_charts(view, group_titles, float(rubric.scale))
             ),
         )
+    summary, tables = audit_tables(scores)
+    writer.write(
+        AUDIT_PAGE,
+        env.get_template("audit.html").render(common, root="", summary=summary, tables=tables),
+    )
     writer.write(
         METHODOLOGY_PAGE,
         env.get_template("methodology.html").render(common, root="", **methodology_context(rubric)),
