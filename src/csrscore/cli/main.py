@@ -18,6 +18,7 @@ from csrscore.cli import (
     rank,
     report_cmd,
     rubric_cmd,
+    safewrite,
     sensitivity_cmd,
     tables_cmd,
 )
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     completion_cmd.complete_if_asked(parser)
+    safewrite.forget_inputs()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:

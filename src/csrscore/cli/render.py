@@ -11,12 +11,10 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from csrscore.errors import InputError, Location
+from csrscore.cli.safewrite import write_file
 from csrscore.textsafe import markdown_cell, spreadsheet_cell, visible
 
 TOTAL_DECIMALS = 2
@@ -83,32 +81,9 @@ def json_text(document: Any) -> str:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Print, or write atomically: a temporary file in the same folder, then a rename."""
+    """Print, or write FILE safely (see `cli.safewrite`: devices in place, symbolic links
+    followed, regular files replaced atomically, inputs and read-only files refused)."""
     if output is None or output == "-":
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    target = Path(output)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", Location(source=output)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text if text.endswith("\n") else text + "\n")
-        # mkstemp creates 0600; give the file the mode a plain open() would have.
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(target: Path) -> int:
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_file(text if text.endswith("\n") else text + "\n", output)

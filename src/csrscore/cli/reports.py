@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from csrscore.cli.safewrite import protect_input
 from csrscore.engine import Scores
 from csrscore.errors import Location, ReportError
 from csrscore.records import ReportSet, load_reports
@@ -36,6 +37,7 @@ def read_reports(name: str, *, strict: bool = False, max_bytes: int = MAX_INPUT_
     if name == "-":
         stdin: Any = _NamedStream(sys.stdin.buffer, "<stdin>")
         return load_reports(stdin, strict=strict, max_bytes=max_bytes)
+    protect_input(name)
     return load_reports(name, strict=strict, max_bytes=max_bytes)
 
 
