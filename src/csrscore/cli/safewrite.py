@@ -134,9 +134,7 @@ def _signals_end_the_write() -> Iterator[None]:
     try:
         yield
     except _Ended as ended:
-        # Cleaned up by the caller's handler on the way out; end as the signal would have.
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        # The caller removes the temporary file on the way out; end as the signal would have.
         raise SystemExit(128 + ended.signum) from None
     finally:
         for signum, handler in previous.items():
