@@ -33,6 +33,12 @@ def parse_derived(
             unit=data.get("unit"),
             description=data.get("description", ""),
         )
+        if "as" in data and form != "change":
+            findings.error(
+                "derived",
+                f"'as' says how a change is measured; a {form} has no 'as'",
+                ("derived", name, "as"),
+            )
         if catalog.get(name) is not None:
             findings.error(
                 "derived",
@@ -92,4 +98,6 @@ def _ordered(parsed: Mapping[str, DerivedField], findings: Findings) -> tuple[De
 
     for name in parsed:
         visit(name)
-    return tuple(done.values())
+    # Members of a cycle are kept (the error stops loading anyway), so that criteria
+    # reading them are not also reported as reading unknown fields.
+    return (*done.values(), *(parsed[name] for name in parsed if name in reported))

@@ -306,8 +306,6 @@ _derived = {
     },
     "additionalProperties": False,
     "oneOf": [{"required": [form]} for form in ("ratio", "share", "difference", "sum", "change")],
-    # 'as' says how a change is measured; on other forms it would be ignored.
-    "dependentSchemas": {"as": {"required": ["change"]}},
 }
 
 _node_patch = {
