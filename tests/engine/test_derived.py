@@ -87,7 +87,7 @@ RECORDS = [
 
 
 # One value criterion per derived field: only the derived fields a rubric reads are computed.
-EVERY_FIELD = [
+EVERY_FIELD: list[dict[str, Any]] = [
     {"id": f"c{i}", "title": "C", "value": {"field": name, "min": -50, "max": 50, "points": 2}}
     for i, name in enumerate(DERIVED)
 ]
