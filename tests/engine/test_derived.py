@@ -165,7 +165,7 @@ def test_value_scoring_on_a_derived_field() -> None:
 
 
 def test_conditions_and_bands_on_derived_fields() -> None:
-    criteria = [
+    criteria: list[dict[str, Any]] = [
         {
             "id": "cut",
             "title": "Cut scope 1",
@@ -224,7 +224,7 @@ def test_explanation_shows_inputs_and_formula() -> None:
 
 
 def test_explanation_of_a_change_names_both_years() -> None:
-    criteria = [
+    criteria: list[dict[str, Any]] = [
         {
             "id": "change",
             "title": "Change",
@@ -248,7 +248,7 @@ def test_explanation_of_a_change_names_both_years() -> None:
 
 
 def test_a_condition_trace_shows_the_derived_value() -> None:
-    criteria = [
+    criteria: list[dict[str, Any]] = [
         {
             "id": "cut",
             "title": "Cut",
@@ -263,7 +263,7 @@ def test_a_condition_trace_shows_the_derived_value() -> None:
 
 
 def test_a_derived_field_read_only_through_another_is_computed() -> None:
-    criteria = [
+    criteria: list[dict[str, Any]] = [
         {
             "id": "trend",
             "title": "Intensity trend",
