@@ -275,3 +275,17 @@ def test_a_derived_field_read_only_through_another_is_computed() -> None:
     change = (18250 / 1472 - 12.5) / 12.5 * 100  # -0.815 %: position 0.4593
     row = scores.index_of("alpha", 2024)
     assert scores.points[row, 0] == pytest.approx((change + 10) / 20)
+
+
+def test_the_formula_docs_rubrics_quotes() -> None:
+    from pathlib import Path
+
+    from tests.test_docs_rubrics import BLOCKS, read_yaml
+
+    (source,) = [s for _, s in BLOCKS if "rubric: derived-example" in s]
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rubrics.md").read_text("utf-8")
+    quoted = " ".join(doc.split()).split("the formula filled in (`")[1].split("`)")[0]
+    records = [record("alpha", 2024, scope1=18250, revenue=1472)]
+    scores = score(records, load_rubric(read_yaml(source)))
+    value = scores.explain("alpha", 2024).to_dict()["criteria"][0]["value"]
+    assert value["derived"]["formula"] == quoted
