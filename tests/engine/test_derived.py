@@ -289,3 +289,13 @@ def test_the_formula_docs_rubrics_quotes() -> None:
     scores = score(records, load_rubric(read_yaml(source)))
     value = scores.explain("alpha", 2024).to_dict()["criteria"][0]["value"]
     assert value["derived"]["formula"] == quoted
+
+
+def test_explanations_follow_the_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from csrscore.explain.schema import explanation_schema
+
+    validator = Draft202012Validator(explanation_schema())
+    for explanation in score(RECORDS, rubric(EVERY_FIELD)).explain_all():
+        validator.validate(explanation.to_dict())

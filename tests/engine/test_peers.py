@@ -261,3 +261,21 @@ def test_no_members_at_all() -> None:
     assert scores.points[0, 0] == 0
     assert np.isnan(scores.peers[0].statistic[0])
     assert scores.explain("a", 2024).to_dict()["criteria"][0]["value"]["peers"]["size"] == 0
+
+
+def test_explanations_follow_the_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from csrscore.explain.schema import explanation_schema
+
+    validator = Draft202012Validator(explanation_schema())
+    bands = {
+        "bands": {
+            "field": "env.water",
+            "steps": [{"at": 0, "points": 1}],
+            "peers": {"method": "z-score", "within": ["company.sector"]},
+        }
+    }
+    scores = score(RECORDS, rubric(value("min-max"), bands))
+    for explanation in scores.explain_all():
+        validator.validate(explanation.to_dict())
