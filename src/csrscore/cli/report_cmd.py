@@ -9,9 +9,11 @@ from typing import Any
 from csrscore.cli.progress import Progress
 from csrscore.cli.reports import (
     add_input_arguments,
-    positive_int,
+    check_sample_memory,
     read_reports,
     refuse_rejections,
+    sample_count,
+    seed,
     warn_on_stderr,
 )
 from csrscore.engine import score
@@ -36,11 +38,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--samples",
-        type=positive_int,
+        type=sample_count,
         metavar="N",
         help="also run a sensitivity analysis with N samples and show rank intervals",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the sensitivity run")
+    parser.add_argument(
+        "--seed", type=seed, default=0, help="seed of the sensitivity run (0 or more)"
+    )
     parser.add_argument("--title", help="the site's title (default: the rubric's title)")
     parser.add_argument(
         "--strict", action="store_true", help="fail (exit 1) if any report is rejected"
@@ -62,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         refuse_rejections(scores, args.strict)
         analysis = None
         if args.samples:
+            check_sample_memory(args.samples, len(scores))
             progress.advance("sensitivity")
             analysis = sensitivity(scores, samples=args.samples, seed=args.seed, indices=False)
         progress.advance("writing")
