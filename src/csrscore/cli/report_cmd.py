@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from csrscore.cli.progress import Progress
@@ -16,6 +17,7 @@ from csrscore.cli.reports import (
     seed,
     warn_on_stderr,
 )
+from csrscore.cli.safewrite import write_folder
 from csrscore.engine import score
 from csrscore.rubric import load_rubric
 
@@ -54,7 +56,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the command needs the optional extra, the rest of the CLI does not.
-    from csrscore.report import build
+    from csrscore.report import Site, build
     from csrscore.sensitivity import sensitivity
 
     steps = ["loading", "scoring", *(["sensitivity"] if args.samples else []), "writing"]
@@ -70,9 +72,14 @@ def run(args: argparse.Namespace) -> int:
             progress.advance("sensitivity")
             analysis = sensitivity(scores, samples=args.samples, seed=args.seed, indices=False)
         progress.advance("writing")
-        site = build(scores, args.output, sensitivity=analysis, title=args.title)
-    print(
-        f"wrote {site.pages} pages to {site.root}; open {site.root / 'index.html'}", file=sys.stderr
-    )
+        built: list[Site] = []
+        write_folder(
+            args.output,
+            lambda folder: built.append(
+                build(scores, folder, sensitivity=analysis, title=args.title)
+            ),
+        )
+    root = Path(args.output)
+    print(f"wrote {built[0].pages} pages to {root}; open {root / 'index.html'}", file=sys.stderr)
     warn_on_stderr(scores)
     return 0
