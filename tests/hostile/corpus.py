@@ -384,6 +384,8 @@ def build_numbers_and_streams(folder: Path) -> tuple[list[Case], list[ProcessCas
 if __name__ == "__main__":
     target = Path(sys.argv[1])
     target.mkdir(parents=True, exist_ok=True)
+    listed: list[Case | ProcessCase] = [*build(target)]
     cases, processes = build_numbers_and_streams(target)
-    for case in [*build(target), *cases, *processes]:
+    listed += [*cases, *processes]
+    for case in listed:
         print(f"{case.name}: csrscore {' '.join(case.argv)}  -> exit {case.code}")
