@@ -19,7 +19,7 @@ from csrscore.cli.reports import (
     seed,
 )
 from csrscore.errors import UsageError
-from tests.cli.runner import EXAMPLES, run_cli
+from tests.cli.runner import EXAMPLES, ROOT, run_cli
 
 
 def _ascii(text: str) -> str:
@@ -108,3 +108,15 @@ def test_concentration_is_finite_and_bounded(value: str) -> None:
         "argument --concentration: must be above 0 and at most 1e+06 (for no perturbation "
         "at all, use --weights fixed)"
     )
+
+
+def test_the_documented_stdout_messages_are_the_real_ones() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text.split("cannot be written (`> /dev/full`, a full disk)")[1]
+    documented = section.split("```text\n")[1].split("```")[0].splitlines()
+    real = []
+    for stream in (None, _Full()):
+        with pytest.raises(streams.OutputError) as caught:
+            streams._GuardedStdout(stream).write("x")
+        real.append(f"csrscore: error: {caught.value}")
+    assert documented == real
