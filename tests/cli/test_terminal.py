@@ -310,11 +310,16 @@ def test_verbose_lists_every_warning_and_rejection_and_the_timings(many_warnings
     assert re.fullmatch(r"csrscore: rank took \d+\.\d\d s", lines[-1])
 
 
-def test_verbose_times_commands_without_stages() -> None:
-    result = run_cli(["validate", EXAMPLES, "--verbose"])
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [(("validate", EXAMPLES), "validate"), (("rubric", "show", "citi"), "rubric show")],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_verbose_times_commands_without_stages(argv: tuple[str, ...], name: str) -> None:
+    result = run_cli([*argv, "--verbose"])
     assert result.code == 0
-    assert result.out == cached_run("validate", EXAMPLES).out
-    assert re.fullmatch(r"csrscore: validate took \d+\.\d\d s\n", result.err)
+    assert result.out == cached_run(*argv).out
+    assert re.fullmatch(rf"csrscore: {name} took \d+\.\d\d s\n", result.err)
 
 
 def test_quiet_silences_the_summary_of_import_not_its_rejections() -> None:

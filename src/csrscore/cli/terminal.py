@@ -113,7 +113,8 @@ def run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     started = time.perf_counter()
     try:
         code = handler(args)
-        note(f"{args.command} took {time.perf_counter() - started:.2f} s")
+        command = " ".join(filter(None, (args.command, getattr(args, "action", None))))
+        note(f"{command} took {time.perf_counter() - started:.2f} s")
         return code
     finally:
         _CURRENT.reset(token)
@@ -198,18 +199,6 @@ def _console_like(console: Console, width: int) -> Console:
         emoji=False,
         highlight=False,
     )
-
-
-def styled(text: str, style: str) -> str:
-    """`text` with a rich style for the stdout terminal; plain without one."""
-    console = current().stdout
-    if console is None:
-        return visible(text)
-    from rich.text import Text
-
-    with console.capture() as captured:
-        console.print(Text(visible(text), style=style), soft_wrap=True, end="")
-    return captured.get()
 
 
 # --- progress -------------------------------------------------------------------------------
