@@ -50,9 +50,10 @@ def _environment(**extra: str) -> dict[str, str]:
     return {**env, "TERM": "xterm-256color", **extra}
 
 
-def in_terminal(argv: tuple[str, ...], **env: str) -> tuple[int, str]:
-    """Run the console script with stdout and stderr on a pseudo-terminal 120 columns wide;
-    returns its exit code and what the terminal received (newlines as "\\n")."""
+def in_terminal(argv: tuple[str, ...], stdout: Any = None, **env: str) -> tuple[int, str]:
+    """Run the console script with stderr, and stdout unless given, on a pseudo-terminal
+    120 columns wide; returns its exit code and what the terminal received (newlines as
+    "\\n")."""
     primary, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     process = subprocess.Popen(
@@ -60,7 +61,7 @@ def in_terminal(argv: tuple[str, ...], **env: str) -> tuple[int, str]:
         cwd=ROOT,
         env=_environment(**env),
         stdin=subprocess.DEVNULL,
-        stdout=secondary,
+        stdout=secondary if stdout is None else stdout,
         stderr=secondary,
     )
     os.close(secondary)
@@ -178,6 +179,25 @@ def test_warnings_on_a_terminal_are_coloured_and_inert(tmp_path: Path) -> None:
     (line,) = [line for line in screen.splitlines() if "rejected: " in line]
     assert "\x1b[33m" in line  # the "csrscore: warning: rejected:" prefix in yellow
     assert "company '[red]b[/]'" in STYLE.sub("", line)
+
+
+def test_stdout_redirected_from_a_terminal_is_plain(tmp_path: Path) -> None:
+    """`csrscore rank ... > file` in a shell: stderr is still the terminal, stdout is not."""
+    records = json.loads((ROOT / TINY_REPORTS).read_text(encoding="utf-8"))
+    records.append({"company": {"id": "[bad]"}, "year": 2024})
+    path = tmp_path / "reports.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    argv = ("rank", str(path), "--rubric", TINY_RUBRIC)
+    with (tmp_path / "out.txt").open("w+b") as redirected:
+        code, screen = in_terminal(argv, stdout=redirected)
+        redirected.seek(0)
+        written = redirected.read().decode("utf-8")
+    plain = run_cli(argv)
+    assert code == plain.code == 0
+    assert written == plain.out
+    # The warning went to the terminal, in colour.
+    assert "\x1b[33mcsrscore: warning:" in screen
+    assert STYLE.sub("", screen).strip() == plain.err.strip()
 
 
 def test_output_to_a_file_is_plain_even_from_a_terminal(tmp_path: Path) -> None:
