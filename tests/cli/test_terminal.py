@@ -26,6 +26,7 @@ import pytest
 import csrscore.cli.progress
 import csrscore.cli.rank
 import csrscore.cli.sensitivity_cmd
+import csrscore.cli.terminal
 import csrscore.engine
 from csrscore.cli.main import build_parser
 from tests.cli.runner import (
@@ -216,6 +217,15 @@ def test_without_rich_a_terminal_gets_the_plain_table(monkeypatch: pytest.Monkey
     assert result.code == 0
     # As before rich: the plain table, with only the header line in bold.
     assert STYLE.sub("", result.out) == cached_run(*TINY_RANK).out
+
+
+def test_a_table_too_long_for_rich_is_plain_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    drawn = run_cli(TINY_RANK, terminal=True)
+    assert "─" in drawn.out
+    monkeypatch.setattr(csrscore.cli.terminal, "RICH_MAX_ROWS", 3)  # the ranking has 4 rows
+    long = run_cli(TINY_RANK, terminal=True)
+    assert STYLE.sub("", long.out) == cached_run(*TINY_RANK).out
 
 
 # --- the progress bar -------------------------------------------------------------------------

@@ -38,8 +38,9 @@ def text_table(
 ) -> str:
     """A plain aligned table: stable, diffable, no colour; cells shown by `visible`. On a
     terminal with rich installed, rich draws it instead (see `cli.terminal`)."""
-    if terminal.current().stdout is not None:
-        return terminal.table(headers, rows, numeric)
+    drawn = terminal.table(headers, rows, numeric)
+    if drawn is not None:
+        return drawn
     headers = [visible(h) for h in headers]
     rows = [[visible(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]

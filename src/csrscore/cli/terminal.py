@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 PROGRAM = "csrscore"
 UNLIMITED_WIDTH = 1 << 16
+# Rich draws a ranking row in about 1.7 ms, plain text in 0.01 ms (1000 rows: 1.66 s against
+# 0.014 s, best of 3 on a busy 2-core machine). Past a few screens nobody reads a table on
+# the terminal itself, so a longer one is printed plain rather than keep the user waiting.
+RICH_MAX_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -157,33 +161,47 @@ def summary(message: str) -> None:
 # --- stdout ---------------------------------------------------------------------------------
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
+) -> str | None:
     """The table drawn by rich for the terminal (escape codes included), without the final
-    newline, as `render.text_table` returns its plain one. Only called with a stdout
-    console, i.e. on a terminal with rich installed."""
+    newline, as `render.text_table` returns its plain one; None when it is to be plain:
+    stdout is no terminal, rich is missing, or the table is longer than RICH_MAX_ROWS."""
     console = current().stdout
-    assert console is not None, "terminal.table needs a terminal: use render.text_table"
+    if console is None or len(rows) > RICH_MAX_ROWS:
+        return None
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        border_style="dim",
-        show_edge=False,
-        pad_edge=False,
-    )
-    for header, right in zip(headers, numeric, strict=True):
-        grid.add_column(Text(visible(header)), justify="right" if right else "left")
-    for row in rows:
-        grid.add_row(*(Text(visible(cell)) for cell in row))
+    headers = [visible(header) for header in headers]
+    rows = [[visible(cell) for cell in row] for row in rows]
+
+    def grid(body: Sequence[Sequence[str]]) -> Table:
+        drawn = Table(
+            box=box.SIMPLE_HEAD,
+            header_style="bold",
+            border_style="dim",
+            show_edge=False,
+            pad_edge=False,
+        )
+        for header, right in zip(headers, numeric, strict=True):
+            drawn.add_column(Text(header), justify="right" if right else "left")
+        for row in body:
+            drawn.add_row(*map(Text, row))
+        return drawn
+
     # Never squeeze a column (cut names, "…" in figures): a table wider than the terminal
-    # keeps its full width, and the terminal wraps it as it wraps the plain one.
-    natural = _console_like(console, UNLIMITED_WIDTH).measure(grid).maximum
+    # keeps its full width, and the terminal wraps it as it wraps the plain one. The
+    # natural width is measured on one row of each column's widest cell, not on them all.
+    widest = [max(column, key=cell_len, default="") for column in zip(*rows, strict=True)]
+    natural = (
+        _console_like(console, UNLIMITED_WIDTH).measure(grid([widest] if rows else [])).maximum
+    )
     wide = _console_like(console, max(console.width, natural))
     with wide.capture() as captured:
-        wide.print(grid)
+        wide.print(grid(rows))
     return captured.get().rstrip("\n")
 
 
