@@ -43,6 +43,7 @@ from tests.cli.runner import (
 SCRIPT = Path(sys.executable).with_name("csrscore")
 STYLE = re.compile(r"\x1b\[[0-9;]*m")
 TINY_RANK = ("rank", TINY_REPORTS, "--rubric", TINY_RUBRIC)
+SENSITIVITY_ARGS = ("sensitivity", TINY_REPORTS, "--rubric", TINY_RUBRIC, "--samples", "20")
 HOSTILE_NAME = "[bold red]x[/] \x1b[31mred\x1b[0m :smile:"
 
 
@@ -141,6 +142,28 @@ def test_rank_on_a_terminal_is_a_rich_table_with_the_same_figures() -> None:
     plain_rows = [line.split() for line in plain.splitlines()[4:]]
     rich_rows = [line.split() for line in text.splitlines()[4:] if line.strip()]
     assert rich_rows == plain_rows
+
+
+def _words(text: str) -> list[str]:
+    """The words of an output, without the rules under table headers."""
+    return sorted(word for word in text.split() if set(word) - set("-─"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("rank", EXAMPLES, "--rubric", "citi", "--compare-years", "2023", "2024"),
+        (*SENSITIVITY_ARGS,),
+        ("audit", EXAMPLES, "--rubric", "citi", "--section", "weights"),
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_other_tables_on_a_terminal_show_the_plain_words(argv: tuple[str, ...]) -> None:
+    code, screen = in_terminal(argv)
+    assert code == 0
+    text = STYLE.sub("", screen)
+    assert "─" * 10 in text
+    assert _words(text) == _words(cached_run(*argv).out)
 
 
 def test_no_color_on_a_terminal_has_no_escapes_at_all() -> None:
@@ -247,11 +270,8 @@ def slow_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-SENSITIVITY = ("sensitivity", TINY_REPORTS, "--rubric", TINY_RUBRIC, "--samples", "20")
-
-
 @pytest.mark.usefixtures("slow_scoring")
-@pytest.mark.parametrize("argv", [TINY_RANK, SENSITIVITY], ids=lambda argv: argv[0])
+@pytest.mark.parametrize("argv", [TINY_RANK, SENSITIVITY_ARGS], ids=lambda argv: argv[0])
 def test_progress_bar_on_a_terminal_is_drawn_on_stderr_and_erased(argv: tuple[str, ...]) -> None:
     result = run_cli(argv, terminal=True)
     assert result.code == 0
