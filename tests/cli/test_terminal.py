@@ -109,9 +109,9 @@ def hostile_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     "argv",
     [
-        (*TINY_RANK,),
+        TINY_RANK,
         ("rank", EXAMPLES, "--rubric", "citi", "--by", "sector", "--top", "2"),
-        ("sensitivity", TINY_REPORTS, "--rubric", TINY_RUBRIC, "--samples", "20"),
+        SENSITIVITY_ARGS,
         ("audit", EXAMPLES, "--section", "weights"),
     ],
     ids=" ".join,
@@ -153,7 +153,7 @@ def _words(text: str) -> list[str]:
     "argv",
     [
         ("rank", EXAMPLES, "--rubric", "citi", "--compare-years", "2023", "2024"),
-        (*SENSITIVITY_ARGS,),
+        SENSITIVITY_ARGS,
         ("audit", EXAMPLES, "--rubric", "citi", "--section", "weights"),
     ],
     ids=lambda argv: argv[0],
