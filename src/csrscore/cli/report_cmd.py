@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.progress import Progress
 from csrscore.cli.reports import (
     add_input_arguments,
@@ -66,8 +66,6 @@ def run(args: argparse.Namespace) -> int:
             analysis = sensitivity(scores, samples=args.samples, seed=args.seed, indices=False)
         progress.advance("writing")
         site = build(scores, args.output, sensitivity=analysis, title=args.title)
-    print(
-        f"wrote {site.pages} pages to {site.root}; open {site.root / 'index.html'}", file=sys.stderr
-    )
+    terminal.summary(f"wrote {site.pages} pages to {site.root}; open {site.root / 'index.html'}")
     warn_on_stderr(scores)
     return 0
