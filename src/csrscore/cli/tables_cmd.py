@@ -10,6 +10,8 @@ from typing import Any
 
 from csrscore.cli import terminal
 from csrscore.cli.render import write_output
+from csrscore.cli.reports import add_size_limit
+from csrscore.cli.safewrite import protect_input, write_binary, write_folder
 from csrscore.engine import Scores
 from csrscore.errors import UsageError
 from csrscore.io.draft import draft_mapping
@@ -67,10 +69,18 @@ def _table_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="read this sheet (repeatable); default: every sheet",
     )
+    add_size_limit(parser)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    loaded = read_table(args.table, args.mapping, sheets=args.sheet, layout=args.layout)
+    protect_input(args.table)
+    loaded = read_table(
+        args.table,
+        args.mapping,
+        sheets=args.sheet,
+        layout=args.layout,
+        max_bytes=args.max_input_size,
+    )
     lines = [
         json.dumps(report.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
         for report in loaded.reports
@@ -86,7 +96,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_mapping_init(args: argparse.Namespace) -> int:
-    sheet = open_sheets(args.table, args.sheet, None)[0]
+    protect_input(args.table)
+    sheet = open_sheets(args.table, args.sheet, None, args.max_input_size)[0]
     command = f"csrscore mapping init {Path(args.table).name}"
     text, unmatched = draft_mapping(sheet, load_catalog(args.catalog), command)
     load_mapping(_parsed(text))  # the draft must itself be a valid mapping
@@ -112,6 +123,10 @@ def write_tables(scores: Scores, ranks: Any, by: Any, fmt: str, output: str | No
         raise UsageError(f"--format {fmt} writes a binary file: give --output FILE")
     tables = result_tables(scores, ranks, by)
     if fmt == "xlsx":
-        write_xlsx(tables, output)
+        write_binary(output, lambda path: write_xlsx(tables, path))
     else:
-        write_parquet(tables, output)
+        write_folder(output, lambda folder: _ignore(write_parquet(tables, folder)))
+
+
+def _ignore(_result: object) -> None:
+    """For a writer whose result (the files written, in a temporary folder) is not used."""
