@@ -22,6 +22,7 @@ from csrscore.cli import (
     sensitivity_cmd,
     streams,
     tables_cmd,
+    terminal,
 )
 from csrscore.errors import CsrscoreError, UsageError
 from csrscore.textsafe import visible
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     completion_cmd.register(subparsers)
     report_cmd.register(subparsers)
     tables_cmd.register(subparsers)
+    terminal.add_options(parser)
     return parser
 
 
@@ -65,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        return terminal.run(handler, args)
     except UsageError as exc:
         if args.debug:
             raise

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.progress import Progress
 from csrscore.cli.reports import (
     add_input_arguments,
@@ -80,6 +80,6 @@ def run(args: argparse.Namespace) -> int:
             ),
         )
     root = Path(args.output)
-    print(f"wrote {built[0].pages} pages to {root}; open {root / 'index.html'}", file=sys.stderr)
+    terminal.summary(f"wrote {built[0].pages} pages to {root}; open {root / 'index.html'}")
     warn_on_stderr(scores)
     return 0

@@ -8,12 +8,12 @@ import sys
 from typing import Any
 
 from csrscore.boundedread import describe_size
+from csrscore.cli import terminal
 from csrscore.cli.safewrite import protect_input
 from csrscore.engine import Scores
 from csrscore.errors import Location, ReportError, UsageError
 from csrscore.records import ReportSet, load_reports
 from csrscore.records.load import MAX_INPUT_BYTES
-from csrscore.textsafe import visible
 
 
 class _NamedStream:
@@ -113,20 +113,22 @@ def positive_int(text: str) -> int:
 
 
 def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
-    """Rejected reports (unless the output already lists them) and catalog warnings."""
+    """Rejected reports (unless the output already lists them) and catalog warnings; with
+    --verbose every rejection and every warning, located."""
+    verbose = terminal.current().verbose
     if scores.rejected and not rejections_listed:
-        print(
-            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
-            file=sys.stderr,
-        )
-    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {visible(str(warning))}", file=sys.stderr)
-    left_out = len(scores.warnings) - MAX_LISTED_REJECTIONS
+        if verbose:
+            for rejection in scores.rejected:
+                terminal.warn(f"rejected: {rejection}")
+        else:
+            terminal.warn(f"{len(scores.rejected)} report(s) rejected; see csrscore validate")
+    shown = len(scores.warnings) if verbose else MAX_LISTED_REJECTIONS
+    for warning in scores.warnings[:shown]:
+        terminal.warn(str(warning))
+    left_out = len(scores.warnings) - shown
     if left_out > 0:
-        print(
-            f"csrscore: warning: ... and {left_out} more warning(s); "
-            "the JSON output (--format json) lists them all",
-            file=sys.stderr,
+        terminal.warn(
+            f"... and {left_out} more warning(s); the JSON output (--format json) lists them all"
         )
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.render import write_output
 from csrscore.cli.reports import add_size_limit
 from csrscore.cli.safewrite import protect_input, write_binary, write_folder
@@ -19,6 +20,7 @@ from csrscore.io.results import result_tables, write_parquet, write_xlsx
 from csrscore.io.sheets import open_sheets
 from csrscore.io.tables import read_table
 from csrscore.rubric.load import DEFAULT_CATALOG, load_catalog
+from csrscore.textsafe import visible
 
 TABLE_FORMATS = ("xlsx", "parquet")
 
@@ -84,12 +86,12 @@ def run_import(args: argparse.Namespace) -> int:
         for report in loaded.reports
     ]
     write_output("\n".join(lines), args.output)
-    print(
-        f"{loaded.source}: {len(loaded.reports)} record(s), {len(loaded.rejected)} rejected",
-        file=sys.stderr,
+    terminal.summary(
+        f"{loaded.source}: {len(loaded.reports)} record(s), {len(loaded.rejected)} rejected"
     )
+    # The rejections make the exit code 1: they are errors, and --quiet keeps them.
     for rejection in loaded.rejected:
-        print(f"  {rejection}", file=sys.stderr)
+        print(f"  {visible(str(rejection))}", file=sys.stderr)
     return 1 if loaded.rejected else 0
 
 
@@ -101,10 +103,9 @@ def run_mapping_init(args: argparse.Namespace) -> int:
     load_mapping(_parsed(text))  # the draft must itself be a valid mapping
     write_output(text, args.output)
     if unmatched:
-        print(
+        terminal.summary(
             f"csrscore: could not match {len(unmatched)} column(s), listed under ignore: "
-            + ", ".join(json.dumps(header, ensure_ascii=False) for header in unmatched),
-            file=sys.stderr,
+            + ", ".join(json.dumps(header, ensure_ascii=False) for header in unmatched)
         )
     return 0
 

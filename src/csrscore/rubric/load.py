@@ -17,6 +17,7 @@ from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
+from csrscore.rubric.derived_parse import parse_derived
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
 from csrscore.rubric.lint import lint_rubric
 from csrscore.rubric.model import Rubric
@@ -280,8 +281,12 @@ def _build(
     }
     catalog = catalog.extended(extra) if extra else catalog
     findings = Findings(_Locator(data, document, ids))
+    derived = parse_derived(data.get("derived", {}), catalog, findings)
+    if derived:
+        catalog = catalog.extended({field.name: field.spec for field in derived})
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
+    rubric = replace(rubric, derived=derived)
     lines = {}
     if data is document.data:
         lines = {format_node_path(path): line for path, line in document.lines.items()}

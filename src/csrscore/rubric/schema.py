@@ -130,6 +130,17 @@ _level = {
 
 
 
+_peers = {
+    "title": "peers",
+    "type": "object",
+    "properties": {
+        "method": {"enum": ["min-max", "percentile", "z-score"]},
+        "within": {"type": "array", "items": _field, "uniqueItems": True},
+    },
+    "required": ["method"],
+    "additionalProperties": False,
+}
+
 _value = {
     "title": "value scoring",
     "type": "object",
@@ -153,9 +164,13 @@ _value = {
                 },
             ]
         },
+        "peers": _peers,
     },
-    "required": ["field", "min", "max", "points"],
+    "required": ["field", "points"],
     "additionalProperties": False,
+    # Against peers, min and max default to the statistic's range (z-scores have none).
+    "if": {"not": {"required": ["peers"]}},
+    "then": {"required": ["min", "max"]},
 }
 
 _checklist = {
@@ -195,6 +210,7 @@ _bands = {
                 "additionalProperties": False,
             },
         },
+        "peers": _peers,
     },
     "required": ["field", "steps"],
     "additionalProperties": False,
@@ -278,6 +294,24 @@ _field_spec = {
     "additionalProperties": False,
 }
 
+_two_fields = {"type": "array", "items": _field, "minItems": 2, "maxItems": 2}
+_derived = {
+    "title": "derived field",
+    "type": "object",
+    "properties": {
+        "ratio": _two_fields,
+        "share": _two_fields,
+        "difference": _two_fields,
+        "sum": {"type": "array", "items": _field, "minItems": 2},
+        "change": _field,
+        "as": {"enum": ["absolute", "percent"]},
+        "unit": {"type": "string"},
+        "description": {"type": "string"},
+    },
+    "additionalProperties": False,
+    "oneOf": [{"required": [form]} for form in ("ratio", "share", "difference", "sum", "change")],
+}
+
 _node_patch = {
     "type": "object",
     "properties": {
@@ -324,6 +358,11 @@ def rubric_schema() -> dict[str, Any]:
                 "propertyNames": {"pattern": FIELD_PATTERN},
                 "additionalProperties": {"$ref": "#/$defs/field_spec"},
             },
+            "derived": {
+                "type": "object",
+                "propertyNames": {"pattern": FIELD_PATTERN},
+                "additionalProperties": {"$ref": "#/$defs/derived"},
+            },
             "grades": {
                 "type": "object",
                 "minProperties": 1,
@@ -360,6 +399,7 @@ def rubric_schema() -> dict[str, Any]:
             "criterion": _criterion,
             "adjustment": _adjustment,
             "field_spec": _field_spec,
+            "derived": _derived,
             "node_patch": _node_patch,
         },
     }

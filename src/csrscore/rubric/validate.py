@@ -30,6 +30,8 @@ _ONE_OF = {
     "'points' with 'when', or 'cap' with 'when'",
     "group": "a group needs 'groups' or 'criteria' (or both)",
     "csrscore rubric": "a rubric needs 'groups' (or 'extends')",
+    "derived field": "a derived field has exactly one of 'ratio', 'share', 'difference', "
+    "'sum' or 'change'",
 }
 
 
