@@ -198,3 +198,14 @@ def test_a_254_character_name_is_written(tmp_path: Path) -> None:
     assert run_cli([*RANK_CSV, "-o", str(target)]).code == 0
     assert target.read_text(encoding="utf-8").startswith("rank,")
     assert _leftovers(tmp_path) == []
+
+
+def test_a_library_failing_inside_a_folder_is_one_located_error(tmp_path: Path) -> None:
+    def full_disk(folder: Path) -> None:
+        (folder / "ranking.parquet").write_bytes(b"PAR1")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(InputError) as caught:
+        safewrite.write_folder(str(tmp_path / "tables"), full_disk)
+    assert str(caught.value) == f"{tmp_path / 'tables'}: cannot write: No space left on device"
+    assert list(tmp_path.iterdir()) == []

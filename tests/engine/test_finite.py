@@ -8,6 +8,7 @@ random reports carry values up to the largest finite float.
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any
 
 import numpy as np
@@ -82,3 +83,63 @@ def test_totals_are_finite_at_the_bounds(
     assert np.all((scores.totals >= 0) & (scores.totals <= rubric.scale))
     groups = scores.group_scores[~np.isnan(scores.group_scores)]
     assert np.all((groups >= 0) & (groups <= 1 + 1e-12))
+
+
+PEERS_AND_DERIVED = {
+    "rubric": "extremes",
+    "version": "1",
+    "title": "Derived and peer-relative scoring at the float limits (synthetic)",
+    "fields": {"a.x": {"type": "number"}, "a.y": {"type": "number"}},
+    "derived": {
+        "a.ratio": {"ratio": ["a.x", "a.y"]},
+        "a.sum": {"sum": ["a.x", "a.y"]},
+        "a.gap": {"difference": ["a.x", "a.y"]},
+    },
+    "groups": [
+        {
+            "id": "g",
+            "title": "G",
+            "criteria": [
+                {
+                    "id": "z",
+                    "title": "Z",
+                    "value": {"field": "a.x", "min": -2, "max": 2, "points": bounds.MAX_POINTS,
+                              "peers": {"method": "z-score"}},
+                },
+                {
+                    "id": "m",
+                    "title": "M",
+                    "value": {"field": "a.sum", "points": 1, "peers": {"method": "min-max"}},
+                },
+                {
+                    "id": "r",
+                    "title": "R",
+                    "value": {"field": "a.ratio", "min": -bounds.MAX_VALUE,
+                              "max": bounds.MAX_VALUE, "points": 1},
+                },
+                {
+                    "id": "p",
+                    "title": "P",
+                    "bands": {"field": "a.gap", "steps": [{"at": 50, "points": 1}],
+                              "peers": {"method": "percentile"}},
+                },
+            ],
+        }
+    ],
+}
+_VALUES = st.sampled_from([*_HUGE, 0.0, 1.0, -1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(st.tuples(_VALUES, _VALUES), min_size=1, max_size=6))
+def test_derived_and_peer_scores_stay_finite_and_quiet(pairs: list[tuple[float, float]]) -> None:
+    records = [
+        {"company": {"id": f"c{i}", "name": "C"}, "year": 2024,
+         "disclosures": {"a.x": x, "a.y": y}}
+        for i, (x, y) in enumerate(pairs)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy overflow warning is a second stderr line
+        scores = score(records, load_rubric(PEERS_AND_DERIVED))
+    assert np.isfinite(scores.totals).all()
+    assert np.isfinite(scores.points).all()

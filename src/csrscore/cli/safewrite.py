@@ -96,6 +96,10 @@ def write_folder(output: str, write: Callable[[Path], None]) -> None:
             except InputError as exc:  # name the files as the user will find them
                 source = (exc.location.source or "").replace(str(temporary), output)
                 raise InputError(exc.message, replace(exc.location, source=source)) from None
+            except OSError as exc:  # a full disk, from a library's own writer
+                raise InputError(
+                    f"cannot write: {exc.strerror or exc}", Location(source=output)
+                ) from None
         _guarded(lambda: _move_into(temporary, target), output)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)

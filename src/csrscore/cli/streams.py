@@ -111,6 +111,9 @@ class _GuardedStdout(io.TextIOBase):
         except OSError as exc:
             raise self._fail(exc) from None
 
+    def writable(self) -> bool:
+        return True
+
     def isatty(self) -> bool:
         return self._stream is not None and bool(self._stream.isatty())
 

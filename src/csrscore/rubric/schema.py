@@ -129,7 +129,6 @@ _level = {
 }
 
 
-
 _peers = {
     "title": "peers",
     "type": "object",
