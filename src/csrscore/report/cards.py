@@ -1,7 +1,8 @@
 """Every company-year's scorecard, explained, rendered and written, in worker processes.
 
 Scorecards are independent of one another, so they are cut into chunks of consecutive
-company-years shared among forked workers. Forking lets each worker inherit the scores, the
+company-years shared among forked workers, which write them while the parent writes the
+ranking, audit and methodology pages. Forking lets each worker inherit the scores, the
 explainer's arrays and the compiled template instead of receiving them pickled; only chunk
 bounds go out and page counts come back. Small sites are written in this process, where
 starting workers would cost more than it saves, and so is every site where the platform
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from jinja2 import Template
 from csrscore.explain import Explainer
 from csrscore.gcpause import paused_gc
 from csrscore.report.fragments import RubricFragments, group_rows_html
+from csrscore.report.pages import scorecard_page
 from csrscore.report.scorecard import SectorStats, group_rows, peer_chart
 from csrscore.report.writer import unwritable
 
@@ -45,11 +49,9 @@ class Scorecards:
     explainer: Explainer
     parts: RubricFragments
     stats: dict[tuple[int, str | None], SectorStats]
-    page_of: dict[int, str]  # row of the scores -> its page
     year_page: dict[int, str]
 
-    def render(self, position: int) -> str:
-        data = self.explainer.explain(position).to_dict()
+    def render(self, data: dict[str, Any]) -> str:
         company = data["company"]
         stats = self.stats[(company["year"], company["sector"])]
         return self.template.render(
@@ -68,47 +70,61 @@ class Scorecards:
         # walk the inherited scores again and again.
         with paused_gc():
             for position in range(start, stop):
-                data = self.render(position).encode("utf-8")
-                path = self.root / self.page_of[position]
+                data = self.explainer.explain(position).to_dict()
+                html = self.render(data).encode("utf-8")
+                path = self.root / scorecard_page(data["company"]["id"], data["company"]["year"])
                 try:
-                    path.write_bytes(data)
+                    path.write_bytes(html)
                 except OSError as exc:
                     return Written(pages, size, path, exc.strerror)
                 pages += 1
-                size += len(data)
+                size += len(html)
         return Written(pages, size)
 
-    def write_all(self, count: int, workers: int | None = None) -> Written:
-        """Write scorecards 0..count-1 with `workers` processes (default: the usable cores)."""
+    @contextmanager
+    def writing(self, count: int, workers: int | None = None) -> Iterator[Callable[[], Written]]:
+        """Write scorecards 0..count-1 with `workers` processes (default: the usable cores)
+        while the caller's block runs; the block calls what it is given to wait for them.
+        Without workers the scorecards are written when the block waits."""
         chunks = [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
         workers = min(workers or usable_cores(), len(chunks))
         if workers <= 1 or count < SERIAL_BELOW or "fork" not in _start_methods():
-            results = []
-            for chunk in chunks:
-                results.append(self.write(*chunk))
-                if results[-1].failed:
-                    break
-        else:
-            results = self._forked(chunks, workers)
-        for result in results:
-            if result.failed is not None:
-                raise unwritable(result.failed, result.reason)
-        return Written(sum(r.pages for r in results), sum(r.bytes for r in results))
-
-    def _forked(self, chunks: list[tuple[int, int]], workers: int) -> list[Written]:
+            yield lambda: _total(self._serial(chunks))
+            return
         global _FORKED
-        # The explainer fills its arrays for the whole set on first use: once, here.
+        # The explainer fills its arrays for the whole set on first use: once, before the fork.
         self.explainer.explain(0)
         _FORKED = self
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return list(pool.map(_write_forked, chunks))
-        finally:
-            _FORKED = None
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            try:
+                # With fork, the pool starts all its workers at the first submit.
+                futures = [pool.submit(_write_forked, chunk) for chunk in chunks]
+            finally:
+                _FORKED = None
+            try:
+                yield lambda: _total([future.result() for future in futures])
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def _serial(self, chunks: list[tuple[int, int]]) -> list[Written]:
+        results = []
+        for chunk in chunks:
+            results.append(self.write(*chunk))
+            if results[-1].failed:
+                break
+        return results
 
 
-# The scorecards a forked worker inherits; set only while a pool runs.
+def _total(results: list[Written]) -> Written:
+    for result in results:
+        if result.failed is not None:
+            raise unwritable(result.failed, result.reason)
+    return Written(sum(r.pages for r in results), sum(r.bytes for r in results))
+
+
+# The scorecards a forked worker inherits; set only while a pool starts.
 _FORKED: Scorecards | None = None
 
 

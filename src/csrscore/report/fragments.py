@@ -51,9 +51,12 @@ def text(value: Any) -> str:
     return str(escape(inert(value if isinstance(value, str) else str(value))))
 
 
+@lru_cache(maxsize=1 << 16)
 def number(value: float | int | None, decimals: int) -> str:
-    """A number as the page shows it (`display_number`; an em dash when missing)."""
-    if value is not None and not isinstance(value, (int, float)):
+    """A number as the page shows it (`display_number`; an em dash when missing).
+
+    Cached: points, weights and shares repeat from criterion to criterion."""
+    if value is not None and type(value) not in (int, float):
         raise TypeError(f"not a number: {value!r}")
     return display_number(value, decimals)
 
@@ -62,7 +65,7 @@ def raw(value: float | int | None) -> str:
     """A number in full (a `data-value`, which tests and scripts read back exactly)."""
     if value is None:
         return ""
-    if not isinstance(value, (int, float)):
+    if type(value) not in (int, float):
         raise TypeError(f"not a number: {value!r}")
     return repr(value)
 

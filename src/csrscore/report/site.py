@@ -30,8 +30,15 @@ from csrscore.report.fragments import (
     trace_html,
 )
 from csrscore.report.methodology import methodology_context
-from csrscore.report.pages import METHODOLOGY_PAGE
-from csrscore.report.ranking import YearView, year_views
+from csrscore.report.pages import METHODOLOGY_PAGE, year_page
+from csrscore.report.ranking import (
+    YearView,
+    cells,
+    columns,
+    filter_options,
+    table_data,
+    year_views,
+)
 from csrscore.report.scorecard import safe_link, sector_stats
 from csrscore.report.words import condition_lines, value_text
 from csrscore.report.writer import SiteWriter
@@ -47,6 +54,11 @@ class Site:
     bytes: int
 
 
+# Ranking rows in a page's HTML; the page's script pages through the rest (all of them in
+# the page's data). Laying out 5,000 table rows took most of the 2 s load budget.
+PAGE_ROWS = 100
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("csrscore.report", "templates"),
@@ -54,6 +66,7 @@ def environment() -> Environment:
         finalize=inert,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are package data: no stat per page rendered
     )
     env.filters["number"] = display_number
     env.filters["link"] = safe_link
@@ -62,6 +75,7 @@ def environment() -> Environment:
     env.globals["lines"] = lines_html
     env.globals["improvements"] = improvements_html
     env.globals["condition_lines"] = condition_lines
+    env.globals["cells"] = cells
     return env
 
 
@@ -85,34 +99,18 @@ def build(
     writer = SiteWriter(root)
     env = environment()
     rubric = scores.rubric
-    views = year_views(scores, sensitivity)
+    years = sorted({int(year) for year in scores.years.tolist()}, reverse=True)
+    year_pages = {year: year_page(year, years[0]) for year in years}
     group_titles = [node.title for node in rubric.root.children]
     common = {
         "title": title or f"{rubric.title}",
         "rubric": rubric,
         "version": __version__,
-        "years": [(view.year, view.page) for view in views],
+        "years": list(year_pages.items()),
         "sensitivity": sensitivity,
         "group_titles": group_titles,
     }
     writer.copy_assets()
-    index = env.get_template("index.html")
-    for view in views:
-        writer.write(
-            view.page,
-            index.render(
-                common, root="", view=view, charts=_charts(view, group_titles, float(rubric.scale))
-            ),
-        )
-    summary, tables = audit_tables(scores)
-    writer.write(
-        AUDIT_PAGE,
-        env.get_template("audit.html").render(common, root="", summary=summary, tables=tables),
-    )
-    writer.write(
-        METHODOLOGY_PAGE,
-        env.get_template("methodology.html").render(common, root="", **methodology_context(rubric)),
-    )
     cards = Scorecards(
         root=root,
         template=env.get_template("scorecard.html"),
@@ -120,10 +118,31 @@ def build(
         explainer=Explainer(scores),
         parts=RubricFragments.of(rubric),
         stats=sector_stats(scores),
-        page_of={row.position: row.page for view in views for row in view.rows},
-        year_page={view.year: view.page for view in views},
+        year_page=year_pages,
     )
-    written = cards.write_all(len(scores), workers)
+    with cards.writing(len(scores), workers) as scorecards_written:
+        index = env.get_template("index.html")
+        table_columns = columns(group_titles, sensitivity is not None)
+        for view in year_views(scores, sensitivity):
+            page = index.render(
+                common,
+                root="",
+                view=view,
+                columns=table_columns,
+                page_rows=PAGE_ROWS,
+                data=table_data(view),
+                filters=filter_options(view),
+                charts=_charts(view, group_titles, float(rubric.scale)),
+            )
+            writer.write(view.page, page)
+        summary, tables = audit_tables(scores)
+        audit_page = env.get_template("audit.html")
+        writer.write(AUDIT_PAGE, audit_page.render(common, root="", summary=summary, tables=tables))
+        methodology = env.get_template("methodology.html")
+        writer.write(
+            METHODOLOGY_PAGE, methodology.render(common, root="", **methodology_context(rubric))
+        )
+        written = scorecards_written()
     writer.pages += written.pages
     writer.bytes += written.bytes
     return Site(root, writer.pages, writer.bytes)
