@@ -29,8 +29,8 @@ from csrscore.report.pages import scorecard_page
 from csrscore.report.scorecard import SectorStats, group_rows, peer_chart
 from csrscore.report.writer import unwritable
 
-CHUNK = 200  # scorecards a worker renders between two reports back
-SERIAL_BELOW = 400  # fewer scorecards than this are written without workers
+CHUNK = 100  # scorecards a worker renders between two reports back
+SERIAL_BELOW = 200  # fewer scorecards than this are written without workers
 
 
 @dataclass(frozen=True)

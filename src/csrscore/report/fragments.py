@@ -87,7 +87,7 @@ _LINE_STARTS = {
 def _lines(lines: Iterable[Line]) -> str:
     parts = ['<ul class="trace">']
     for depth, line, passed in lines:
-        parts += (_LINE_STARTS[(min(depth, _DEEPEST), passed)], text(line), "</li>")
+        parts.append(f"{_LINE_STARTS[(min(depth, _DEEPEST), passed)]}{text(line)}</li>")
     parts.append("</ul>")
     return "\n".join(parts)
 
