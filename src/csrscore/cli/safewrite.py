@@ -91,9 +91,7 @@ def _replace_atomically(
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         # A full disk or a failed rename: one located line, and the old file as it was.
-        raise InputError(
-            f"cannot write: {exc.strerror or exc}", Location(source=output)
-        ) from None
+        raise InputError(f"cannot write: {exc.strerror or exc}", Location(source=output)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
