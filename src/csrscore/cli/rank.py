@@ -23,9 +23,13 @@ from csrscore.cli.render import (
 from csrscore.cli.reports import (
     MAX_LISTED_REJECTIONS,
     add_input_arguments,
+    add_year_argument,
     positive_int,
+    ranking_fields,
     read_reports,
     refuse_rejections,
+    section_label,
+    select_year,
     warn_on_stderr,
 )
 from csrscore.cli.sensitivity_cmd import render_comparison
@@ -104,6 +108,7 @@ def register(subparsers: Any) -> None:
         metavar=("FROM", "TO"),
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
+    add_year_argument(parser)
     rank_stream.add_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -130,22 +135,6 @@ def total_text(scores: Scores, row: int) -> str:
     return f"{rule.round_one(float(scores.totals[row])):.{rule.decimals}f}"
 
 
-def _grouping(scores: Scores, by: str | None) -> tuple[str, ...]:
-    """The fields ranks are computed within: each year when the reports span several (an
-    index ranks one edition at a time, as `csrscore explain` does), and the --by field."""
-    fields = () if by is None else (by,)
-    if "year" not in fields and len(set(scores.years.tolist())) > 1:
-        fields = ("year", *fields)
-    return fields
-
-
-def _label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
-    return " · ".join(
-        f"{field}: {value if value is not None else '(none)'}"
-        for field, value in zip(fields, key, strict=True)
-    )
-
-
 def _rows(scores: Scores, args: argparse.Namespace, ranks: Any) -> list[tuple[Any, list[int]]]:
     """Sections (a grouping value, or None) with their company rows, best first."""
     keys = scores.company_field(args.grouping) if args.grouping else [None] * len(scores)
@@ -170,10 +159,12 @@ def _top(rows: list[int], ranks: Any, top: int | None) -> list[int]:
 def run(args: argparse.Namespace) -> int:
     if rank_stream.wanted(args):
         return rank_stream.run(args)
-    if args.compare_years and (args.by or args.top or args.ties != "competition"):
+    if args.compare_years and (
+        args.by or args.top or args.ties != "competition" or args.year is not None
+    ):
         raise UsageError(
             "--compare-years ranks within each year; "
-            "it cannot be combined with --by, --top or --ties"
+            "it cannot be combined with --by, --top, --ties or --year"
         )
     with Progress(["loading", "scoring"]) as progress:
         rubric = with_rounding(load_rubric(args.rubric, allow_paths=args.allow_path), args)
@@ -185,6 +176,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int:
+    scores = select_year(scores, args.year)
     if args.by:
         scores.company_field(args.by)  # fail early, before any output, on a bad field
     refuse_rejections(scores, args.strict, source)
@@ -192,7 +184,7 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         comparison = compare(scores, *args.compare_years)
         write_output(render_comparison(comparison, args.format), args.output)
         return 0
-    args.grouping = _grouping(scores, args.by)
+    args.grouping = ranking_fields(scores, args.by)
     ranks = scores.rank(args.ties, args.grouping or None)
     if args.format in TABLE_FORMATS:
         write_tables(scores, ranks, args.grouping or None, args.format, args.output)
@@ -258,7 +250,7 @@ def _table(
     parts = [bold(visible(_header(scores)), use_colour(args.output)), ""]
     for key, rows in sections:
         if args.grouping:
-            parts.append(visible(_label(args.grouping, key)))
+            parts.append(visible(section_label(args.grouping, key)))
         parts.append(text_table(*_display_rows(scores, rows, ranks)))
         parts.append("")
     parts += _rejection_lines(scores)
@@ -271,7 +263,7 @@ def _markdown(
     parts = [f"_{markdown_cell(_header(scores))}_", ""]
     for key, rows in sections:
         if args.grouping:
-            parts += [f"### {markdown_cell(_label(args.grouping, key))}", ""]
+            parts += [f"### {markdown_cell(section_label(args.grouping, key))}", ""]
         parts += [markdown_table(*_display_rows(scores, rows, ranks)), ""]
     return "\n".join(parts).rstrip() + "\n"
 

@@ -59,6 +59,8 @@ def wanted(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     if args.compare_years:
         raise UsageError("--compare-years needs the whole run in memory; drop --chunk-size")
+    if args.year is not None:
+        raise UsageError("--year selects from the whole run in memory; drop --chunk-size")
     if args.reports == "-":
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
     rubric = load_rubric(args.rubric, allow_paths=args.allow_path)

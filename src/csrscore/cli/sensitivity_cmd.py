@@ -21,10 +21,14 @@ from csrscore.cli.render import (
 )
 from csrscore.cli.reports import (
     add_input_arguments,
+    add_year_argument,
     at_least_two,
     positive_int,
+    ranking_fields,
     read_reports,
     refuse_rejections,
+    section_label,
+    select_year,
     warn_on_stderr,
 )
 from csrscore.compare import CompanyChange, Comparison
@@ -111,6 +115,7 @@ def register(subparsers: Any) -> None:
         metavar="FIELD",
         help="rank within groups: year (default), sector, country or company.<field>",
     )
+    add_year_argument(parser)
     parser.add_argument(
         "--flag",
         type=_non_negative,
@@ -181,8 +186,10 @@ def run(args: argparse.Namespace) -> int:
         rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
         loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
-        scores = score(loaded, rubric)
+        scores = select_year(score(loaded, rubric), args.year)
         scores.company_field(args.by)  # fail early, before any work, on a bad field
+        # Within each year as well, as `rank --by` ranks: one edition at a time.
+        args.grouping = ranking_fields(scores, args.by)
         refuse_rejections(scores, args.strict)
         progress.advance("sampling")
         result = sensitivity(
@@ -193,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
             aggregation=args.switch_aggregation,
             na_policy=args.switch_na_policy,
             indices=args.indices,
-            by=args.by,
+            by=args.grouping[0] if len(args.grouping) == 1 else args.grouping,
         )
     # Output starts once the progress bar has been erased, so they never interleave.
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
@@ -210,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
 def _sections(result: Sensitivity, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
     """Ranking groups (by value) with their companies, best nominal rank first."""
     scores = result.scores
-    keys = scores.company_field(args.by)
+    keys = scores.company_field(args.grouping)
     rows = sorted(
         range(len(result)),
         key=lambda i: (result.nominal_rank[i], scores.company_ids[i], int(scores.years[i])),
@@ -244,7 +251,7 @@ def _describe(result: Sensitivity, args: argparse.Namespace) -> list[str]:
         f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
         f"{len(scores)} report(s) scored, {len(scores.rejected)} rejected",
         f"{result.samples} samples, seed {result.seed} · weights {weights} · "
-        f"switched: {', '.join(switches) or 'nothing'} · ranks by {args.by}",
+        f"switched: {', '.join(switches) or 'nothing'} · ranks by {', '.join(args.grouping)}",
         f"interval: {low}th to {high}th percentile rank · ● nominal rank · "
         f"! interval wider than {args.flag} places",
     ]
@@ -270,7 +277,7 @@ def render_table(result: Sensitivity, args: argparse.Namespace) -> str:
     flags = result.flagged(args.flag)
     for key, rows in _sections(result, args):
         size = int(result.group_sizes[rows[0]]) if rows else 0
-        parts.append(visible(f"{args.by}: {key if key is not None else '(none)'} · {size} ranked"))
+        parts.append(visible(f"{section_label(args.grouping, key)} · {size} ranked"))
         width = max(1, min(PLOT_WIDTH, size))
         axis = "1".ljust(width - len(str(size))) + str(size) if width > len(str(size)) else ""
         headers = ["rank", "company", "total", "median", "interval", "!", f" {axis}"]

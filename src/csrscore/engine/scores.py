@@ -205,6 +205,21 @@ class Scores:
             return [getattr(report.company, key) for report in self.reports]
         raise UsageError(f"cannot group by {name!r}; use sector, country, year or company.<field>")
 
+    # --- selections -------------------------------------------------------------------
+
+    def take(self, rows: Sequence[int] | IntArray) -> Scores:
+        """The companies at `rows`, in that order, each scored as in this run."""
+        from csrscore.engine.select import take
+
+        return take(self, np.asarray(rows, dtype=np.int64))
+
+    def of_year(self, year: int) -> Scores:
+        """One edition: the reports of `year`, each scored as in this run. An unknown
+        year raises `UsageError` naming the years there are."""
+        from csrscore.engine.select import of_year
+
+        return of_year(self, year)
+
     # --- ranks ------------------------------------------------------------------------
 
     def rank(
