@@ -25,7 +25,6 @@ from csrscore.cli.reports import (
     add_input_arguments,
     add_year_argument,
     positive_int,
-    ranking_fields,
     read_reports,
     refuse_rejections,
     section_label,
@@ -184,7 +183,7 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         comparison = compare(scores, *args.compare_years)
         write_output(render_comparison(comparison, args.format), args.output)
         return 0
-    args.grouping = ranking_fields(scores, args.by)
+    args.grouping = scores.ranking_fields(args.by)
     ranks = scores.rank(args.ties, args.grouping or None)
     if args.format in TABLE_FORMATS:
         write_tables(scores, ranks, args.grouping or None, args.format, args.output)

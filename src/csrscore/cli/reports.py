@@ -167,15 +167,6 @@ def select_year(scores: Scores, year: int | None) -> Scores:
     return scores if year is None else scores.of_year(year)
 
 
-def ranking_fields(scores: Scores, by: str | None) -> tuple[str, ...]:
-    """The fields ranks are computed within: each year when the reports span several (an
-    index ranks one edition at a time, as `csrscore explain` does), and the --by field."""
-    fields = () if by is None else (by,)
-    if "year" not in fields and len(set(scores.years.tolist())) > 1:
-        fields = ("year", *fields)
-    return fields
-
-
 def section_label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
     return " · ".join(
         f"{field}: {value if value is not None else '(none)'}"

@@ -24,7 +24,6 @@ from csrscore.cli.reports import (
     add_year_argument,
     at_least_two,
     positive_int,
-    ranking_fields,
     read_reports,
     refuse_rejections,
     section_label,
@@ -189,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         scores = select_year(score(loaded, rubric), args.year)
         scores.company_field(args.by)  # fail early, before any work, on a bad field
         # Within each year as well, as `rank --by` ranks: one edition at a time.
-        args.grouping = ranking_fields(scores, args.by)
+        args.grouping = scores.ranking_fields(args.by)
         refuse_rejections(scores, args.strict)
         progress.advance("sampling")
         result = sensitivity(
