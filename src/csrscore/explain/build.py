@@ -18,6 +18,7 @@ from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
+from csrscore.explain.advice import value_words
 from csrscore.explain.fresh import fresh
 from csrscore.explain.improve import Suggester
 from csrscore.explain.peers import Peers, compute_peers
@@ -571,19 +572,28 @@ class Explainer:
                 wanted = range(target) if criterion.cumulative else (target - 1,)
                 failing: list[dict[str, Any]] = []
                 patch: dict[str, Any] | None = {}
+                advice: list[str] = []
                 for index in wanted:
                     if traced[index]["holds"]:
                         continue
                     failing += failing_tests(traced[index]["trace"])
                     if patch is not None:
-                        part = suggest(criterion.levels[index].when, report)
+                        when = criterion.levels[index].when
+                        part = suggest(when, report)
                         # A part is already this explanation's own copy: merge only when
                         # more than one level is missing.
                         patch = None if part is None else {**patch, **part} if patch else part
+                        if part is not None:
+                            words = self.suggester.words(when, report)
+                            advice += [w for w in words if w not in advice]
                 entry["missing"] = failing
                 entry["suggestion"] = patch
+                entry["advice"] = advice if patch else []
             elif criterion.scored_field is not None:
                 entry["missing"] = [{"kind": "value", "field": criterion.scored_field}]
+                entry["advice"] = [self._value_advice[c]]
+            else:
+                entry["advice"] = []
             out.append(entry)
         if not all(arithmetic):
             out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
@@ -604,9 +614,16 @@ class Explainer:
                 "target_level": None,
                 "missing": None,
                 "suggestion": None,
+                "advice": None,
             }
             for criterion in self.scores.plan.criteria
         ]
+
+    @cached_property
+    def _value_advice(self) -> list[str]:
+        """Per criterion, what raises a value, band or checklist criterion, in words."""
+        catalog = self.scores.rubric.catalog
+        return [value_words(criterion, catalog) for criterion in self.scores.plan.criteria]
 
     @cached_property
     def _id_order(self) -> IntArray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csrscore.explain.advice import condition_words
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
@@ -112,6 +113,7 @@ class Suggester:
         self.catalog = catalog
         self._fields: dict[int, tuple[str, ...]] = {}
         self._blank: dict[int, Patch | None] = {}
+        self._blank_words: dict[int, list[str] | None] = {}
 
     def failing(self, condition: Condition, report: Report) -> Patch | None:
         """A patch that makes `condition`, which the engine found false for `report`, hold;
@@ -125,6 +127,22 @@ class Suggester:
         if key not in self._blank:
             self._blank[key] = _patch(condition, report, self.catalog)
         return copy_patch(self._blank[key])
+
+    def words(self, condition: Condition, report: Report) -> list[str]:
+        """The patch of `failing` in words (see `advice`), following the same alternatives."""
+        key = id(condition)
+        blank = report.disclosures.keys().isdisjoint(self._fields[key])
+        if not blank or key not in self._blank_words:
+            found = condition_words(
+                condition,
+                self.catalog,
+                lambda item: _patch(item, report, self.catalog) is not None,
+                report.disclosures,
+            )
+            if not blank:
+                return found or []
+            self._blank_words[key] = found
+        return list(self._blank_words[key] or [])
 
 
 def copy_patch(patch: Patch | None) -> Patch | None:

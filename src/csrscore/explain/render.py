@@ -134,12 +134,9 @@ def render_text(data: dict[str, Any]) -> str:
             f"+{_number(item['gain_top'])}"
         )
         for test in item["missing"]:
-            if test.get("kind") == "value":
-                lines.append(f"      disclose a better value for {test['field']}")
-            else:
+            if test.get("kind") != "value":
                 lines += _trace_lines(test, 2)
-        if item["suggestion"]:
-            lines.append(f"      suggested disclosure: {_value(item['suggestion'])}")
+        lines += [f"      suggested: {phrase}" for phrase in item["advice"]]
     peers = data["peers"]
     lines += [
         "",
