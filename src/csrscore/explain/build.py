@@ -8,7 +8,7 @@ one company, or all of them, never scores anything again.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -71,6 +71,9 @@ class Explanation:
     """Why one company got its score: data first (`to_dict`), text via `str()`."""
 
     data: dict[str, Any]
+    # Decimal places of the catalog fields that set them, for the text (the data keeps
+    # every number as computed).
+    decimals: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return self.data
@@ -78,7 +81,7 @@ class Explanation:
     def __str__(self) -> str:
         from csrscore.explain.render import render_text
 
-        return render_text(self.data)
+        return render_text(self.data, self.decimals)
 
 
 class _CriterionStatic(NamedTuple):
@@ -231,7 +234,12 @@ class Explainer:
             "improvements": self._improvements(row, criteria),
             "peers": self._peers(row),
         }
-        return Explanation(data)
+        return Explanation(data, self._field_decimals)
+
+    @cached_property
+    def _field_decimals(self) -> dict[str, int]:
+        catalog = self.scores.rubric.catalog
+        return {spec.name: spec.decimals for spec in catalog if spec.decimals is not None}
 
     def explain_all(self) -> Iterator[Explanation]:
         # The collector is paused while a batch is built, and the batch is then promoted
