@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from csrscore.rubric import load_rubric
 from tests.cli.runner import EXAMPLES, cached_run, run_cli
 
 Document = dict[str, Any]
@@ -138,3 +139,139 @@ def test_sensitivity_by_sector_sections_name_the_year() -> None:
         )
     )
     assert all(int(row["ranked_among"]) <= 5 for row in csv_rows)
+
+
+# --- --headers titles ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["table", "markdown"])
+def test_headers_titles_name_the_groups(form: str) -> None:
+    by_id = cached_run("rank", EXAMPLES, "--rubric", "citi", "--format", form, "--top", "1")
+    by_title = cached_run(
+        "rank", EXAMPLES, "--rubric", "citi", "--format", form, "--top", "1", "--headers", "titles"
+    )
+    assert by_id.code == by_title.code == 0
+    header = next(line for line in by_title.out.splitlines() if "company" in line)
+    assert "Responsiveness and transparency" in header
+    assert "Extended green supply chain practices" in header
+    assert "citi-responsiveness" not in header
+    assert "citi-responsiveness" in next(r for r in by_id.out.splitlines() if "company" in r)
+    # Only the headers change.
+    rows = [line for line in by_id.out.splitlines() if "Quillon" in line]
+    assert [r.split() for r in rows] == [
+        r.split() for r in by_title.out.splitlines() if "Quillon" in r
+    ]
+
+
+def test_headers_titles_are_escaped_in_markdown(tmp_path: Path) -> None:
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        (Path("tests/cli/fixtures/tiny-rubric.yaml").read_text()).replace(
+            "title: Climate", "title: 'Climate | <b>heat</b>'"
+        )
+    )
+    result = run_cli(
+        [
+            "rank",
+            "tests/cli/fixtures/tiny-reports.json",
+            "--rubric",
+            str(rubric),
+            "--format",
+            "markdown",
+            "--headers",
+            "titles",
+        ]
+    )
+    assert result.code == 0, result.err
+    assert "Climate \\| &lt;b&gt;heat&lt;/b&gt;" in result.out
+
+
+# --- rubric show --format markdown|json ------------------------------------------------------
+
+
+def test_rubric_show_json_is_a_methodology_table() -> None:
+    document = _json("rubric", "show", "iso26000", "--format", "json")
+    nodes = document["nodes"]
+    criteria = [n for n in nodes if n["kind"] != "group"]
+    assert [n["id"] for n in criteria] == [c.id for c in load_rubric("iso26000").criteria]
+    # Nominal shares of the criteria add up to the whole total; weights within each group
+    # add up to 100%.
+    assert sum(n["share_percent"] for n in criteria) == pytest.approx(100.0)
+    top = [n for n in nodes if n["depth"] == 0]
+    assert sum(n["weight_percent"] for n in top) == pytest.approx(100.0)
+    assert all(n["scoring"] for n in criteria)
+    assert document["rubric"]["name"] == "iso26000"
+
+
+def test_rubric_show_markdown_hand_worked_on_the_tiny_rubric() -> None:
+    result = cached_run(
+        "rubric", "show", "tests/cli/fixtures/tiny-rubric.yaml", "--format", "markdown"
+    )
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "## Two criteria, four companies, one tie"
+    table = [line for line in lines if line.startswith("| ")]
+    assert table[0] == "| id | title | weight in group | share of total | max points | scoring |"
+    assert table[2:6] == [
+        "| climate | Climate | 50.0% | 50.00% | 1 |  |",
+        "| › ghg-policy | GHG policy | 100.0% | 50.00% | 1 | Policy 1 |",
+        "| emissions | Emissions | 50.0% | 50.00% | 1 |  |",
+        "| › scope1 | Scope 1 emissions | 100.0% | 50.00% | 1 | Reported 1 |",
+    ]
+    assert "| A | 50 |" in lines
+
+
+# --- explain --format markdown ---------------------------------------------------------------
+
+
+def test_explain_markdown() -> None:
+    result = cached_run(
+        "explain",
+        "tests/cli/fixtures/tiny-reports.json",
+        "charlie",
+        "--rubric",
+        "tests/cli/fixtures/tiny-rubric.yaml",
+        "--format",
+        "markdown",
+    )
+    assert result.code == 0, result.err
+    out = result.out
+    assert out.startswith("## Charlie (charlie), 2024\n")
+    assert "**Total 50.00 / 100**, grade A" in out
+    assert "| › scope1 | Scope 1 emissions | level 0 | 0/1 |  | +0.00 |" in out
+    assert (
+        "| scope1 Scope 1 emissions | +50.00 | +50.00 | disclose gross direct (scope 1) "
+        "greenhouse gas emissions (env.ghg.scope1), a number in tCO2e |"
+    ) in out
+    assert "```text\n  ghg-policy  GHG policy\n" in out
+
+
+def test_explain_markdown_keeps_hostile_text_inert(tmp_path: Path) -> None:
+    reports = tmp_path / "reports.json"
+    name = "Evil | <img src=x> ```\x1b[31m"
+    reports.write_text(
+        json.dumps(
+            [
+                {
+                    "company": {"id": "evil", "name": name, "sector": "textiles"},
+                    "year": 2024,
+                    "disclosures": {"env.ghg.policy": True},
+                }
+            ]
+        )
+    )
+    result = run_cli(
+        [
+            "explain",
+            str(reports),
+            "evil",
+            "--rubric",
+            "tests/cli/fixtures/tiny-rubric.yaml",
+            "--format",
+            "markdown",
+        ]
+    )
+    assert result.code == 0, result.err
+    assert "<img" not in result.out
+    assert "\x1b" not in result.out
+    assert "Evil \\| &lt;img src=x&gt;" in result.out

@@ -11,9 +11,11 @@ from csrscore.cli import rank_stream
 from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
+    HEADER_STYLES,
     TOTAL_DECIMALS,
     bold,
     csv_text,
+    group_headers,
     json_text,
     markdown_table,
     text_table,
@@ -75,6 +77,12 @@ def register(subparsers: Any) -> None:
         default="table",
         help="xlsx: a workbook of ranking, groups, criteria and rubric sheets; parquet: a "
         "folder with those four tables (both need --output)",
+    )
+    parser.add_argument(
+        "--headers",
+        choices=HEADER_STYLES,
+        default="ids",
+        help="table and markdown: head the group columns with their ids (default) or titles",
     )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
@@ -207,11 +215,12 @@ def _header(scores: Scores) -> str:
 
 
 def _display_rows(
-    scores: Scores, rows: list[int], ranks: Any
+    scores: Scores, rows: list[int], ranks: Any, headers_style: str
 ) -> tuple[list[str], list[list[str]], list[bool]]:
     top = scores.top_group_ids
     columns = [scores.group_column(g) for g in top]
-    headers = ["rank", "company", "sector", "year", "total", "grade", *top]
+    groups = group_headers(scores.rubric, headers_style)
+    headers = ["rank", "company", "sector", "year", "total", "grade", *groups]
     numeric = [True, False, False, True, True, False, *([True] * len(top))]
     body = []
     for i in rows:
@@ -250,7 +259,7 @@ def _table(
     for key, rows in sections:
         if args.grouping:
             parts.append(visible(section_label(args.grouping, key)))
-        parts.append(text_table(*_display_rows(scores, rows, ranks)))
+        parts.append(text_table(*_display_rows(scores, rows, ranks, args.headers)))
         parts.append("")
     parts += _rejection_lines(scores)
     return "\n".join(parts).rstrip() + "\n"
@@ -263,7 +272,7 @@ def _markdown(
     for key, rows in sections:
         if args.grouping:
             parts += [f"### {markdown_cell(section_label(args.grouping, key))}", ""]
-        parts += [markdown_table(*_display_rows(scores, rows, ranks)), ""]
+        parts += [markdown_table(*_display_rows(scores, rows, ranks, args.headers)), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 

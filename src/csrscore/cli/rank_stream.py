@@ -20,6 +20,7 @@ from csrscore.cli.render import (
     GROUP_DECIMALS,
     TOTAL_DECIMALS,
     csv_text,
+    group_headers,
     markdown_table,
     text_table,
     write_output,
@@ -130,7 +131,7 @@ def _render(
         return _csv(table, [i for _, rows in shown for i in rows], ranks)
     top = [table.group_ids.index(child.id) for child in rubric.root.children]
     headers = ["rank", "company", "sector", "year", "total", "grade"]
-    headers += [table.group_ids[g] for g in top]
+    headers += group_headers(rubric, args.headers)
     numeric = [True, False, False, True, True, False, *([True] * len(top))]
     short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
     head = (

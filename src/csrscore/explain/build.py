@@ -83,6 +83,12 @@ class Explanation:
 
         return render_text(self.data, self.decimals)
 
+    def to_markdown(self) -> str:
+        """The explanation as Markdown: tables for the groups, criteria and improvements."""
+        from csrscore.explain.markdown import render_markdown
+
+        return render_markdown(self.data, self.decimals)
+
 
 class _CriterionStatic(NamedTuple):
     """What an explanation says of a criterion whatever the company."""

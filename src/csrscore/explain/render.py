@@ -166,7 +166,15 @@ def render_text(data: dict[str, Any], decimals: Decimals | None = None) -> str:
         lines.append(
             f"  behind {item['peers_ahead']} of {item['peers']} peers on {item['criterion']}"
         )
-    lines += ["", "criterion details:"]
+    lines += ["", "criterion details:", *detail_lines(data, decimals)]
+    # Every entry of `lines` is one line; names, titles and values inside it come from the
+    # input, so a newline or ESC in them is shown escaped rather than acted on.
+    return "\n".join(map(visible, lines)) + "\n"
+
+
+def detail_lines(data: dict[str, Any], decimals: Decimals) -> list[str]:
+    """Every criterion's levels with their condition traces, values and evidence."""
+    lines: list[str] = []
     for item in data["criteria"]:
         lines.append(f"  {item['id']}  {item['title']}")
         if not item["applicable"]:
@@ -206,6 +214,4 @@ def render_text(data: dict[str, Any], decimals: Decimals | None = None) -> str:
                 f"    disclosed {evidence['field']} = "
                 f"{_value(evidence['value'], decimals.get(evidence['field']))}{assured}{where}"
             )
-    # Every entry of `lines` is one line; names, titles and values inside it come from the
-    # input, so a newline or ESC in them is shown escaped rather than acted on.
-    return "\n".join(map(visible, lines)) + "\n"
+    return lines
