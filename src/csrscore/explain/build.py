@@ -598,7 +598,7 @@ class Explainer:
                         # more than one level is missing.
                         patch = None if part is None else {**patch, **part} if patch else part
                         if part is not None:
-                            words = self.suggester.words(when, report)
+                            words = self.suggester.words(when, report, part)
                             advice += [w for w in words if w not in advice]
                 entry["missing"] = failing
                 entry["suggestion"] = patch
