@@ -275,3 +275,24 @@ def test_explain_markdown_keeps_hostile_text_inert(tmp_path: Path) -> None:
     assert "<img" not in result.out
     assert "\x1b" not in result.out
     assert "Evil \\| &lt;img src=x&gt;" in result.out
+
+
+def test_headers_titles_when_streaming() -> None:
+    result = run_cli(
+        [
+            "rank",
+            EXAMPLES,
+            "--rubric",
+            "citi",
+            "--chunk-size",
+            "25",
+            "--format",
+            "markdown",
+            "--top",
+            "1",
+            "--headers",
+            "titles",
+        ]
+    )
+    assert result.code == 0, result.err
+    assert "| Responsiveness and transparency |" in result.out
