@@ -138,6 +138,16 @@ def _ask(test: FieldTest, spec: FieldSpec) -> str | None:
     return None
 
 
+def presence_flipped(condition: Not) -> FieldTest | None:
+    """`not missing X` as `exists X` and `not exists X` as `missing X`: the only negations
+    a disclosure can be suggested for."""
+    inner = condition.item
+    if isinstance(inner, FieldTest) and inner.op in ("missing", "exists"):
+        flipped = "exists" if inner.op == "missing" else "missing"
+        return FieldTest(flipped, inner.field, None, None)
+    return None
+
+
 def _phrases(condition: Condition, catalog: Catalog, possible: Any) -> list[_Phrase] | None:
     if isinstance(condition, AllOf):
         phrases: list[_Phrase] = []
@@ -156,11 +166,8 @@ def _phrases(condition: Condition, catalog: Catalog, possible: Any) -> list[_Phr
                     return found
         return None
     if isinstance(condition, Not):
-        inner = condition.item
-        if isinstance(inner, FieldTest) and inner.op in ("missing", "exists"):
-            flipped = "exists" if inner.op == "missing" else "missing"
-            return _phrases(FieldTest(flipped, inner.field, None, None), catalog, possible)
-        return None
+        flipped = presence_flipped(condition)
+        return None if flipped is None else _phrases(flipped, catalog, possible)
     if not isinstance(condition, FieldTest):
         return None
     spec = catalog.get(condition.field)

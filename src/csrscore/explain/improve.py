@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from csrscore.explain.advice import condition_words
+from csrscore.explain.advice import condition_words, presence_flipped
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
@@ -185,12 +185,8 @@ def _patch(condition: Condition, report: Report, catalog: Catalog) -> Patch | No
                 return found
         return None
     if isinstance(condition, Not):
-        inner = condition.item
-        if isinstance(inner, FieldTest) and inner.op == "missing":
-            return _patch(FieldTest("exists", inner.field, None, None), report, catalog)
-        if isinstance(inner, FieldTest) and inner.op == "exists":
-            return _patch(FieldTest("missing", inner.field, None, None), report, catalog)
-        return None
+        flipped = presence_flipped(condition)
+        return None if flipped is None else _patch(flipped, report, catalog)
     if not isinstance(condition, FieldTest):
         return None
     spec = catalog.get(condition.field)
