@@ -58,12 +58,11 @@ def leaf(op: str, field: str, operand: object = None) -> FieldTest:
         (leaf("number", "sites"), "disclose sites (sites), a count"),
         (
             leaf("true", "env.policy"),
-            "confirm that the company publishes an environmental policy (env.policy: yes)",
+            'disclose env.policy as yes ("The company publishes an environmental policy")',
         ),
         (
             leaf("eq", "env.policy", False),
-            "state that it is not so that the company publishes an environmental policy "
-            "(env.policy: no)",
+            'disclose env.policy as no ("The company publishes an environmental policy")',
         ),
         (
             leaf("in", "hr.level", ("planned", "audited")),
@@ -97,7 +96,7 @@ def test_qualifiers_join_the_ask_for_the_same_field() -> None:
     assert condition_words(condition, CATALOG) == [
         "disclose scope 1 emissions (env.ghg.scope1), a number at least 5 tCO2e, with "
         "external assurance and evidence (a page, quote or URL)",
-        "confirm that the company publishes an environmental policy (env.policy: yes)",
+        'disclose env.policy as yes ("The company publishes an environmental policy")',
     ]
     # Already disclosed: only the assurance and the evidence are missing.
     qualified = AllOf((leaf("exists", "env.ghg.scope1"), leaf("assured", "env.ghg.scope1")))

@@ -215,7 +215,7 @@ def _header(scores: Scores) -> str:
 
 
 def _display_rows(
-    scores: Scores, rows: list[int], ranks: Any, headers_style: str
+    scores: Scores, rows: list[int], ranks: Any, headers_style: str = "ids"
 ) -> tuple[list[str], list[list[str]], list[bool]]:
     top = scores.top_group_ids
     columns = [scores.group_column(g) for g in top]

@@ -99,14 +99,12 @@ def _in_unit(spec: FieldSpec | None, number: Any) -> str:
 
 
 def _statement(key: str, spec: FieldSpec, value: bool) -> str:
-    """A yes/no field's description is a statement ("The company publishes ..."): the
-    advice confirms or denies it."""
+    """A yes/no field: its description may be a statement ("The company publishes ...") or
+    a name ("Incentives tied to targets"), so it is quoted as written, not rephrased."""
     description = spec.description.strip().rstrip(".")
     answer = "yes" if value else "no"
-    if not description:
-        return f"disclose {key} as {answer}"
-    verb = "confirm that" if value else "state that it is not so that"
-    return f"{verb} {_in_sentence(description)} ({key}: {answer})"
+    quoted = f' ("{description}")' if description else ""
+    return f"disclose {key} as {answer}{quoted}"
 
 
 def _ask(test: FieldTest, spec: FieldSpec) -> str | None:

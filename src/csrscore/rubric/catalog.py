@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 FieldType: TypeAlias = Literal["bool", "number", "text", "enum", "list", "date"]
-FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year"]
+FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year", "derived"]
 
 
 @dataclass(frozen=True)
