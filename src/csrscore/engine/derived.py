@@ -82,7 +82,9 @@ def _compute(
     for numbers in inputs:
         missing |= np.isnan(numbers)
     why = np.where(missing, INPUT_MISSING, COMPUTED).astype(np.int8)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Inputs near the float limit may overflow to +-inf: beyond every rubric bound, such a
+    # value scores as the end of the scale it passes (and inf - inf is NaN, as missing).
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if field.form in ("ratio", "share"):
             numerator, denominator = inputs
             why[~missing & (denominator == 0)] = ZERO_DENOMINATOR

@@ -80,7 +80,9 @@ def peer_statistics(
     order = rows[np.lexsort((values[rows], group[rows]))]
     sorted_group, sorted_values = group[order], values[order]
     size = np.bincount(sorted_group, minlength=groups)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # Values near the float limit overflow the mean or the spread to inf: the statistic is
+    # then NaN and scores as a missing value would, never as inf.
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         mean = np.bincount(sorted_group, sorted_values, minlength=groups) / size
         squares = (sorted_values - mean[sorted_group]) ** 2
         sd = np.sqrt(np.bincount(sorted_group, squares, minlength=groups) / size)
@@ -94,7 +96,7 @@ def peer_statistics(
     method = scoring.method
     middle = MIDDLE[method]
     g = sorted_group
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if method == "min-max":
             span = highest[g] - lowest[g]
             statistic = np.where(span > 0, 100.0 * (sorted_values - lowest[g]) / span, middle)

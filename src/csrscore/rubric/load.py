@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from csrscore.boundedread import RefusedInputError, read_bounded
+from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
@@ -48,6 +48,10 @@ def list_rubrics() -> list[str]:
 
 def _rubric_path(name_or_path: str | os.PathLike[str], base: Path | None) -> Path:
     text = os.fspath(name_or_path)
+    try:
+        refuse_url(text)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(text)) from None
     looks_like_path = any(sep in text for sep in "/\\") or text.endswith((".yaml", ".yml"))
     if looks_like_path:
         path = Path(text)
@@ -238,6 +242,10 @@ def load_catalog(
     With `confinement` (as when a rubric names its catalog), the path must lie inside it.
     """
     text = os.fspath(name_or_path)
+    try:
+        refuse_url(text)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(text)) from None
     if text == DEFAULT_CATALOG:
         path = data_dir("rubrics") / "catalog.yaml"
     else:

@@ -153,14 +153,7 @@ class RubricParser:
         return None if applies is None else self.condition(applies, (*path, "applies_when"))
 
     def _weight(self, data: Mapping[str, Any], path: NodePath) -> float | None:
-        weight = data.get("weight")
-        if weight is not None and weight <= 0:
-            self.findings.error(
-                "weight",
-                f"weight must be positive, got {weight:g}; to drop a node use 'drop' "
-                "or applies_when",
-                (*path, "weight"),
-            )
+        weight = data.get("weight")  # its bounds are the schema's (rubric/bounds.py)
         return None if weight is None else float(weight)
 
     def group(self, data: Mapping[str, Any], path: NodePath, inherited: Aggregation) -> Group:
