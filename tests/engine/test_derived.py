@@ -299,3 +299,12 @@ def test_explanations_follow_the_schema() -> None:
     validator = Draft202012Validator(explanation_schema())
     for explanation in score(RECORDS, rubric(EVERY_FIELD)).explain_all():
         validator.validate(explanation.to_dict())
+
+
+def test_one_edition_keeps_derived_values_and_previous_years_inside_it() -> None:
+    scores = score(RECORDS, rubric(EVERY_FIELD))
+    edition = scores.of_year(2024)
+    row = edition.index_of("alpha", 2024)
+    assert edition.derived["env.ghg.scope1.change"].values[row] == 2250
+    assert edition.derived["env.ghg.scope1.change"].previous is not None
+    assert edition.derived["env.ghg.scope1.change"].previous[row] == -1  # 2023 left out

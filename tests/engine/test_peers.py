@@ -279,3 +279,10 @@ def test_explanations_follow_the_schema() -> None:
     scores = score(RECORDS, rubric(value("min-max"), bands))
     for explanation in scores.explain_all():
         validator.validate(explanation.to_dict())
+
+
+def test_one_edition_explains_peers_as_the_whole_run() -> None:
+    scores = score(RECORDS, rubric(value("percentile")))
+    edition = scores.of_year(2024)
+    whole = scores.explain("a", 2024).to_dict()["criteria"][0]["value"]["peers"]
+    assert edition.explain("a", 2024).to_dict()["criteria"][0]["value"]["peers"] == whole
