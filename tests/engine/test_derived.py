@@ -289,3 +289,22 @@ def test_the_formula_docs_rubrics_quotes() -> None:
     scores = score(records, load_rubric(read_yaml(source)))
     value = scores.explain("alpha", 2024).to_dict()["criteria"][0]["value"]
     assert value["derived"]["formula"] == quoted
+
+
+def test_explanations_follow_the_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from csrscore.explain.schema import explanation_schema
+
+    validator = Draft202012Validator(explanation_schema())
+    for explanation in score(RECORDS, rubric(EVERY_FIELD)).explain_all():
+        validator.validate(explanation.to_dict())
+
+
+def test_one_edition_keeps_derived_values_and_previous_years_inside_it() -> None:
+    scores = score(RECORDS, rubric(EVERY_FIELD))
+    edition = scores.of_year(2024)
+    row = edition.index_of("alpha", 2024)
+    assert edition.derived["env.ghg.scope1.change"].values[row] == 2250
+    assert edition.derived["env.ghg.scope1.change"].previous is not None
+    assert edition.derived["env.ghg.scope1.change"].previous[row] == -1  # 2023 left out

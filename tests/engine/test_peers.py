@@ -261,3 +261,28 @@ def test_no_members_at_all() -> None:
     assert scores.points[0, 0] == 0
     assert np.isnan(scores.peers[0].statistic[0])
     assert scores.explain("a", 2024).to_dict()["criteria"][0]["value"]["peers"]["size"] == 0
+
+
+def test_explanations_follow_the_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from csrscore.explain.schema import explanation_schema
+
+    validator = Draft202012Validator(explanation_schema())
+    bands = {
+        "bands": {
+            "field": "env.water",
+            "steps": [{"at": 0, "points": 1}],
+            "peers": {"method": "z-score", "within": ["company.sector"]},
+        }
+    }
+    scores = score(RECORDS, rubric(value("min-max"), bands))
+    for explanation in scores.explain_all():
+        validator.validate(explanation.to_dict())
+
+
+def test_one_edition_explains_peers_as_the_whole_run() -> None:
+    scores = score(RECORDS, rubric(value("percentile")))
+    edition = scores.of_year(2024)
+    whole = scores.explain("a", 2024).to_dict()["criteria"][0]["value"]["peers"]
+    assert edition.explain("a", 2024).to_dict()["criteria"][0]["value"]["peers"] == whole

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.engine.derived import DerivedColumn
 from csrscore.engine.points import Points
 from csrscore.errors import UsageError
 
@@ -42,6 +43,8 @@ ROW_FIELDS = frozenset(
         "point_table",
         "condition_results",
         "varying_group_weights",
+        "derived",
+        "peers",
     }
 )
 # Fields that describe the run, the same for every company. Rejected records and catalog
@@ -81,6 +84,22 @@ def _take_points(points: Points, rows: IntArray) -> Points:
     return Points(points.table, np.ascontiguousarray(points.levels[:, rows]), continuous)
 
 
+def _take_derived(column: DerivedColumn, rows: IntArray) -> DerivedColumn:
+    """A derived column of the selected rows; a previous-year row outside the selection
+    becomes -1 (the value, computed over the whole run, is kept)."""
+    previous = None
+    if column.previous is not None:
+        position = np.full(len(column.previous) + 1, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        previous = position[column.previous[rows]]  # -1 reads the last entry: -1
+    return replace(
+        column,
+        values=column.values[rows],
+        why_missing=column.why_missing[rows],
+        previous=previous,
+    )
+
+
 def take(scores: Scores, rows: IntArray) -> Scores:
     """The companies at `rows` (in that order), with their scores as computed."""
     rows = np.asarray(rows, dtype=np.int64)
@@ -91,6 +110,18 @@ def take(scores: Scores, rows: IntArray) -> Scores:
             continue
         if name == "point_table":
             changes[name] = _take_points(value, rows)
+        elif name == "derived":
+            changes[name] = {key: _take_derived(column, rows) for key, column in value.items()}
+        elif name == "peers":
+            changes[name] = {
+                c: replace(
+                    result,
+                    group=result.group[rows],
+                    members=result.members[rows],
+                    statistic=result.statistic[rows],
+                )
+                for c, result in value.items()
+            }
         elif name == "condition_results":
             changes[name] = {condition: value[condition][rows] for condition in value}
         elif isinstance(value, np.ndarray):
