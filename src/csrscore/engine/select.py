@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.engine.derived import DerivedColumn
+from csrscore.engine.peers import PeerResult
 from csrscore.engine.points import Points
 from csrscore.errors import UsageError
 
@@ -42,6 +44,8 @@ ROW_FIELDS = frozenset(
         "point_table",
         "condition_results",
         "varying_group_weights",
+        "derived",
+        "peers",
     }
 )
 # Fields that describe the run, the same for every company. Rejected records and catalog
@@ -81,6 +85,30 @@ def _take_points(points: Points, rows: IntArray) -> Points:
     return Points(points.table, np.ascontiguousarray(points.levels[:, rows]), continuous)
 
 
+def _take_derived(column: DerivedColumn, rows: IntArray) -> DerivedColumn:
+    previous = column.previous
+    if previous is not None:
+        # Rows of the previous year's records in the selection; -1 where that record was
+        # not selected (the value itself was computed from it, and is kept as it was).
+        position = np.full(len(previous) + 1, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        previous = position[previous[rows]]
+    return replace(
+        column, values=column.values[rows], why_missing=column.why_missing[rows], previous=previous
+    )
+
+
+def _take_peers(result: PeerResult, rows: IntArray) -> PeerResult:
+    # Peer groups and their statistics are the whole run's: a selected company keeps the
+    # peers it was scored against.
+    return replace(
+        result,
+        group=result.group[rows],
+        members=result.members[rows],
+        statistic=result.statistic[rows],
+    )
+
+
 def take(scores: Scores, rows: IntArray) -> Scores:
     """The companies at `rows` (in that order), with their scores as computed."""
     rows = np.asarray(rows, dtype=np.int64)
@@ -91,6 +119,10 @@ def take(scores: Scores, rows: IntArray) -> Scores:
             continue
         if name == "point_table":
             changes[name] = _take_points(value, rows)
+        elif name == "derived":
+            changes[name] = {key: _take_derived(column, rows) for key, column in value.items()}
+        elif name == "peers":
+            changes[name] = {c: _take_peers(result, rows) for c, result in value.items()}
         elif name == "condition_results":
             changes[name] = {condition: value[condition][rows] for condition in value}
         elif isinstance(value, np.ndarray):
