@@ -141,7 +141,7 @@ def test_every_suggestion_of_the_examples_comes_in_words() -> None:
                 # Every key of the patch is named in the words, and words come with a patch
                 # (or a value criterion, which has none).
                 for key in patch:
-                    assert any(f"({key}" in phrase for phrase in item["advice"]), item
+                    assert any(key in phrase for phrase in item["advice"]), item
                 if item["advice"] and not patch:
                     assert item["missing"][0]["kind"] == "value"
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.derived import DerivedColumn
+from csrscore.engine.peers import PeerResult
 from csrscore.engine.points import Points
 from csrscore.errors import UsageError
 
@@ -85,18 +86,26 @@ def _take_points(points: Points, rows: IntArray) -> Points:
 
 
 def _take_derived(column: DerivedColumn, rows: IntArray) -> DerivedColumn:
-    """A derived column of the selected rows; a previous-year row outside the selection
-    becomes -1 (the value, computed over the whole run, is kept)."""
-    previous = None
-    if column.previous is not None:
-        position = np.full(len(column.previous) + 1, -1, dtype=np.int64)
+    previous = column.previous
+    if previous is not None:
+        # Rows of the previous year's records in the selection; -1 where that record was
+        # not selected (the value itself was computed from it, and is kept as it was).
+        position = np.full(len(previous) + 1, -1, dtype=np.int64)
         position[rows] = np.arange(len(rows))
-        previous = position[column.previous[rows]]  # -1 reads the last entry: -1
+        previous = position[previous[rows]]
     return replace(
-        column,
-        values=column.values[rows],
-        why_missing=column.why_missing[rows],
-        previous=previous,
+        column, values=column.values[rows], why_missing=column.why_missing[rows], previous=previous
+    )
+
+
+def _take_peers(result: PeerResult, rows: IntArray) -> PeerResult:
+    # Peer groups and their statistics are the whole run's: a selected company keeps the
+    # peers it was scored against.
+    return replace(
+        result,
+        group=result.group[rows],
+        members=result.members[rows],
+        statistic=result.statistic[rows],
     )
 
 
@@ -113,15 +122,7 @@ def take(scores: Scores, rows: IntArray) -> Scores:
         elif name == "derived":
             changes[name] = {key: _take_derived(column, rows) for key, column in value.items()}
         elif name == "peers":
-            changes[name] = {
-                c: replace(
-                    result,
-                    group=result.group[rows],
-                    members=result.members[rows],
-                    statistic=result.statistic[rows],
-                )
-                for c, result in value.items()
-            }
+            changes[name] = {c: _take_peers(result, rows) for c, result in value.items()}
         elif name == "condition_results":
             changes[name] = {condition: value[condition][rows] for condition in value}
         elif isinstance(value, np.ndarray):

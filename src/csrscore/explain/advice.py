@@ -12,6 +12,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from csrscore.precision import shown_number
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not
 from csrscore.rubric.model import Criterion
@@ -48,7 +49,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        return shown_number(value)
     return str(value)
 
 
