@@ -97,11 +97,6 @@ def lines_html(lines: Iterable[Line]) -> Markup:
     return Markup(_lines(lines))
 
 
-def trace_html(trace: dict[str, Any]) -> Markup:
-    """An explanation's condition trace in words, as an indented list."""
-    return Markup(_lines(trace_lines(trace)))
-
-
 def group_rows_html(rows: Iterable[tuple[int, dict[str, Any]]]) -> Markup:
     """The groups table's rows: each group of an explanation with its depth in the tree."""
     out = []

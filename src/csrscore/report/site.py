@@ -2,7 +2,8 @@
 
 Pages are jinja2 templates with autoescaping on, and every expression also passes through
 `textsafe.visible`, so no text from input or rubric becomes markup or a live control
-character. Charts are plotly figures read by plotly.js, which is written once into
+character; the scorecards' repeated parts are built with the same two steps in
+`fragments.py`. Charts are plotly figures read by plotly.js, which is written once into
 `assets/`; nothing on any page loads from another host.
 """
 
@@ -22,13 +23,7 @@ from csrscore.precision import display_number
 from csrscore.report import charts
 from csrscore.report.auditpage import AUDIT_PAGE, audit_tables
 from csrscore.report.cards import Scorecards
-from csrscore.report.fragments import (
-    RubricFragments,
-    improvements_html,
-    inert,
-    lines_html,
-    trace_html,
-)
+from csrscore.report.fragments import RubricFragments, improvements_html, inert, lines_html
 from csrscore.report.methodology import methodology_context
 from csrscore.report.pages import METHODOLOGY_PAGE, year_page
 from csrscore.report.ranking import (
@@ -39,8 +34,8 @@ from csrscore.report.ranking import (
     table_data,
     year_views,
 )
-from csrscore.report.scorecard import safe_link, sector_stats
-from csrscore.report.words import condition_lines, value_text
+from csrscore.report.scorecard import sector_stats
+from csrscore.report.words import condition_lines
 from csrscore.report.writer import SiteWriter
 from csrscore.sensitivity import Sensitivity
 
@@ -69,12 +64,9 @@ def environment() -> Environment:
         auto_reload=False,  # the templates are package data: no stat per page rendered
     )
     env.filters["number"] = display_number
-    env.filters["link"] = safe_link
-    env.filters["value"] = value_text
-    env.filters["trace"] = trace_html
     env.globals["lines"] = lines_html
-    env.globals["improvements"] = improvements_html
     env.globals["condition_lines"] = condition_lines
+    env.globals["improvements"] = improvements_html
     env.globals["cells"] = cells
     return env
 
