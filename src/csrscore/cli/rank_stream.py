@@ -63,13 +63,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
     rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
     chunk_size = args.chunk_size or DEFAULT_CHUNK_SIZE
+    if (args.dask or args.scheduler) and args.bad_values != "reject":
+        raise UsageError("--bad-values as-missing does not work with --dask yet")
     if args.dask or args.scheduler:
         with _dask_client(args.scheduler):
             from csrscore.dask import score_dask
 
             table = score_dask(args.reports, rubric, chunk_size=chunk_size)
     else:
-        table = score_chunks(args.reports, rubric, chunk_size=chunk_size)
+        table = score_chunks(
+            args.reports, rubric, chunk_size=chunk_size, bad_values=args.bad_values
+        )
     if args.strict and table.rejected:
         first = table.rejected[0]
         raise ReportError(
@@ -134,6 +138,11 @@ def _render(
     head = (
         f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
         f"{len(table)} report(s) scored, {len(table.rejected)} rejected"
+        + (
+            f", {len(table.treated_as_missing)} value(s) treated as missing"
+            if table.treated_as_missing
+            else ""
+        )
     )
     markdown = args.format == "markdown"
     parts = [f"_{head}_" if markdown else head, ""]
@@ -188,5 +197,10 @@ def _warn(table: ScoreTable) -> None:
         print(f"csrscore: rejected: {visible(str(rejection))}", file=sys.stderr)
     if len(table.rejected) > MAX_LISTED_REJECTIONS:
         print(f"csrscore: warning: {len(table.rejected)} report(s) rejected", file=sys.stderr)
+    for value in table.treated_as_missing[:MAX_LISTED_REJECTIONS]:
+        print(f"csrscore: treated as missing: {visible(str(value))}", file=sys.stderr)
+    if len(table.treated_as_missing) > MAX_LISTED_REJECTIONS:
+        count = len(table.treated_as_missing)
+        print(f"csrscore: warning: {count} value(s) treated as missing", file=sys.stderr)
     for warning in table.warnings[:MAX_LISTED_REJECTIONS]:
         print(f"csrscore: warning: {warning}", file=sys.stderr)

@@ -267,11 +267,16 @@ _field_spec = {
         "type": {"enum": ["bool", "number", "text", "enum", "list"]},
         "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "unit": {"type": "string"},
+        "minimum": {"type": "number"},
+        "maximum": {"type": "number"},
         "description": {"type": "string"},
         "gri": {"type": "array", "items": {"type": "string"}},
     },
     "required": ["type"],
     "additionalProperties": False,
+    # A range bounds numbers only.
+    "if": {"anyOf": [{"required": ["minimum"]}, {"required": ["maximum"]}]},
+    "then": {"properties": {"type": {"const": "number"}}},
 }
 
 _node_patch = {
