@@ -18,7 +18,7 @@ from csrscore.chunked.table import ScoreTable
 from csrscore.chunked.write import write_table
 from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.engine.score import score_reports
-from csrscore.errors import ReportError
+from csrscore.errors import ReportError, UsageError
 from csrscore.gcpause import paused_gc
 from csrscore.rank import RankMethod
 from csrscore.records.check import BadValues, check_reports
@@ -34,7 +34,19 @@ from csrscore.records.stream import (
 from csrscore.rubric.load import load_rubric
 from csrscore.rubric.model import Rubric
 
-__all__ = ["score_chunk", "score_chunks", "score_file"]
+__all__ = ["score_chunk", "score_chunks", "score_file", "whole_run_only"]
+
+
+def whole_run_only(rubric: Rubric) -> None:
+    """Refuse a rubric whose scores depend on other records: a chunk (or a Dask partition)
+    holds only some of a company's peers and years, so its numbers would differ from
+    `score`'s. One line, with what to do instead."""
+    reason = rubric.cross_record
+    if reason is not None:
+        raise UsageError(
+            f"scoring a chunk at a time cannot be exact for this rubric ({reason}); "
+            "score the whole set at once (csrscore.score, or rank without --chunk-size/--dask)"
+        )
 
 
 def score_chunk(plan: Plan, chunk: ReportSet, bad_values: BadValues = "reject") -> ScoreTable:
@@ -97,7 +109,9 @@ def score_chunks(
     Records are checked against the rubric's catalog as `load_reports` checks them, with
     `bad_values` as in `score`.
     """
-    plan = compile_rubric(load_rubric(rubric))
+    loaded = load_rubric(rubric)
+    whole_run_only(loaded)
+    plan = compile_rubric(loaded)
     tables = []
     if isinstance(source, (str, os.PathLike)):
         seen: Seen = {}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.reports import (
     MAX_LISTED_REJECTIONS,
     REPORTS_HELP,
@@ -96,10 +96,9 @@ def run_validate(args: argparse.Namespace) -> int:
     for value in treated:
         print(f"  treated as missing: {visible(str(value))}")
     for warning in loaded.warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {visible(str(warning))}", file=sys.stderr)
+        terminal.warn(str(warning))
     if len(loaded.warnings) > MAX_LISTED_REJECTIONS:
-        left_out = len(loaded.warnings) - MAX_LISTED_REJECTIONS
-        print(f"csrscore: warning: ... and {left_out} more warning(s)", file=sys.stderr)
+        terminal.warn(f"... and {len(loaded.warnings) - MAX_LISTED_REJECTIONS} more warning(s)")
     return 1 if loaded.rejected else 0
 
 

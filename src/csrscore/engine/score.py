@@ -11,6 +11,7 @@ from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.engine.adjust import apply_adjustments
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.declared import declared_not_applicable
+from csrscore.engine.derived import derived_columns, number_column
 from csrscore.engine.evaluate import ConditionEvaluator
 from csrscore.engine.ingest import build_violations, columns_for, publication_delay
 from csrscore.engine.levels import evaluate_levels
@@ -57,6 +58,10 @@ def score_reports(
     report set they came from (its rejections, warnings and positions are kept)."""
     n = len(reports)
     columns = columns_for(reports, plan.fields, set(plan.provenance))
+    company_ids = tuple(r.company.id for r in reports)
+    years = np.array([r.year for r in reports], dtype=np.int64)
+    derived = derived_columns(plan.derived, columns, company_ids, years)
+    columns.update({name: number_column(column.values) for name, column in derived.items()})
     violations = build_violations(reports)
     evaluate = ConditionEvaluator(columns, violations, publication_delay(reports), n)
     declared = declared_not_applicable(plan, reports)
@@ -75,11 +80,11 @@ def score_reports(
         rubric=rubric,
         plan=plan,
         reports=tuple(reports),
-        company_ids=tuple(r.company.id for r in reports),
+        company_ids=company_ids,
         names=tuple(r.company.name for r in reports),
         sectors=sectors,
         countries=tuple(r.company.country for r in reports),
-        years=np.array([r.year for r in reports], dtype=np.int64),
+        years=years,
         criterion_ids=plan.criterion_ids,
         levels=evaluation.levels,
         point_table=evaluation.points,
@@ -100,4 +105,6 @@ def score_reports(
         condition_results=evaluate.results,
         violation_table=violations,
         varying_group_weights=aggregated.group_weights,
+        derived=derived,
+        peers=evaluation.peers,
     )

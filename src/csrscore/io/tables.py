@@ -21,7 +21,13 @@ from csrscore.io.mapping import TableMapping, load_mapping
 from csrscore.io.rows import Built, build
 from csrscore.io.sheets import TABLE_SUFFIXES, Sheet, is_frame, open_sheets
 from csrscore.records.check import BadValues
-from csrscore.records.load import Rejection, ReportSet, load_reports, register_reader
+from csrscore.records.load import (
+    MAX_INPUT_BYTES,
+    Rejection,
+    ReportSet,
+    load_reports,
+    register_reader,
+)
 from csrscore.rubric.catalog import Catalog
 from csrscore.rubric.load import DEFAULT_CATALOG, load_catalog
 from csrscore.textsafe import visible
@@ -70,6 +76,7 @@ def read_table(
     layout: Literal["auto", "wide", "long"] | None = None,
     catalog: Catalog | None = None,
     bad_values: BadValues = "reject",
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> ReportSet:
     """Load report records from a table file or data frame.
 
@@ -79,6 +86,8 @@ def read_table(
     the catalog's type of their key, and the records checked against it as `load_reports`
     checks them (`bad_values` as there; a cell that cannot be read as its key's type is a
     bad value too). Every row ends up loaded or rejected with its cell.
+    A file is read as `load_reports` reads one: a regular file or a pipe of at most
+    `max_bytes` bytes.
     """
     rules = load_mapping(mapping) if mapping is not None else TableMapping()
     if layout is not None:
@@ -88,7 +97,7 @@ def read_table(
         catalog = load_catalog(rules.catalog or DEFAULT_CATALOG)
     label = "<DataFrame>" if is_frame(source) else os.fspath(source)
     entries: list[tuple[Built, Sheet]] = []
-    for sheet in open_sheets(source, chosen, rules.header_row):
+    for sheet in open_sheets(source, chosen, rules.header_row, max_bytes):
         decimal = sheet.decimal if rules.cells.decimal == "auto" else rules.cells.decimal
         reader = CellReader(rules.cells, decimal)
         columns, found_layout = resolve(sheet, rules, catalog, reader)
@@ -196,10 +205,12 @@ def _at(
     )
 
 
-def _reader(source: Any, catalog: Catalog | None, bad_values: BadValues) -> ReportSet | None:
+def _reader(
+    source: Any, max_bytes: int, catalog: Catalog | None, bad_values: BadValues
+) -> ReportSet | None:
     if not is_table(source):
         return None
-    return read_table(source, catalog=catalog, bad_values=bad_values)
+    return read_table(source, catalog=catalog, bad_values=bad_values, max_bytes=max_bytes)
 
 
 register_reader(_reader)

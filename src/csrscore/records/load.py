@@ -37,7 +37,7 @@ __all__ = [
 
 # Large enough for a million typical records; the CLI's --max-input-size raises it.
 MAX_INPUT_BYTES = 1 << 30
-_RAISE_HINT = "raise it with --max-input-size (or load_reports(..., max_bytes=N))"
+RAISE_HINT = "raise it with --max-input-size (or load_reports(..., max_bytes=N))"
 
 ReportSource: TypeAlias = (
     "str | os.PathLike[str] | IO[str] | IO[bytes] | bytes | ReportSet"
@@ -180,9 +180,11 @@ def load_reports(
 
 # Readers of other formats, registered by the leaves that provide them (csrscore.io adds
 # CSV, XLSX, Parquet and data frames), so that records never imports a higher layer. Each
-# returns None for a source it does not read; given a catalog, it reads by it and checks
-# its records against it (through `load_reports`), so rejections name their cells.
-Reader: TypeAlias = "Callable[[Any, Catalog | None, BadValues], ReportSet | None]"
+# returns None for a source it does not read. A reader gets the source, the size limit
+# (`max_bytes`) every file read must respect, and the catalog (with the bad-values policy):
+# given one, it reads by it and checks its records against it (through `load_reports`),
+# so rejections name their cells.
+Reader: TypeAlias = "Callable[[Any, int, Catalog | None, BadValues], ReportSet | None]"
 _READERS: list[Reader] = []
 
 
@@ -195,13 +197,13 @@ def _load(
     source: ReportSource, max_bytes: int, catalog: Catalog | None, bad_values: BadValues
 ) -> ReportSet:
     for reader in _READERS:
-        loaded = reader(source, catalog, bad_values)
+        loaded = reader(source, max_bytes, catalog, bad_values)
         if loaded is not None:
             return loaded
     if isinstance(source, (str, os.PathLike)):
         name = str(source)
         try:
-            data = read_bounded(source, max_bytes, _RAISE_HINT)
+            data = read_bounded(source, max_bytes, RAISE_HINT)
         except RefusedInputError as exc:
             raise ReportError(str(exc), Location(source=name)) from None
         if Path(source).suffix.lower() in _JSONL_SUFFIXES:
@@ -217,7 +219,7 @@ def _load(
             data = stream.read().encode()
         else:
             try:
-                data = read_stream(stream, max_bytes, _RAISE_HINT)
+                data = read_stream(stream, max_bytes, RAISE_HINT)
             except RefusedInputError as exc:
                 raise ReportError(str(exc), Location(source=label)) from None
         if label and Path(label).suffix.lower() in _JSONL_SUFFIXES:
@@ -313,7 +315,22 @@ def _decode_error(exc: json.JSONDecodeError, source: str | None) -> ReportError:
     message = exc.msg.removesuffix(" at")
     if exc.pos >= len(exc.doc.rstrip()):
         message = "the input ends in the middle of a value; is the file truncated?"
+    elif _cut_in_string(exc):
+        message = "the input ends inside a string; is the file truncated?"
     return ReportError(f"invalid JSON: {message}", location)
+
+
+def _cut_in_string(exc: json.JSONDecodeError) -> bool:
+    """A string with no closing quote: JSON text cannot hold a raw line break, so the
+    string runs to the end of the input, which was cut short."""
+    return exc.msg.startswith("Unterminated string")
+
+
+def json_line_problem(exc: json.JSONDecodeError) -> str:
+    """The message for a JSON Lines line that does not parse."""
+    if _cut_in_string(exc) or exc.pos >= len(exc.doc.rstrip()):
+        return "invalid JSON: the line ends in the middle of a value; is it cut short?"
+    return f"invalid JSON: {exc.msg} (column {exc.colno})"
 
 
 def _encoding_error(exc: UnicodeDecodeError, data: bytes, source: str | None) -> ReportError:
@@ -371,7 +388,7 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
         try:
             raw: Any = _parse_json(text)
         except json.JSONDecodeError as exc:
-            message = f"invalid JSON: {exc.msg} (column {exc.colno})"
+            message = json_line_problem(exc)
             rejected.append(Rejection(index, message, line=line_number, source=source))
         except RecursionError:
             message = "JSON nesting is too deep"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 FieldType: TypeAlias = Literal["bool", "number", "text", "enum", "list", "date"]
-FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year"]
+FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year", "derived"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class FieldSpec:
     gri: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    # Decimal places a number is shown with (None: as given, without float noise).
+    decimals: int | None = None
 
 
 def _builtin(name: str, type_: FieldType, description: str, **extra: object) -> FieldSpec:
@@ -93,6 +95,7 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
     gri = data.get("gri")
     unit = data.get("unit")
     low, high = data.get("minimum"), data.get("maximum")
+    decimals = data.get("decimals")
     return FieldSpec(
         name=name,
         type=data["type"],  # type: ignore[arg-type]
@@ -102,4 +105,5 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
         gri=tuple(str(code) for code in gri) if isinstance(gri, list) else (),
         minimum=float(low) if isinstance(low, (int, float)) else None,
         maximum=float(high) if isinstance(high, (int, float)) else None,
+        decimals=decimals if isinstance(decimals, int) else None,
     )
