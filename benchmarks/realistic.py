@@ -53,7 +53,7 @@ def spread(n: int, seed: int = 0) -> list[dict[str, Any]]:
             roll = rng.random()
             if roll < 0.15:
                 del disclosures[key]
-            elif roll < 0.45:
+            elif roll < 0.45 and not key.endswith("_year"):  # a scaled year is no year
                 disclosures[key] = _perturb(disclosures[key], rng)
     return records
 
@@ -63,10 +63,10 @@ def _perturb(disclosure: Any, rng: random.Random) -> Any:
         return {**disclosure, "value": _perturb(disclosure["value"], rng)}
     if isinstance(disclosure, bool):
         return not disclosure
-    if isinstance(disclosure, int):
-        return max(0, round(disclosure * rng.uniform(0.5, 1.5)))
-    if isinstance(disclosure, float):
-        scaled = round(disclosure * rng.uniform(0.5, 1.5), 1)
+    if isinstance(disclosure, (int, float)):
         # A value that could be a percentage stays one (the catalog's shares are 0 to 100).
-        return min(100.0, scaled) if disclosure <= 100 else scaled
+        scaled = round(
+            disclosure * rng.uniform(0.5, 1.5), 1 if isinstance(disclosure, float) else None
+        )
+        return min(100, scaled) if disclosure <= 100 else scaled
     return disclosure

@@ -41,7 +41,7 @@ def _variant(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         roll = rng.random()
         if roll < 0.15:
             del disclosures[key]
-        elif roll < 0.45:
+        elif roll < 0.45 and not key.endswith("_year"):  # a scaled year is no year
             disclosures[key] = _changed(disclosures[key], rng)
     return copy
 
@@ -51,12 +51,12 @@ def _changed(disclosure: Any, rng: random.Random) -> Any:
         return {**disclosure, "value": _changed(disclosure["value"], rng)}
     if isinstance(disclosure, bool):
         return not disclosure
-    if isinstance(disclosure, int):
-        return max(0, round(disclosure * rng.uniform(0.5, 1.5)))
-    if isinstance(disclosure, float):
+    if isinstance(disclosure, (int, float)):
         # A value that could be a percentage stays one (the catalog's shares are 0 to 100).
-        scaled = round(disclosure * rng.uniform(0.5, 1.5), 1)
-        return min(100.0, scaled) if disclosure <= 100 else scaled
+        scaled = round(
+            disclosure * rng.uniform(0.5, 1.5), 1 if isinstance(disclosure, float) else None
+        )
+        return min(100, scaled) if disclosure <= 100 else scaled
     return disclosure
 
 

@@ -98,12 +98,23 @@ CITI_ITEM_MAXIMA = {
 
 CATALOG_INTRO = (
     "When you prepare report records for the shipped rubrics, use these disclosure keys with "
-    "the type and unit shown (percentages are numbers from 0 to 100). A record that "
-    "contradicts the catalog (a value of another type, or an enum or list value the catalog "
-    "does not list) is rejected when it is scored, with the reason, and never scored in part; "
-    "a value that differs from a listed one only in case, spaces, hyphens or underscores "
-    "(`Board committee` for `board_committee`) is taken as the listed value."
+    "the type, unit and range shown (percentages are numbers from 0 to 100). A record that "
+    "contradicts the catalog (a value of another type, an enum or list value the catalog "
+    "does not list, or a number outside its range) is rejected when it is loaded for "
+    "validation or scoring, with the reason, and never scored in part (unless "
+    "`--bad-values as-missing` asks to score it without that value); a value that differs "
+    "from a listed one only in case, spaces, hyphens or underscores (`Board committee` for "
+    "`board_committee`) is taken as the listed value."
 )
+
+
+def range_text(spec: Mapping[str, Any]) -> str:
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    if low is not None:
+        return f"at least {low}"
+    return f"at most {high}" if high is not None else ""
 
 
 def load_yaml(path: Path) -> Any:
@@ -312,8 +323,8 @@ def render_catalog_markdown(catalog_document: Mapping[str, Any] | None = None) -
         "",
         CATALOG_INTRO,
         "",
-        "| Key | Type | Unit or values | GRI | Description |",
-        "|---|---|---|---|---|",
+        "| Key | Type | Unit or values | Range | GRI | Description |",
+        "|---|---|---|---|---|---|",
     ]
     for key, spec in document["fields"].items():
         values = spec.get("values")
@@ -328,6 +339,7 @@ def render_catalog_markdown(catalog_document: Mapping[str, Any] | None = None) -
                     f"`{key}`",
                     spec["type"],
                     unit_or_values,
+                    range_text(spec),
                     ", ".join(spec.get("gri", [])),
                     spec.get("description", ""),
                 )

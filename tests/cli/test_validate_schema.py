@@ -33,6 +33,7 @@ def test_validate_json() -> None:
     assert result.code == 1
     assert json.loads(result.out) == {
         "source": SEVERAL,
+        "rubric": "iso26000",
         "valid": 1,
         "rejected": [
             {
@@ -44,13 +45,22 @@ def test_validate_json() -> None:
                 "source": SEVERAL,
             }
         ],
+        "treated_as_missing": [],
+        "warnings": [],
     }
 
 
 def test_validate_json_all_valid() -> None:
     result = run_cli(["validate", EXAMPLES, "--format", "json"])
     assert result.code == 0
-    assert json.loads(result.out) == {"source": EXAMPLES, "valid": 60, "rejected": []}
+    assert json.loads(result.out) == {
+        "source": EXAMPLES,
+        "rubric": "iso26000",
+        "valid": 60,
+        "rejected": [],
+        "treated_as_missing": [],
+        "warnings": [],
+    }
 
 
 def test_validate_stdin() -> None:

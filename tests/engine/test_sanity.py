@@ -82,3 +82,15 @@ def test_rubric_check_warns_on_a_sector_that_is_not_a_slug(tmp_path: Path) -> No
         "company.sector 'Banking' is not a sector slug (lower case, digits, '-' and '_'), "
         "so no company can match it; did you mean 'banking'?"
     ]
+
+
+def test_the_warning_follows_the_declared_range() -> None:
+    # A share declared 0 to 1 holds fractions by design; one declared 0 to 100 without a
+    # percent unit is still on the percent scale.
+    fields = {
+        "women": {"type": "number", "unit": "%", "minimum": 0, "maximum": 1},
+        "count": {"type": "number", "minimum": 0, "maximum": 100},
+    }
+    scores = score(_records([0.57, 0.4], [0.5, 0.2]), load_rubric({**RUBRIC, "fields": fields}))
+    warned = sorted(str(w).split(":")[0] for w in scores.warnings if "percent" in str(w))
+    assert warned == ["count"]

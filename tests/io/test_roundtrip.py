@@ -40,7 +40,11 @@ def values_for(spec: FieldSpec) -> st.SearchStrategy[Any]:
     if spec.type == "bool":
         return st.booleans()
     if spec.type == "number":
-        return st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**9), 10**9)
+        # Within the catalog's range: values outside it are rejected, as tested elsewhere.
+        low, high = spec.minimum, spec.maximum
+        return st.floats(low, high, allow_nan=False, allow_infinity=False) | st.integers(
+            -(10**9) if low is None else int(low), 10**9 if high is None else int(high)
+        )
     if spec.type == "enum":
         assert spec.values is not None
         return st.sampled_from(spec.values)

@@ -17,11 +17,11 @@ from dataclasses import replace
 from csrscore.chunked.table import ScoreTable
 from csrscore.chunked.write import write_table
 from csrscore.compile.plan import Plan, compile_rubric
-from csrscore.engine.conform import conform
 from csrscore.engine.score import score_reports
 from csrscore.errors import ReportError, UsageError
 from csrscore.gcpause import paused_gc
 from csrscore.rank import RankMethod
+from csrscore.records.check import BadValues, check_reports
 from csrscore.records.load import Rejection, ReportSet
 from csrscore.records.stream import (
     DEFAULT_CHUNK_SIZE,
@@ -49,11 +49,11 @@ def whole_run_only(rubric: Rubric) -> None:
         )
 
 
-def score_chunk(plan: Plan, chunk: ReportSet) -> ScoreTable:
+def score_chunk(plan: Plan, chunk: ReportSet, bad_values: BadValues = "reject") -> ScoreTable:
     """One validated chunk, checked against the catalog and scored, as a table."""
     with paused_gc():
-        conformed, warnings = conform(chunk, plan.rubric.catalog)
-        scores = score_reports(plan, conformed.reports, conformed, warnings)
+        checked = check_reports(chunk, plan.rubric.catalog, bad_values)
+        scores = score_reports(plan, checked.reports, checked)
         return ScoreTable.from_scores(scores, chunk.source)
 
 
@@ -63,6 +63,7 @@ def score_file(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     seen: Seen | None = None,
     progress: Callable[[int], None] | None = None,
+    bad_values: BadValues = "reject",
 ) -> ScoreTable:
     """One JSON Lines or Parquet file, a chunk at a time. A file that cannot be read (or
     stops being readable part way) keeps what was read and adds one located rejection for
@@ -71,7 +72,7 @@ def score_file(
     read = 0
     try:
         for chunk in file_chunks(name, chunk_size, seen):
-            tables.append(score_chunk(plan, chunk))
+            tables.append(score_chunk(plan, chunk, bad_values))
             read += chunk.total
             if progress is not None:
                 progress(chunk.total)
@@ -96,6 +97,7 @@ def score_chunks(
     ties: RankMethod = "competition",
     by: str | Sequence[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    bad_values: BadValues = "reject",
 ) -> ScoreTable:
     """Score reports `chunk_size` records at a time.
 
@@ -104,6 +106,8 @@ def score_chunks(
     by file, line (JSON Lines) and record index. With `output` (`.parquet`, or JSON Lines
     for any other name) one row per company with its rank (`ties`, within `by`) and
     percentile is written atomically. `progress` is called with each chunk's record count.
+    Records are checked against the rubric's catalog as `load_reports` checks them, with
+    `bad_values` as in `score`.
     """
     loaded = load_rubric(rubric)
     whole_run_only(loaded)
@@ -112,10 +116,10 @@ def score_chunks(
     if isinstance(source, (str, os.PathLike)):
         seen: Seen = {}
         for name in source_files(source):
-            tables.append(score_file(plan, name, chunk_size, seen, progress))
+            tables.append(score_file(plan, name, chunk_size, seen, progress, bad_values))
     else:
         for chunk in record_chunks(source, chunk_size):
-            tables.append(score_chunk(plan, chunk))
+            tables.append(score_chunk(plan, chunk, bad_values))
             if progress is not None:
                 progress(chunk.total)
     table = ScoreTable.concat(tables, plan.group_ids[:-1])

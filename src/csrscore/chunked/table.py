@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from csrscore.engine.columns import FloatArray, IntArray
-from csrscore.engine.conform import UnknownKey
 from csrscore.engine.sanity import SanityWarning
 from csrscore.engine.scores import Scores
 from csrscore.errors import UsageError
 from csrscore.rank import RankMethod, percentiles, rank_totals
+from csrscore.records.check import UnknownKey
 from csrscore.records.load import Rejection
 
 __all__ = ["ScoreTable"]
@@ -47,6 +47,7 @@ class ScoreTable:
     group_scores: FloatArray  # N x G fractions 0..1, NaN where N/A
     rejected: tuple[Rejection, ...] = ()
     warnings: tuple[UnknownKey | SanityWarning, ...] = ()
+    treated_as_missing: tuple[Rejection, ...] = ()
     # Where each row came from: the input's name (a file, or a partition) and its record index.
     sources: tuple[str | None, ...] = field(default=())
     positions: tuple[int, ...] = field(default=())
@@ -71,6 +72,7 @@ class ScoreTable:
             group_scores=np.ascontiguousarray(scores.group_scores[:, :root]),
             rejected=scores.rejected,
             warnings=scores.warnings,
+            treated_as_missing=scores.treated_as_missing,
             sources=(source,) * len(scores),
             positions=scores.positions or tuple(range(len(scores))),
         )
@@ -111,6 +113,7 @@ class ScoreTable:
             group_scores=stacked("group_scores", np.zeros((0, len(group_ids)))),
             rejected=joined("rejected"),
             warnings=tuple(warnings[key] for key in sorted(warnings)),
+            treated_as_missing=joined("treated_as_missing"),
             sources=joined("sources"),
             positions=joined("positions"),
         )

@@ -7,12 +7,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from csrscore.cli.reports import REPORTS_HELP, add_size_limit, read_reports
+from csrscore.cli import terminal
+from csrscore.cli.reports import (
+    MAX_LISTED_REJECTIONS,
+    REPORTS_HELP,
+    add_allow_path,
+    add_bad_values,
+    add_size_limit,
+    read_reports,
+)
 from csrscore.cli.scores_schema import scores_schema
 from csrscore.explain import explanation_schema
 from csrscore.io import mapping_schema
 from csrscore.records import report_schema
-from csrscore.rubric import rubric_schema
+from csrscore.rubric import load_rubric, rubric_schema
 from csrscore.textsafe import visible
 
 # The formats `csrscore schema NAME` prints; the docs' schema reference is built from it too.
@@ -29,11 +37,20 @@ def register(subparsers: Any) -> None:
     validate = subparsers.add_parser(
         "validate",
         help="validate report records and list the rejected ones",
-        description="Validate report records. Exit 0 when all are valid, 1 when any is rejected.",
-        epilog="example: csrscore validate examples/reports.json",
+        description="Validate report records, with every check `rank` makes: the record "
+        "model, and the catalog of the rubric given (types, listed values, ranges). Exit 0 "
+        "when all are valid, 1 when any is rejected.",
+        epilog="example: csrscore validate examples/reports.json --rubric citi",
     )
     validate.add_argument("reports", metavar="REPORTS", help=REPORTS_HELP)
+    validate.add_argument(
+        "--rubric",
+        default="iso26000",
+        help="check against this rubric's catalog: shipped name or YAML path (default: iso26000)",
+    )
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    add_bad_values(validate)
+    add_allow_path(validate)
     add_size_limit(validate)
     validate.set_defaults(handler=run_validate)
 
@@ -48,23 +65,40 @@ def register(subparsers: Any) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    loaded = read_reports(args.reports, max_bytes=args.max_input_size)
+    rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+    loaded = read_reports(
+        args.reports,
+        max_bytes=args.max_input_size,
+        catalog=rubric.catalog,
+        bad_values=args.bad_values,
+    )
+    treated = loaded.treated_as_missing
     if args.format == "json":
         document = {
             "source": loaded.source,
+            "rubric": rubric.name,
             "valid": len(loaded.reports),
             "rejected": [rejection.to_dict() for rejection in loaded.rejected],
+            "treated_as_missing": [value.to_dict() for value in treated],
+            "warnings": [str(warning) for warning in loaded.warnings],
         }
         print(json.dumps(document, indent=2))
-    else:
-        print(
-            visible(
-                f"{loaded.source or '<input>'}: {len(loaded.reports)} valid, "
-                f"{len(loaded.rejected)} rejected"
-            )
+        return 1 if loaded.rejected else 0
+    as_missing = f", {len(treated)} value(s) treated as missing" if treated else ""
+    print(
+        visible(
+            f"{loaded.source or '<input>'}: {len(loaded.reports)} valid, "
+            f"{len(loaded.rejected)} rejected{as_missing}"
         )
-        for rejection in loaded.rejected:
-            print(f"  {visible(str(rejection))}")
+    )
+    for rejection in loaded.rejected:
+        print(f"  {visible(str(rejection))}")
+    for value in treated:
+        print(f"  treated as missing: {visible(str(value))}")
+    for warning in loaded.warnings[:MAX_LISTED_REJECTIONS]:
+        terminal.warn(str(warning))
+    if len(loaded.warnings) > MAX_LISTED_REJECTIONS:
+        terminal.warn(f"... and {len(loaded.warnings) - MAX_LISTED_REJECTIONS} more warning(s)")
     return 1 if loaded.rejected else 0
 
 

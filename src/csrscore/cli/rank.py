@@ -24,8 +24,10 @@ from csrscore.cli.render import (
 )
 from csrscore.cli.reports import (
     MAX_LISTED_REJECTIONS,
+    add_bad_values,
     add_input_arguments,
     add_year_argument,
+    as_missing,
     positive_int,
     read_reports,
     refuse_rejections,
@@ -115,6 +117,7 @@ def register(subparsers: Any) -> None:
         metavar=("FROM", "TO"),
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
+    add_bad_values(parser)
     add_year_argument(parser)
     rank_stream.add_arguments(parser)
     parser.set_defaults(handler=run)
@@ -175,9 +178,14 @@ def run(args: argparse.Namespace) -> int:
         )
     with Progress(["loading", "scoring"]) as progress:
         rubric = with_rounding(load_rubric(args.rubric, allow_paths=args.allow_path), args)
-        loaded = read_reports(args.reports, max_bytes=args.max_input_size)
+        loaded = read_reports(
+            args.reports,
+            max_bytes=args.max_input_size,
+            catalog=rubric.catalog,
+            bad_values=args.bad_values,
+        )
         progress.advance("scoring")
-        scores = score(loaded, rubric)
+        scores = score(loaded, rubric, bad_values=args.bad_values)
     # Rendering starts once the progress bar has been erased, so they never interleave.
     return _finish(scores, args, loaded.source)
 
@@ -210,7 +218,7 @@ def _header(scores: Scores) -> str:
     short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
     return (
         f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
-        f"{len(scores)} report(s) scored, {len(scores.rejected)} rejected"
+        f"{len(scores)} report(s) scored, {len(scores.rejected)} rejected{as_missing(scores)}"
     )
 
 
@@ -245,11 +253,20 @@ def _display_rows(
 
 
 def _rejection_lines(scores: Scores) -> list[str]:
-    if not scores.rejected:
-        return []
+    lines = []
     if len(scores.rejected) > MAX_LISTED_REJECTIONS:
-        return [f"{len(scores.rejected)} reports rejected; run `csrscore validate` to list them."]
-    return ["rejected:", *(f"  {visible(str(rejection))}" for rejection in scores.rejected)]
+        lines = [f"{len(scores.rejected)} reports rejected; run `csrscore validate` to list them."]
+    elif scores.rejected:
+        lines = ["rejected:", *(f"  {visible(str(rejection))}" for rejection in scores.rejected)]
+    treated = scores.treated_as_missing
+    if len(treated) > MAX_LISTED_REJECTIONS:
+        lines.append(
+            f"{len(treated)} values treated as missing; run `csrscore validate --bad-values "
+            "as-missing` to list them."
+        )
+    elif treated:
+        lines += ["treated as missing:", *(f"  {visible(str(value))}" for value in treated)]
+    return lines
 
 
 def _table(
@@ -324,6 +341,7 @@ def _json(
             "source": args.source,
             "scored": len(scores),
             "rejected": [rejection.to_dict() for rejection in scores.rejected],
+            "treated_as_missing": [value.to_dict() for value in scores.treated_as_missing],
             "warnings": [str(warning) for warning in scores.warnings],
             "ranking": {
                 "ties": args.ties,

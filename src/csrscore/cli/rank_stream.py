@@ -66,13 +66,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
     rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
     chunk_size = args.chunk_size or DEFAULT_CHUNK_SIZE
+    if (args.dask or args.scheduler) and args.bad_values != "reject":
+        raise UsageError("--bad-values as-missing does not work with --dask yet")
     if args.dask or args.scheduler:
         with _dask_client(args.scheduler):
             from csrscore.dask import score_dask
 
             table = score_dask(args.reports, rubric, chunk_size=chunk_size)
     else:
-        table = score_chunks(args.reports, rubric, chunk_size=chunk_size)
+        table = score_chunks(
+            args.reports, rubric, chunk_size=chunk_size, bad_values=args.bad_values
+        )
     if args.strict and table.rejected:
         first = table.rejected[0]
         raise ReportError(
@@ -137,6 +141,11 @@ def _render(
     head = (
         f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
         f"{len(table)} report(s) scored, {len(table.rejected)} rejected"
+        + (
+            f", {len(table.treated_as_missing)} value(s) treated as missing"
+            if table.treated_as_missing
+            else ""
+        )
     )
     markdown = args.format == "markdown"
     parts = [f"_{head}_" if markdown else head, ""]
@@ -194,3 +203,7 @@ def _warn(table: ScoreTable) -> None:
         terminal.warn(f"{len(table.rejected)} report(s) rejected")
     for warning in table.warnings[:shown]:
         terminal.warn(str(warning))
+    for value in table.treated_as_missing[:shown]:
+        terminal.warn(str(value), label="treated as missing")
+    if shown is not None and len(table.treated_as_missing) > shown:
+        terminal.warn(f"{len(table.treated_as_missing)} value(s) treated as missing")

@@ -13,7 +13,9 @@ from csrscore.cli.safewrite import protect_input
 from csrscore.engine import Scores
 from csrscore.errors import Location, ReportError, UsageError
 from csrscore.records import ReportSet, load_reports
+from csrscore.records.check import BAD_VALUE_POLICIES, BadValues
 from csrscore.records.load import MAX_INPUT_BYTES
+from csrscore.rubric import Catalog
 
 
 class _NamedStream:
@@ -35,12 +37,33 @@ class _NamedStream:
         return bool(self._handle.isatty())
 
 
-def read_reports(name: str, *, strict: bool = False, max_bytes: int = MAX_INPUT_BYTES) -> ReportSet:
+def read_reports(
+    name: str,
+    *,
+    strict: bool = False,
+    max_bytes: int = MAX_INPUT_BYTES,
+    catalog: Catalog | None = None,
+    bad_values: BadValues = "reject",
+) -> ReportSet:
+    """The reports in file `name` (or stdin for `-`), checked against `catalog` if given."""
+    options: dict[str, Any] = {
+        "strict": strict, "max_bytes": max_bytes, "catalog": catalog, "bad_values": bad_values
+    }  # fmt: skip
     if name == "-":
         stdin: Any = _NamedStream(sys.stdin.buffer, "<stdin>")
-        return load_reports(stdin, strict=strict, max_bytes=max_bytes)
+        return load_reports(stdin, **options)
     protect_input(name)
-    return load_reports(name, strict=strict, max_bytes=max_bytes)
+    return load_reports(name, **options)
+
+
+def add_bad_values(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bad-values",
+        choices=BAD_VALUE_POLICIES,
+        default="reject",
+        help="a disclosed value of the wrong type or out of the catalog's range rejects its "
+        "record (reject, the default), or is scored as not disclosed and listed (as-missing)",
+    )
 
 
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
@@ -112,9 +135,15 @@ def positive_int(text: str) -> int:
     return value
 
 
+def as_missing(scores: Scores) -> str:
+    """The run summary's note of values scored as not disclosed, if there are any."""
+    count = len(scores.treated_as_missing)
+    return f", {count} value(s) treated as missing" if count else ""
+
+
 def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
-    """Rejected reports (unless the output already lists them) and catalog warnings; with
-    --verbose every rejection and every warning, located."""
+    """Rejected reports and values treated as missing (unless the output already lists
+    them) and catalog warnings; with --verbose every rejection, value and warning, located."""
     verbose = terminal.current().verbose
     if scores.rejected and not rejections_listed:
         if verbose:
@@ -122,6 +151,16 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
                 terminal.warn(f"rejected: {rejection}")
         else:
             terminal.warn(f"{len(scores.rejected)} report(s) rejected; see csrscore validate")
+    if scores.treated_as_missing and not rejections_listed:
+        if verbose:
+            for value in scores.treated_as_missing:
+                terminal.warn(f"treated as missing: {value}")
+        else:
+            count = len(scores.treated_as_missing)
+            terminal.warn(
+                f"{count} value(s) treated as missing; "
+                "see csrscore validate --bad-values as-missing"
+            )
     shown = len(scores.warnings) if verbose else MAX_LISTED_REJECTIONS
     for warning in scores.warnings[:shown]:
         terminal.warn(str(warning))

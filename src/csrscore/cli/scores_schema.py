@@ -90,6 +90,11 @@ def scores_schema() -> dict[str, Any]:
             "source": _nullable_text,
             "scored": {"type": "integer", "minimum": 0},
             "rejected": {"type": "array", "items": rejection},
+            "treated_as_missing": {
+                "type": "array",
+                "items": rejection,
+                "description": "values scored as not disclosed (--bad-values as-missing)",
+            },
             "warnings": {"type": "array", "items": {"type": "string"}},
             "ranking": {
                 "type": "object",

@@ -1,7 +1,8 @@
 """Warnings about data that scores, but probably not as meant.
 
-- A field the catalog gives in percent (`unit: "%"`) whose values are all between 0 and 1:
-  a spreadsheet stores 57% as 0.57, which then scores as 0.57%.
+- A field the catalog gives in percent (`unit: "%"`, or a range of 0 to 100) whose values
+  are all between 0 and 1: a spreadsheet stores 57% as 0.57, which then scores as 0.57%.
+  Values beyond the range itself never get here: loading rejects them (records.check).
 - An `applies_when` that compares `company.sector` with a sector no company has, though
   one differs from it only in case or spacing (`Banking` against the slug `banking`).
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csrscore.engine.columns import Column
+from csrscore.rubric.catalog import FieldSpec
 from csrscore.rubric.conditions import FieldTest, leaves
 from csrscore.rubric.model import Rubric
 
@@ -34,7 +36,7 @@ def share_scale_warnings(
     found = []
     for name, column in columns.items():
         spec = rubric.catalog.get(name)
-        if spec is None or spec.type != "number" or spec.unit != "%":
+        if spec is None or spec.type != "number" or not _percent_scale(spec):
             continue
         values = column.numbers[~np.isnan(column.numbers)]
         # All within [0, 1] and not all 0 or 1 exactly (yes/no answers coded as numbers).
@@ -48,6 +50,14 @@ def share_scale_warnings(
                 )
             )
     return tuple(found)
+
+
+def _percent_scale(spec: FieldSpec) -> bool:
+    """Declared 0 to 100: by its range if it has a maximum (a share declared 0 to 1 holds
+    fractions by design), else by its percent unit."""
+    if spec.maximum is not None:
+        return spec.maximum == 100
+    return spec.unit == "%"
 
 
 def _folded(text: str) -> str:

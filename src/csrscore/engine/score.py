@@ -10,15 +10,15 @@ import numpy as np
 from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.engine.adjust import apply_adjustments
 from csrscore.engine.aggregate import aggregate
-from csrscore.engine.conform import conform
 from csrscore.engine.declared import declared_not_applicable
 from csrscore.engine.derived import derived_columns, number_column
 from csrscore.engine.evaluate import ConditionEvaluator
 from csrscore.engine.ingest import build_violations, columns_for, publication_delay
 from csrscore.engine.levels import evaluate_levels
-from csrscore.engine.sanity import sector_warnings, share_scale_warnings
+from csrscore.engine.sanity import SanityWarning, sector_warnings, share_scale_warnings
 from csrscore.engine.scores import Scores
 from csrscore.gcpause import paused_gc
+from csrscore.records.check import BadValues, UnknownKey
 from csrscore.records.load import ReportSet, ReportSource, load_reports
 from csrscore.records.model import Report
 from csrscore.rubric.load import load_rubric
@@ -30,29 +30,32 @@ def score(
     rubric: Rubric | str | os.PathLike[str] = "iso26000",
     *,
     strict: bool = False,
+    bad_values: BadValues = "reject",
 ) -> Scores:
     """Score every report against a rubric in one vectorized pass.
 
     `reports` is a `ReportSet` or anything `load_reports` accepts; `rubric` a `Rubric`, a
-    shipped rubric name or a path. Records that contradict the rubric's catalog are
-    rejected (listed in `Scores.rejected`) unless `strict`, which raises instead.
+    shipped rubric name or a path. Records are checked against the rubric's catalog as
+    `load_reports(..., catalog=rubric.catalog)` checks them: invalid ones are rejected
+    (listed in `Scores.rejected`) unless `strict`, which raises instead. With
+    `bad_values="as-missing"` a value of the wrong type or out of range is dropped instead,
+    and listed in `Scores.treated_as_missing`.
     """
     loaded_rubric = load_rubric(rubric)
-    loaded = load_reports(reports, strict=strict)
+    loaded = load_reports(
+        reports, strict=strict, catalog=loaded_rubric.catalog, bad_values=bad_values
+    )
     with paused_gc():
-        conformed, warnings = conform(loaded, loaded_rubric.catalog)
-        if strict and len(conformed.rejected) > len(loaded.rejected):
-            load_reports(conformed, strict=True)
-        return score_reports(compile_rubric(loaded_rubric), conformed.reports, conformed, warnings)
+        return score_reports(compile_rubric(loaded_rubric), loaded.reports, loaded)
 
 
 def score_reports(
     plan: Plan,
     reports: Sequence[Report],
     loaded: ReportSet | None = None,
-    warnings: tuple = (),  # type: ignore[type-arg]
 ) -> Scores:
-    """Score already-validated reports with a compiled plan."""
+    """Score already-validated reports with a compiled plan; `loaded`, when given, is the
+    report set they came from (its rejections, warnings and positions are kept)."""
     n = len(reports)
     columns = columns_for(reports, plan.fields, set(plan.provenance))
     company_ids = tuple(r.company.id for r in reports)
@@ -66,10 +69,10 @@ def score_reports(
     aggregated = aggregate(plan, evaluation.points, None, evaluation.group_applicable)
     sectors = tuple(r.company.sector for r in reports)
     # Sanity warnings first: they are few, and output lists only the first warnings.
-    warnings = (
+    warnings: tuple[SanityWarning | UnknownKey, ...] = (
         *share_scale_warnings(plan.rubric, columns),
         *sector_warnings(plan.rubric, sectors),
-        *warnings,
+        *(loaded.warnings if loaded is not None else ()),
     )
     adjusted = apply_adjustments(plan.rubric, aggregated.base, evaluate, violations.count)
     rubric = plan.rubric
@@ -96,6 +99,7 @@ def score_reports(
         totals=adjusted.totals,
         grades=tuple(rubric.grade_for(float(t)) for t in adjusted.totals),
         rejected=loaded.rejected if loaded is not None else (),
+        treated_as_missing=loaded.treated_as_missing if loaded is not None else (),
         warnings=warnings,
         positions=loaded.positions if loaded is not None else (),
         condition_results=evaluate.results,

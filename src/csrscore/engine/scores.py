@@ -19,7 +19,6 @@ import numpy as np
 
 from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
-from csrscore.engine.conform import UnknownKey
 from csrscore.engine.derived import DerivedColumn
 from csrscore.engine.ingest import ViolationTable
 from csrscore.engine.levels import applicable_mask
@@ -30,6 +29,7 @@ from csrscore.engine.sanity import SanityWarning
 from csrscore.errors import UnknownCompanyError, UsageError
 from csrscore.precision import Rounding
 from csrscore.rank import RankMethod, percentiles, rank_totals
+from csrscore.records.check import UnknownKey
 from csrscore.records.load import Rejection
 from csrscore.records.model import Report
 from csrscore.rubric.conditions import Condition
@@ -77,6 +77,8 @@ class Scores:
     grades: tuple[str, ...]
     rejected: tuple[Rejection, ...] = ()
     warnings: tuple[UnknownKey | SanityWarning, ...] = ()
+    # Values dropped under bad_values="as-missing", each located as a rejection is.
+    treated_as_missing: tuple[Rejection, ...] = ()
     positions: tuple[int, ...] = field(default=())
     # Every condition's result, as the engine computed it; explanations read these.
     condition_results: Mapping[Condition, BoolArray] = field(default_factory=dict)

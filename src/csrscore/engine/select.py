@@ -58,6 +58,7 @@ SHARED_FIELDS = frozenset(
         "group_ids",
         "adjustment_ids",
         "rejected",
+        "treated_as_missing",
         "warnings",
         "violation_table",
     }

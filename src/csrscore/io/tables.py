@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from csrscore.engine.conform import type_problem
 from csrscore.errors import Location
 from csrscore.io.cells import CellReader
 from csrscore.io.columns import Column, resolve
 from csrscore.io.mapping import TableMapping, load_mapping
 from csrscore.io.rows import Built, build
 from csrscore.io.sheets import TABLE_SUFFIXES, Sheet, is_frame, open_sheets
+from csrscore.records.check import BadValues
 from csrscore.records.load import (
     MAX_INPUT_BYTES,
     Rejection,
@@ -28,8 +28,7 @@ from csrscore.records.load import (
     load_reports,
     register_reader,
 )
-from csrscore.records.model import Report
-from csrscore.rubric.catalog import Catalog, FieldSpec
+from csrscore.rubric.catalog import Catalog
 from csrscore.rubric.load import DEFAULT_CATALOG, load_catalog
 from csrscore.textsafe import visible
 
@@ -76,6 +75,7 @@ def read_table(
     sheets: Sequence[str] | None = None,
     layout: Literal["auto", "wide", "long"] | None = None,
     catalog: Catalog | None = None,
+    bad_values: BadValues = "reject",
     max_bytes: int = MAX_INPUT_BYTES,
 ) -> ReportSet:
     """Load report records from a table file or data frame.
@@ -83,7 +83,9 @@ def read_table(
     The wide layout has a row per company-year and a column per disclosure key; the long
     layout a row per company, year and key with value, unit, assured, page, quote and url
     columns. `layout` forces one (default: the mapping's, else detected). Cells are read by
-    the catalog's type of their key. Every row ends up loaded or rejected with its cell.
+    the catalog's type of their key, and the records checked against it as `load_reports`
+    checks them (`bad_values` as there; a cell that cannot be read as its key's type is a
+    bad value too). Every row ends up loaded or rejected with its cell.
     A file is read as `load_reports` reads one: a regular file or a pipe of at most
     `max_bytes` bytes.
     """
@@ -101,24 +103,36 @@ def read_table(
         columns, found_layout = resolve(sheet, rules, catalog, reader)
         built = build(sheet, columns, found_layout, reader, catalog)
         entries += [(record, sheet) for record in built]
-    return _validated(entries, label, catalog)
+    return _validated(entries, label, catalog, bad_values)
 
 
-def _validated(entries: list[tuple[Built, Sheet]], label: str, catalog: Catalog) -> ReportSet:
-    """Hand the clean records to `load_reports`, and check enum and list values against
-    the catalog as scoring will (`conform`'s own check); locate every rejection by its
-    cell."""
+def _validated(
+    entries: list[tuple[Built, Sheet]], label: str, catalog: Catalog, bad_values: BadValues
+) -> ReportSet:
+    """Hand the records whose cells could be read to `load_reports`, which checks them
+    against the catalog as it checks any record; locate every rejection by its cell."""
     rejected: list[Rejection] = []
+    treated: list[Rejection] = []
     clean: list[int] = []
     for index, (built, sheet) in enumerate(entries):
-        if built.issues:
+        if bad_values == "as-missing" and all(_is_value_cell(i.column) for i in built.issues):
+            # An unreadable disclosure cell was left out of the record: a missing value.
+            treated += [
+                _at(index, issue.message, "", built, sheet, issue.row, issue.column)
+                for issue in built.issues
+            ]
+            clean.append(index)
+        elif built.issues:
             first = built.issues[0]
             message = first.message + _more(len(built.issues) - 1)
             rejected.append(_at(index, message, "", built, sheet, first.row, first.column))
         else:
             clean.append(index)
-    loaded = load_reports([entries[i][0].record for i in clean])
-    for rejection in loaded.rejected:
+    loaded = load_reports(
+        [entries[i][0].record for i in clean], catalog=catalog, bad_values=bad_values
+    )
+
+    def located(rejection: Rejection) -> CellRejection:
         index = clean[rejection.index]
         built, sheet = entries[index]
         row, column = _origin(built, rejection.path)
@@ -126,35 +140,26 @@ def _validated(entries: list[tuple[Built, Sheet]], label: str, catalog: Catalog)
             lambda match: "duplicate of " + _row_of(entries[clean[int(match[1])]]),
             rejection.message,
         )
-        rejected.append(_at(index, message, rejection.path, built, sheet, row, column))
-    # Types already follow the catalog (cells were read by it); only the allowed values of
-    # enum and list keys are left to check.
-    restricted = {key: spec for key, spec in catalog.fields.items() if spec.values is not None}
-    reports, positions = [], []
-    for report, position in zip(loaded.reports, loaded.positions, strict=True):
-        index = clean[position]
-        problem = _catalog_problem(report, restricted)
-        if problem is None:
-            reports.append(report)
-            positions.append(index)
-            continue
-        built, sheet = entries[index]
-        path = f'disclosures["{problem[0]}"]'
-        row, column = _origin(built, path)
-        rejected.append(_at(index, problem[1], path, built, sheet, row, column))
+        return _at(index, message, rejection.path, built, sheet, row, column)
+
+    rejected += map(located, loaded.rejected)
+    treated += map(located, loaded.treated_as_missing)
     rejected.sort(key=lambda rejection: rejection.index)
-    return ReportSet(tuple(reports), tuple(rejected), label, {}, tuple(positions))
+    treated.sort(key=lambda rejection: rejection.index)
+    return replace(
+        loaded,
+        rejected=tuple(rejected),
+        treated_as_missing=tuple(treated),
+        source=label,
+        positions=tuple(clean[position] for position in loaded.positions),
+    )
+
+
+def _is_value_cell(column: Column) -> bool:
+    return column.kind == "key" or column.target == "value"
 
 
 _DUPLICATE = re.compile(r"^duplicate of record (\d+)(?: \(line \d+\))?")
-
-
-def _catalog_problem(report: Report, restricted: dict[str, FieldSpec]) -> tuple[str, str] | None:
-    for key in restricted.keys() & report.disclosures.keys():
-        message = type_problem(restricted[key], report.disclosures[key].value)
-        if message is not None:
-            return key, message
-    return None
 
 
 def _row_of(entry: tuple[Built, Sheet]) -> str:
@@ -200,8 +205,12 @@ def _at(
     )
 
 
-def _reader(source: Any, max_bytes: int) -> ReportSet | None:
-    return read_table(source, max_bytes=max_bytes) if is_table(source) else None
+def _reader(
+    source: Any, max_bytes: int, catalog: Catalog | None, bad_values: BadValues
+) -> ReportSet | None:
+    if not is_table(source):
+        return None
+    return read_table(source, catalog=catalog, bad_values=bad_values, max_bytes=max_bytes)
 
 
 register_reader(_reader)

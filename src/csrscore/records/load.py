@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
@@ -21,6 +21,10 @@ from csrscore.errors import Location, ReportError
 from csrscore.gcpause import paused_gc
 from csrscore.records.errors import record_problems
 from csrscore.records.model import Report
+
+if TYPE_CHECKING:
+    from csrscore.records.check import BadValues, UnknownKey
+    from csrscore.rubric.catalog import Catalog
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -47,7 +51,9 @@ _FIRST_TOKEN = re.compile(rb"\S")
 
 @dataclass(frozen=True)
 class Rejection:
-    """A record that was not loaded, and why. Data first; `str()` gives the one-line form."""
+    """A record that was not loaded, and why; or, in `ReportSet.treated_as_missing`, one
+    value that was dropped from a record that was. Data first; `str()` gives the one-line
+    form."""
 
     index: int
     message: str
@@ -82,17 +88,31 @@ class Rejection:
 
 @dataclass(frozen=True)
 class ReportSet:
-    """Validated reports, the records that were rejected, and any file-level metadata."""
+    """Validated reports, the records that were rejected, and any file-level metadata.
+
+    When checked against a catalog (`load_reports(..., catalog=)`), `catalog` is that
+    catalog, `warnings` lists the disclosure keys it does not know, and
+    `treated_as_missing` the values dropped under `bad_values="as-missing"`.
+    """
 
     reports: tuple[Report, ...]
     rejected: tuple[Rejection, ...] = ()
     source: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     positions: tuple[int, ...] = ()  # input record index of each valid report
+    lines: tuple[int | None, ...] = ()  # input line (JSON Lines) of each valid report
+    warnings: tuple[UnknownKey, ...] = ()
+    treated_as_missing: tuple[Rejection, ...] = ()
+    catalog: Catalog | None = field(default=None, repr=False)
+    bad_values: BadValues = "reject"
 
     def position(self, i: int) -> int:
         """The input record index of `reports[i]`."""
         return self.positions[i] if self.positions else i
+
+    def line(self, i: int) -> int | None:
+        """The input line of `reports[i]`, for JSON Lines; else None."""
+        return self.lines[i] if self.lines else None
 
     def __len__(self) -> int:
         return len(self.reports)
@@ -116,7 +136,12 @@ _WRAPPED = TypeAdapter(_Wrapped)
 
 
 def load_reports(
-    source: ReportSource, *, strict: bool = False, max_bytes: int = MAX_INPUT_BYTES
+    source: ReportSource,
+    *,
+    strict: bool = False,
+    max_bytes: int = MAX_INPUT_BYTES,
+    catalog: Catalog | None = None,
+    bad_values: BadValues = "reject",
 ) -> ReportSet:
     """Load and validate reports.
 
@@ -125,12 +150,24 @@ def load_reports(
     `Report` objects. Invalid records are rejected and the rest load; with `strict=True`
     any rejection raises :class:`ReportError` and nothing loads. A file or stream is read
     only if it is a regular file or a pipe of at most `max_bytes` bytes holding text.
+
+    With a `catalog` (a rubric's `rubric.catalog`, or `load_catalog()`), records are also
+    checked against it as scoring checks them: a value of the wrong type, not among the
+    listed values, or out of the catalog's range rejects its record; with
+    `bad_values="as-missing"` that value is dropped instead (the record scores as if it
+    were not disclosed) and listed in `treated_as_missing`.
     """
-    if isinstance(source, ReportSet):
-        result = source
-    else:
-        with paused_gc(promote=True):  # a loaded report set is long-lived
-            result = _load(source, max_bytes)
+    with paused_gc(promote=True):  # a loaded report set is long-lived
+        result = (
+            source
+            if isinstance(source, ReportSet)
+            else _load(source, max_bytes, catalog, bad_values)
+        )
+        if catalog is not None:
+            # Imported here: the check module builds on this one's ReportSet and Rejection.
+            from csrscore.records.check import check_reports
+
+            result = check_reports(result, catalog, bad_values)
     if strict and result.rejected:
         first = result.rejected[0]
         more = len(result.rejected) - 1
@@ -143,19 +180,24 @@ def load_reports(
 
 # Readers of other formats, registered by the leaves that provide them (csrscore.io adds
 # CSV, XLSX, Parquet and data frames), so that records never imports a higher layer. Each
-# returns None for a source it does not read.
-# A reader gets the source and the size limit (`max_bytes`) every file read must respect.
-_READERS: list[Callable[[Any, int], ReportSet | None]] = []
+# returns None for a source it does not read. A reader gets the source, the size limit
+# (`max_bytes`) every file read must respect, and the catalog (with the bad-values policy):
+# given one, it reads by it and checks its records against it (through `load_reports`),
+# so rejections name their cells.
+Reader: TypeAlias = "Callable[[Any, int, Catalog | None, BadValues], ReportSet | None]"
+_READERS: list[Reader] = []
 
 
-def register_reader(reader: Callable[[Any, int], ReportSet | None]) -> None:
+def register_reader(reader: Reader) -> None:
     if reader not in _READERS:
         _READERS.append(reader)
 
 
-def _load(source: ReportSource, max_bytes: int) -> ReportSet:
+def _load(
+    source: ReportSource, max_bytes: int, catalog: Catalog | None, bad_values: BadValues
+) -> ReportSet:
     for reader in _READERS:
-        loaded = reader(source, max_bytes)
+        loaded = reader(source, max_bytes, catalog, bad_values)
         if loaded is not None:
             return loaded
     if isinstance(source, (str, os.PathLike)):
@@ -328,6 +370,7 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
     reports: list[Report] = []
     rejected: list[Rejection] = []
     positions: list[int] = []
+    lines: list[int | None] = []
     first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     index = 0
     for line_number, line in enumerate(handle, start=1):
@@ -353,10 +396,13 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
         else:
             if _accept(raw, index, source, line_number, reports, rejected, first_seen):
                 positions.append(index)
+                lines.append(line_number)
         index += 1
     if index == 0:
         raise ReportError(_EMPTY, Location(source))
-    return ReportSet(tuple(reports), tuple(rejected), source, {}, tuple(positions))
+    return ReportSet(
+        tuple(reports), tuple(rejected), source, {}, tuple(positions), lines=tuple(lines)
+    )
 
 
 def _validate_records(records: list[Any], source: str | None) -> ReportSet:

@@ -234,13 +234,21 @@ def validated_chunks(
     reports: list[Report] = []
     rejected: list[Rejection] = []
     positions: list[int] = []
+    lines: list[int | None] = []
+
+    def chunk() -> ReportSet:
+        return ReportSet(
+            tuple(reports), tuple(rejected), source, {}, tuple(positions), lines=tuple(lines)
+        )
+
     for index, (raw, line) in enumerate(rows):
         if isinstance(raw, _Unreadable):
             rejected.append(Rejection(index, raw.message, line=line, source=source))
         elif _accept(raw, index, source, line, reports, rejected, seen):
             positions.append(index)
+            lines.append(line)
         if len(reports) + len(rejected) == chunk_size:
-            yield ReportSet(tuple(reports), tuple(rejected), source, {}, tuple(positions))
-            reports, rejected, positions = [], [], []
+            yield chunk()
+            reports, rejected, positions, lines = [], [], [], []
     if reports or rejected:
-        yield ReportSet(tuple(reports), tuple(rejected), source, {}, tuple(positions))
+        yield chunk()

@@ -16,7 +16,8 @@ FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "ye
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """What a field holds. `values` limits enum (and optionally list) values."""
+    """What a field holds. `values` limits enum (and optionally list) values; `minimum` and
+    `maximum` (inclusive) bound a number's values."""
 
     name: str
     type: FieldType
@@ -25,6 +26,8 @@ class FieldSpec:
     unit: str | None = None
     description: str = ""
     gri: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
     # Decimal places a number is shown with (None: as given, without float noise).
     decimals: int | None = None
 
@@ -91,6 +94,7 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
     values = data.get("values")
     gri = data.get("gri")
     unit = data.get("unit")
+    low, high = data.get("minimum"), data.get("maximum")
     decimals = data.get("decimals")
     return FieldSpec(
         name=name,
@@ -99,5 +103,7 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
         unit=unit if isinstance(unit, str) else None,
         description=str(data.get("description", "")),
         gri=tuple(str(code) for code in gri) if isinstance(gri, list) else (),
+        minimum=float(low) if isinstance(low, (int, float)) else None,
+        maximum=float(high) if isinstance(high, (int, float)) else None,
         decimals=decimals if isinstance(decimals, int) else None,
     )

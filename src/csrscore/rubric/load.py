@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
-from csrscore.rubric.catalog import Catalog, field_spec_from_data
+from csrscore.rubric.catalog import Catalog, FieldSpec, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
 from csrscore.rubric.derived_parse import parse_derived
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
@@ -228,8 +228,19 @@ def _load_catalog_cached(path: str, stamp: tuple[int, int]) -> Catalog:
             error.message[:200],
             Location(path, document.line_of(where), path=format_node_path(where)),
         )
-    specs = {name: field_spec_from_data(name, spec) for name, spec in fields.items()}
+    specs = _field_specs(fields, path, "fields")
     return Catalog(str(data.get("catalog", Path(path).stem)), str(data.get("version", "")), specs)
+
+
+def _field_specs(fields: Mapping[str, Any], path: Path | str, where: str) -> dict[str, FieldSpec]:
+    specs = {name: field_spec_from_data(name, spec) for name, spec in fields.items()}
+    for name, spec in specs.items():
+        if spec.minimum is not None and spec.maximum is not None and spec.minimum > spec.maximum:
+            raise RubricError(
+                f"minimum {spec.minimum:g} is above maximum {spec.maximum:g}",
+                Location(str(path), path=f"{where}.{name}"),
+            )
+    return specs
 
 
 def load_catalog(
@@ -276,9 +287,7 @@ def _build(
     confinement = Confinement.of(folder, allowed)
     data, ids, (catalog_name, catalog_base), document = _resolve(path, (), confinement, given)
     catalog = load_catalog(catalog_name, catalog_base, confinement)
-    extra = {
-        name: field_spec_from_data(name, spec) for name, spec in data.get("fields", {}).items()
-    }
+    extra = _field_specs(data.get("fields", {}), path, "fields")
     catalog = catalog.extended(extra) if extra else catalog
     findings = Findings(_Locator(data, document, ids))
     derived = parse_derived(data.get("derived", {}), catalog, findings)

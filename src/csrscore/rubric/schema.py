@@ -286,6 +286,8 @@ _field_spec = {
         "type": {"enum": ["bool", "number", "text", "enum", "list"]},
         "values": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "unit": {"type": "string"},
+        "minimum": {"type": "number"},
+        "maximum": {"type": "number"},
         "description": {"type": "string"},
         "gri": {"type": "array", "items": {"type": "string"}},
         "decimals": {
@@ -297,6 +299,9 @@ _field_spec = {
     },
     "required": ["type"],
     "additionalProperties": False,
+    # A range bounds numbers only.
+    "if": {"anyOf": [{"required": ["minimum"]}, {"required": ["maximum"]}]},
+    "then": {"properties": {"type": {"const": "number"}}},
 }
 
 _two_fields = {"type": "array", "items": _field, "minItems": 2, "maxItems": 2}

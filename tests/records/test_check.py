@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from csrscore import ReportError, load_rubric, score
-from csrscore.engine.conform import UnknownKey
+from csrscore.records.check import UnknownKey
 
 RUBRIC: dict[str, Any] = {
     "rubric": "conform",
