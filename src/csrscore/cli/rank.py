@@ -33,6 +33,7 @@ from csrscore.cli.tables_cmd import TABLE_FORMATS, write_tables
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import UsageError
+from csrscore.io.results import attribute_columns
 from csrscore.precision import (
     DEFAULT_ROUNDING,
     ROUNDING_MODES,
@@ -280,35 +281,46 @@ def _csv(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
     group_ids = [g for g in scores.group_ids if g != scores.plan.groups[-1].group.id]
+    shown = [i for _, rows in sections for i in rows]
+    attributes = attribute_columns(scores, shown)
     headers = [
         "rank",
         "company_id",
         "name",
         "sector",
         "country",
+        *attributes,
         "year",
         "total",
         "grade",
         *group_ids,
     ]
     body = []
-    for _, rows in sections:
-        for i in rows:
-            groups = [scores.group_scores[i, scores.group_column(g)] * 100 for g in group_ids]
-            body.append(
-                [
-                    int(ranks[i]),
-                    scores.company_ids[i],
-                    scores.names[i],
-                    scores.sectors[i] or "",
-                    scores.countries[i] or "",
-                    int(scores.years[i]),
-                    repr(float(scores.totals[i])),
-                    scores.grades[i],
-                    *("" if value != value else repr(float(value)) for value in groups),
-                ]
-            )
+    for k, i in enumerate(shown):
+        groups = [scores.group_scores[i, scores.group_column(g)] * 100 for g in group_ids]
+        body.append(
+            [
+                int(ranks[i]),
+                scores.company_ids[i],
+                scores.names[i],
+                scores.sectors[i] or "",
+                scores.countries[i] or "",
+                *(_csv_cell(values[k]) for values in attributes.values()),
+                int(scores.years[i]),
+                repr(float(scores.totals[i])),
+                scores.grades[i],
+                *("" if value != value else repr(float(value)) for value in groups),
+            ]
+        )
     return csv_text(headers, body)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else value
 
 
 def _json(

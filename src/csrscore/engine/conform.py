@@ -80,6 +80,35 @@ def _close(value: str, spec: FieldSpec) -> str:
     return f" (did you mean {canonical[close[0]]!r}?)" if close else ""
 
 
+def _conform_attributes(
+    report: Report, specs: list[FieldSpec], reports: ReportSet, index: int
+) -> tuple[Report, Rejection | None]:
+    """The report with its company attributes in their declared spelling, or the first
+    attribute whose value contradicts its `company.<name>` declaration."""
+    given = report.company.attributes
+    fixed: dict[str, Any] = {}
+    for spec in specs:
+        name = spec.name.removeprefix("company.")
+        if name not in given:
+            continue
+        value = canonical_value(spec, given[name])
+        message = type_problem(spec, value)
+        if message is not None:
+            return report, Rejection(
+                index=reports.position(index),
+                message=message,
+                path=f"company.attributes.{name}",
+                company_id=report.company.id,
+                source=reports.source,
+            )
+        if value is not given[name]:
+            fixed[name] = value
+    if not fixed:
+        return report, None
+    company = report.company.model_copy(update={"attributes": {**given, **fixed}})
+    return report.model_copy(update={"company": company}), None
+
+
 def conform(reports: ReportSet, catalog: Catalog) -> tuple[ReportSet, tuple[UnknownKey, ...]]:
     """Split out records that contradict the catalog; collect keys it does not know."""
     kept: list[Report] = []
@@ -88,8 +117,11 @@ def conform(reports: ReportSet, catalog: Catalog) -> tuple[ReportSet, tuple[Unkn
     unknown: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     fields = catalog.fields
+    attributes = [spec for spec in fields.values() if spec.origin == "company"]
     for index, report in enumerate(reports.reports):
         problem: Rejection | None = None
+        if attributes and report.company.attributes:
+            report, problem = _conform_attributes(report, attributes, reports, index)
         fixed: dict[str, Disclosure] = {}  # values normalised to their catalog spelling
         for key, disclosure in report.disclosures.items():
             spec = fields.get(key)

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from csrscore.boundedread import RefusedInputError, read_bounded
 from csrscore.errors import CsrscoreError, Location, RubricError
-from csrscore.rubric.catalog import Catalog, field_spec_from_data
+from csrscore.rubric.catalog import Catalog, declaration_problem, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
 from csrscore.rubric.lint import lint_rubric
@@ -223,6 +223,13 @@ def _load_catalog_cached(path: str, stamp: tuple[int, int]) -> Catalog:
             error.message[:200],
             Location(path, document.line_of(where), path=format_node_path(where)),
         )
+    for name in fields:
+        problem = declaration_problem(name)
+        if problem is not None:
+            where = ("fields", name)
+            raise RubricError(
+                problem, Location(path, document.line_of(where), path=format_node_path(where))
+            )
     specs = {name: field_spec_from_data(name, spec) for name, spec in fields.items()}
     return Catalog(str(data.get("catalog", Path(path).stem)), str(data.get("version", "")), specs)
 
@@ -272,6 +279,10 @@ def _build(
     }
     catalog = catalog.extended(extra) if extra else catalog
     findings = Findings(_Locator(data, document, ids))
+    for name in data.get("fields", {}):
+        problem = declaration_problem(name)
+        if problem is not None:
+            findings.error("fields", problem, ("fields", name))
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
     lines = {}
