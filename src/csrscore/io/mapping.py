@@ -68,6 +68,7 @@ ALIASES = {
 }
 
 _KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+_TEXTS = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=100)]
 
 
 def attribute_of(target: str) -> str | None:
@@ -76,7 +77,6 @@ def attribute_of(target: str) -> str | None:
     if head != "company" or target in RECORD_FIELDS or name in COMPANY_FIELDS:
         return None
     return name if re.fullmatch(ATTRIBUTE_PATTERN, name) else None
-_TEXTS = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=100)]
 
 
 class MappingError(InputError):

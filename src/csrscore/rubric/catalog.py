@@ -74,7 +74,7 @@ def declaration_problem(name: str) -> str | None:
     record as `company.attributes.region`) as `company.region`. Built-in fields are not
     declared: their types are fixed.
     """
-    if name in BUILTIN_FIELDS or name == "year":
+    if name in BUILTIN_FIELDS:
         return f"{name!r} is a built-in field; its type is fixed and cannot be declared"
     if name.startswith(("report.", "stats.")):
         return f"{name!r}: report.* and stats.* are built-in fields only"
