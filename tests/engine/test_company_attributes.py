@@ -261,3 +261,50 @@ def test_engine_equals_reference_and_ranks_by_region_equal_ranks_of_each_region_
         alone = [records[k] for k, row in enumerate(rows) if row[0] == region]
         alone_ranks = score(load_reports(alone), rubric).rank().tolist()
         assert alone_ranks == [by_region[k] for k, row in enumerate(rows) if row[0] == region]
+
+
+def test_explanations_show_the_attribute_a_condition_read() -> None:
+    explanation = _scores().explain("c").to_dict()
+    (member,) = [c for c in explanation["criteria"] if c["id"] == "index_member"]
+    trace = member["levels"][0]["trace"]
+    assert (trace["field"], trace["actual"], trace["present"]) == (
+        "company.indices",
+        ["dj_sustainability"],
+        True,
+    )
+
+
+def test_peers_within_an_attribute() -> None:
+    rubric = {
+        **RUBRIC,
+        "groups": [
+            {
+                "id": "g",
+                "title": "G",
+                "criteria": [
+                    {
+                        "id": "cap_vs_region",
+                        "title": "Market cap against the region (synthetic)",
+                        "value": {
+                            "field": "gov.board.independent_share",
+                            "points": 10,
+                            "peers": {"method": "percentile", "within": ["company.region"]},
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    records = [
+        {
+            "company": _company(k, region=region),
+            "year": 2024,
+            "disclosures": {"gov.board.independent_share": share},
+        }
+        for k, region, share in (("p", "eu", 10), ("q", "eu", 90), ("r", "asia", 50))
+    ]
+    scores = score(load_reports(records), load_rubric(rubric))
+    # Within the EU, p is the lowest and q the highest; r is alone in Asia.
+    totals = dict(zip(scores.company_ids, scores.totals.tolist(), strict=True))
+    assert totals["p"] < totals["q"]
+    assert totals["q"] == pytest.approx(100.0)

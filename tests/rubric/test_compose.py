@@ -177,7 +177,8 @@ def test_error_written_in_an_override_is_located_at_the_override(tmp_path: Path)
         _load(path)
     assert caught.value.location.source == str(path)
     assert caught.value.location.line == 6
-    assert caught.value.location.path == "groups[0].criteria[1].weight"
+    # The bound is checked where the override is written, before the merge.
+    assert caught.value.location.path == "overrides.env-data.weight"
 
 
 def test_error_in_an_inherited_node_is_located_in_the_parent(tmp_path: Path) -> None:

@@ -285,7 +285,7 @@ def test_check_rubric_collects_every_error(tmp_path: Path) -> None:
             groups:
               - id: g
                 title: G
-                weight: 0
+                applies_when: {{true: env.ghg.scope8}}
                 criteria:
                   - id: g
                     title: Same id as the group
@@ -299,7 +299,7 @@ def test_check_rubric_collects_every_error(tmp_path: Path) -> None:
     findings = check_rubric(path, allow_paths=[FIXTURES])
     assert all(f.severity == "error" and f.location.source == str(path) for f in findings)
     assert sorted((f.location.line or 0, f.code) for f in findings) == [
-        (8, "weight"),
+        (8, "unknown-field"),
         (10, "duplicate-id"),
         (13, "unknown-field"),
         (14, "regex"),

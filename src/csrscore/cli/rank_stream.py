@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from csrscore.chunked import ScoreTable, score_chunks, write_table
+from csrscore.cli import terminal
 from csrscore.cli.render import (
     GROUP_DECIMALS,
     TOTAL_DECIMALS,
@@ -184,9 +184,10 @@ def _csv(table: ScoreTable, rows: list[int], ranks: list[int]) -> str:
 
 
 def _warn(table: ScoreTable) -> None:
-    for rejection in table.rejected[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: rejected: {visible(str(rejection))}", file=sys.stderr)
-    if len(table.rejected) > MAX_LISTED_REJECTIONS:
-        print(f"csrscore: warning: {len(table.rejected)} report(s) rejected", file=sys.stderr)
-    for warning in table.warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {warning}", file=sys.stderr)
+    shown = None if terminal.current().verbose else MAX_LISTED_REJECTIONS
+    for rejection in table.rejected[:shown]:
+        terminal.warn(str(rejection), label="rejected")
+    if shown is not None and len(table.rejected) > shown:
+        terminal.warn(f"{len(table.rejected)} report(s) rejected")
+    for warning in table.warnings[:shown]:
+        terminal.warn(str(warning))

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.safewrite import write_file
 from csrscore.textsafe import markdown_cell, spreadsheet_cell, visible
 
@@ -35,7 +36,11 @@ def bold(text: str, enabled: bool) -> str:
 def text_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
 ) -> str:
-    """A plain aligned table: stable, diffable, no colour; cells shown by `visible`."""
+    """A plain aligned table: stable, diffable, no colour; cells shown by `visible`. On a
+    terminal with rich installed, rich draws it instead (see `cli.terminal`)."""
+    drawn = terminal.table(headers, rows, numeric)
+    if drawn is not None:
+        return drawn
     headers = [visible(h) for h in headers]
     rows = [[visible(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]

@@ -17,9 +17,11 @@ from csrscore.cli.render import (
 from csrscore.cli.reports import (
     add_input_arguments,
     at_least_two,
+    check_sample_memory,
     positive_int,
     read_reports,
     refuse_rejections,
+    seed,
     warn_on_stderr,
 )
 from csrscore.engine import score
@@ -61,7 +63,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--samples", type=at_least_two, default=1000, metavar="N", help="Monte-Carlo samples"
     )
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=seed, default=0, metavar="S", help="random seed, 0 or more (default 0)"
+    )
     parser.add_argument(
         "--weights",
         choices=("uniform", "dirichlet", "fixed"),
@@ -138,10 +142,18 @@ def _spread(text: str) -> float:
     return value
 
 
+# Above this, Dirichlet draws stay within a millionth of the nominal shares: the same as
+# --weights fixed, at the cost of gamma draws near the float limits.
+MAX_CONCENTRATION = 1e6
+
+
 def _concentration(text: str) -> float:
     value = float(text)
-    if not value > 0.0:
-        raise argparse.ArgumentTypeError("must be above 0")
+    if not 0.0 < value <= MAX_CONCENTRATION:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"must be above 0 and at most {MAX_CONCENTRATION:g} (for no perturbation at all, "
+            "use --weights fixed)"
+        )
     return value
 
 
@@ -161,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
         scores = score(loaded, rubric)
         scores.company_field(args.by)  # fail early, before any work, on a bad field
         refuse_rejections(scores, args.strict)
+        check_sample_memory(args.samples, len(scores))
         progress.advance("sampling")
         result = sensitivity(
             scores,

@@ -21,9 +21,11 @@ import numpy as np
 from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
+from csrscore.engine.derived import DerivedColumn
 from csrscore.engine.ingest import ViolationTable
 from csrscore.engine.levels import applicable_mask
 from csrscore.engine.lookup import rows_named, suggest_company
+from csrscore.engine.peers import PeerResult
 from csrscore.engine.points import Points
 from csrscore.engine.sanity import SanityWarning
 from csrscore.errors import UnknownCompanyError, UsageError
@@ -80,6 +82,10 @@ class Scores:
     violation_table: ViolationTable | None = None
     # N x G group weights where they vary by company (`weights: applicable-points`).
     varying_group_weights: FloatArray | None = None
+    # Derived field name -> its values and why they are missing, where they are.
+    derived: Mapping[str, DerivedColumn] = field(default_factory=dict)
+    # Criterion index -> its peer groups and statistics, for peer-relative criteria.
+    peers: Mapping[int, PeerResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for value in vars(self).values():

@@ -18,9 +18,11 @@ from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
+from csrscore.explain.derived import DerivedExplainer
 from csrscore.explain.fresh import fresh
 from csrscore.explain.improve import Suggester
 from csrscore.explain.peers import Peers, compute_peers
+from csrscore.explain.relative import PeerExplainer
 from csrscore.explain.scored import checklist_detail, value_detail
 from csrscore.explain.shares import (
     GroupPoints,
@@ -447,6 +449,7 @@ class Explainer:
                 item["checklist"] = checklist_detail(criterion, report)
             elif scored_field is not None:
                 item["value"] = value_detail(criterion, scored_field, report)
+                self._computed_value(item["value"], c, scored_field, row)
             if disclosures.keys().isdisjoint(fields_used):  # most criteria, in one C call
                 item["evidence"] = []
                 continue
@@ -462,6 +465,28 @@ class Explainer:
                 if (d := disclosures.get(key)) is not None
             ]
         return out
+
+    @cached_property
+    def derived(self) -> DerivedExplainer:
+        scores = self.scores
+        return DerivedExplainer(scores.derived, scores.reports, scores.rubric.catalog)
+
+    @cached_property
+    def relative(self) -> dict[int, PeerExplainer]:
+        return {
+            c: PeerExplainer(result, self.scores.company_ids)
+            for c, result in self.scores.peers.items()
+        }
+
+    def _computed_value(self, value: dict[str, Any], c: int, field: str, row: int) -> None:
+        """A derived field's value with how it was computed; a peer-relative criterion's
+        peers and where the company stands among them."""
+        if field in self.scores.derived:
+            number = self.derived.value(field, row)
+            value["actual"], value["present"] = number, number is not None
+            value["derived"] = self.derived.detail(field, row)
+        if c in self.relative:
+            value["peers"] = self.relative[c].detail(row, self.scores.reports[row])
 
     def _na_reason(self, criterion: Criterion, declared: Mapping[str, str]) -> dict[str, Any]:
         fields = sorted(criterion.fields_read.intersection(declared))

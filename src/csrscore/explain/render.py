@@ -17,6 +17,30 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _derived_lines(derived: dict[str, Any]) -> list[str]:
+    lines = [f"    computed: {derived['formula']}"]
+    if derived["missing_because"]:
+        lines.append(f"    not computed: {derived['missing_because']}")
+    return lines
+
+
+def _peer_lines(peers: dict[str, Any]) -> list[str]:
+    group = ", ".join(f"{name} {_value(value)}" for name, value in peers["group"].items())
+    listed = ", ".join(peers["peers"])
+    more = len(peers["peers"]) < peers["size"]
+    lines = [
+        f"    against peers ({peers['method']}) in {group}: {peers['size']} peer(s): "
+        f"{listed}{', ...' if more else ''}",
+        f"    peers' lowest {_number(peers['lowest'])}, highest {_number(peers['highest'])}, "
+        f"mean {_number(peers['mean'])}, sd {_number(peers['sd'])}",
+    ]
+    if peers["statistic"] is not None:
+        lines.append(f"    {peers['method']} among peers: {_number(peers['statistic'])}")
+    if peers["note"]:
+        lines.append(f"    {peers['note']}")
+    return lines
+
+
 def _trace_lines(node: dict[str, Any], depth: int) -> list[str]:
     pad = "    " * depth
     mark = "pass" if node["passed"] else "FAIL"
@@ -181,6 +205,10 @@ def render_text(data: dict[str, Any]) -> str:
                 )
             if "points_grid" in value:
                 lines.append(f"    points on a grid of {value['points_grid']:g}")
+            if "derived" in value:
+                lines += _derived_lines(value["derived"])
+            if "peers" in value:
+                lines += _peer_lines(value["peers"])
         if "checklist" in item:
             lines += _checklist_lines(item["checklist"])
         for evidence in item.get("evidence", []):

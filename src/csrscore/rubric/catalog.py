@@ -14,7 +14,7 @@ from typing import Literal, TypeAlias
 from csrscore.records.model import ATTRIBUTE_PATTERN, COMPANY_FIELDS
 
 FieldType: TypeAlias = Literal["bool", "number", "text", "enum", "list", "date"]
-FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year"]
+FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year", "derived"]
 
 
 @dataclass(frozen=True)

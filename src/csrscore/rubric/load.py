@@ -13,10 +13,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from csrscore.boundedread import RefusedInputError, read_bounded
+from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, declaration_problem, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
+from csrscore.rubric.derived_parse import parse_derived
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
 from csrscore.rubric.lint import lint_rubric
 from csrscore.rubric.model import Rubric
@@ -47,6 +48,10 @@ def list_rubrics() -> list[str]:
 
 def _rubric_path(name_or_path: str | os.PathLike[str], base: Path | None) -> Path:
     text = os.fspath(name_or_path)
+    try:
+        refuse_url(text)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(text)) from None
     looks_like_path = any(sep in text for sep in "/\\") or text.endswith((".yaml", ".yml"))
     if looks_like_path:
         path = Path(text)
@@ -244,6 +249,10 @@ def load_catalog(
     With `confinement` (as when a rubric names its catalog), the path must lie inside it.
     """
     text = os.fspath(name_or_path)
+    try:
+        refuse_url(text)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(text)) from None
     if text == DEFAULT_CATALOG:
         path = data_dir("rubrics") / "catalog.yaml"
     else:
@@ -283,8 +292,12 @@ def _build(
         problem = declaration_problem(name)
         if problem is not None:
             findings.error("fields", problem, ("fields", name))
+    derived = parse_derived(data.get("derived", {}), catalog, findings)
+    if derived:
+        catalog = catalog.extended({field.name: field.spec for field in derived})
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
+    rubric = replace(rubric, derived=derived)
     lines = {}
     if data is document.data:
         lines = {format_node_path(path): line for path, line in document.lines.items()}
