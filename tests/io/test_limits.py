@@ -11,17 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from csrscore import load_reports, read_table
+from csrscore import load_reports, read_table, score
 from csrscore.errors import ReportError
+from csrscore.io.results import result_tables, write_parquet, write_xlsx
 from csrscore.io.sheets import UNPACKED_RATIO
-from tests.io.files import HEADER, ROWS, write_csv, write_parquet, write_xlsx
+from tests.io import files
+from tests.io.files import HEADER, ROWS, write_csv
 
 Writer = Callable[[Path], Path]
 WRITERS: dict[str, Writer] = {
     "csv": lambda path: write_csv(path, [HEADER, *ROWS]),
     "tsv": lambda path: write_csv(path, [HEADER, *ROWS], delimiter="\t"),
-    "xlsx": lambda path: write_xlsx(path, {"Data": [HEADER, *ROWS]}),
-    "parquet": lambda path: write_parquet(path, [HEADER, *ROWS]),
+    "xlsx": lambda path: files.write_xlsx(path, {"Data": [HEADER, *ROWS]}),
+    "parquet": lambda path: files.write_parquet(path, [HEADER, *ROWS]),
 }
 
 
@@ -73,3 +75,15 @@ def test_a_workbook_that_unpacks_far_beyond_the_limit_is_refused(tmp_path: Path)
     assert path.stat().st_size < limit
     with pytest.raises(ReportError, match=f"more than {UNPACKED_RATIO} times the input limit"):
         load_reports(path, max_bytes=limit)
+
+
+def test_a_250_character_name_is_written_by_the_table_writers(tmp_path: Path) -> None:
+    scores = score(load_reports(WRITERS["csv"](tmp_path / "data.csv")), "iso26000")
+    tables = result_tables(scores, scores.rank(), None)
+    workbook = tmp_path / ("w" * 250 + ".xlsx")
+    write_xlsx(tables, workbook)
+    assert workbook.read_bytes()[:2] == b"PK"
+    folder = tmp_path / "tables"
+    write_parquet(tables, folder)
+    assert len(list(folder.iterdir())) == 4
+    assert not list(tmp_path.rglob(".csrscore-*"))

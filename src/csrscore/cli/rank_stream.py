@@ -20,6 +20,7 @@ from csrscore.cli.render import (
     GROUP_DECIMALS,
     TOTAL_DECIMALS,
     csv_text,
+    group_headers,
     markdown_table,
     text_table,
     write_output,
@@ -59,6 +60,8 @@ def wanted(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     if args.compare_years:
         raise UsageError("--compare-years needs the whole run in memory; drop --chunk-size")
+    if args.year is not None:
+        raise UsageError("--year selects from the whole run in memory; drop --chunk-size")
     if args.reports == "-":
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
     rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
@@ -128,7 +131,7 @@ def _render(
         return _csv(table, [i for _, rows in shown for i in rows], ranks)
     top = [table.group_ids.index(child.id) for child in rubric.root.children]
     headers = ["rank", "company", "sector", "year", "total", "grade"]
-    headers += [table.group_ids[g] for g in top]
+    headers += group_headers(rubric, args.headers)
     numeric = [True, False, False, True, True, False, *([True] * len(top))]
     short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
     head = (

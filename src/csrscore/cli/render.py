@@ -16,10 +16,21 @@ from typing import Any
 
 from csrscore.cli import terminal
 from csrscore.cli.safewrite import write_file
+from csrscore.rubric import Rubric
 from csrscore.textsafe import markdown_cell, spreadsheet_cell, visible
 
 TOTAL_DECIMALS = 2
 GROUP_DECIMALS = 1
+
+
+HEADER_STYLES = ("ids", "titles")
+
+
+def group_headers(rubric: Rubric, style: str) -> list[str]:
+    """Column headers of the top-level groups: their ids, or (`--headers titles`) their
+    titles, which read better in a published table."""
+    children = rubric.root.children
+    return [child.title if style == "titles" else child.id for child in children]
 
 
 def use_colour(output: str | None) -> bool:

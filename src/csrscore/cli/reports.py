@@ -213,3 +213,22 @@ def refuse_rejections(scores: Scores, strict: bool, source: str | None = None) -
         f"no record could be scored: all {len(scores.rejected)} rejected; first: {first.message}",
         first.location,
     )
+
+
+def add_year_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--year", type=int, metavar="YEAR", help="only the reports of YEAR (one edition)"
+    )
+
+
+def select_year(scores: Scores, year: int | None) -> Scores:
+    """One edition, selected after scoring so that every score is the whole run's; an
+    unknown year is an error that lists the years scored."""
+    return scores if year is None else scores.of_year(year)
+
+
+def section_label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
+    return " · ".join(
+        f"{field}: {value if value is not None else '(none)'}"
+        for field, value in zip(fields, key, strict=True)
+    )

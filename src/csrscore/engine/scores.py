@@ -232,7 +232,32 @@ class Scores:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise UsageError(f"cannot group by {name!r}{hint}; the fields are: {', '.join(known)}")
 
+    # --- selections -------------------------------------------------------------------
+
+    def take(self, rows: Sequence[int] | IntArray) -> Scores:
+        """The companies at `rows`, in that order, each scored as in this run."""
+        from csrscore.engine.select import take
+
+        return take(self, np.asarray(rows, dtype=np.int64))
+
+    def of_year(self, year: int) -> Scores:
+        """One edition: the reports of `year`, each scored as in this run. An unknown
+        year raises `UsageError` naming the years there are."""
+        from csrscore.engine.select import of_year
+
+        return of_year(self, year)
+
     # --- ranks ------------------------------------------------------------------------
+
+    def ranking_fields(
+        self, by: str | Sequence[str] | None = None, *, per_year: bool = True
+    ) -> tuple[str, ...]:
+        """The fields an index ranks within: `by`, and the year first when the reports span
+        several years (one edition at a time), unless `per_year` is false."""
+        fields = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+        if per_year and "year" not in fields and len(set(self.years.tolist())) > 1:
+            fields = ("year", *fields)
+        return fields
 
     def rank(
         self,
@@ -335,24 +360,36 @@ class Scores:
         return out
 
     def to_arrow(
-        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+        self,
+        method: RankMethod = "competition",
+        by: str | Sequence[str] | None = None,
+        *,
+        per_year: bool = True,
     ) -> Any:
         """The ranking as a `pyarrow.Table`: a row per company-year, best first within each
         year, with rank, total, grade, percentile, top-level group scores (percent) and
-        adjustments. Needs the `tables` extra."""
+        adjustments. Ranks and percentiles are within each value of `by` and, when the
+        reports span several years and `per_year` is true (the default), within each year,
+        as `csrscore rank --by` gives them. Needs the `tables` extra."""
         # Imported here because io is a later pipeline stage that reads Scores.
         from csrscore.io.results import ranking_columns, to_arrow
 
-        return to_arrow(ranking_columns(self, self.rank(method, by), by))
+        fields = self.ranking_fields(by, per_year=per_year) or None
+        return to_arrow(ranking_columns(self, self.rank(method, fields), fields))
 
     def to_pandas(
-        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+        self,
+        method: RankMethod = "competition",
+        by: str | Sequence[str] | None = None,
+        *,
+        per_year: bool = True,
     ) -> Any:
-        """The ranking of `to_arrow` as a pandas DataFrame. Needs the `tables` extra."""
+        """The ranking of `to_arrow` as a pandas DataFrame: ranks within each year by
+        default, within `by` too when given. Needs the `tables` extra."""
         from csrscore.io.extras import require
 
         require("pandas", "to_pandas()")
-        return self.to_arrow(method, by).to_pandas()
+        return self.to_arrow(method, by, per_year=per_year).to_pandas()
 
     def criteria_frame(self) -> Any:
         """A pandas DataFrame with a row per company-year and criterion: company_id, year,

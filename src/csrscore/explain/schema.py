@@ -304,6 +304,12 @@ def explanation_schema() -> dict[str, Any]:
                             "target_level": {"type": ["integer", "null"]},
                             "missing": {"type": "array", "items": {"type": "object"}},
                             "suggestion": {"type": ["object", "null"]},
+                            "advice": {
+                                "type": "array",
+                                "items": _text,
+                                "description": "what to disclose, in words, a phrase per "
+                                "field; `suggestion` says it as data",
+                            },
                         }
                     ),
                 },

@@ -288,6 +288,12 @@ _field_spec = {
         "unit": {"type": "string"},
         "description": {"type": "string"},
         "gri": {"type": "array", "items": {"type": "string"}},
+        "decimals": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 6,
+            "description": "decimal places the field's numbers are shown with",
+        },
     },
     "required": ["type"],
     "additionalProperties": False,
