@@ -26,8 +26,8 @@ from benchmarks.realistic import spread
 from benchmarks.synthetic import make_records
 from csrscore import load_catalog, load_reports, load_rubric
 from csrscore.compile.plan import Plan, compile_rubric
-from csrscore.engine.conform import conform
 from csrscore.engine.score import score_reports
+from csrscore.records.check import check_reports
 from csrscore.records.model import Report
 from csrscore.rubric.model import Rubric
 
@@ -103,7 +103,7 @@ def dataset(kind: str, n: int) -> Data:
                 else:
                     record["disclosures"].pop(key, None)
     relative = _rubric(first, second, True)
-    conformed, _ = conform(load_reports(records), relative.catalog)
+    conformed = check_reports(load_reports(records), relative.catalog)
     fixed = compile_rubric(_rubric(first, second, False))
     return list(conformed.reports), compile_rubric(relative), fixed
 

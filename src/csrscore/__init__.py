@@ -37,6 +37,7 @@ from csrscore.rubric import (
     load_rubric,
     rubric_schema,
 )
+from csrscore.rubric.editions import Editions, load_editions
 from csrscore.sensitivity import Dirichlet, Sensitivity, SensitivityIndices, Uniform
 from csrscore.sensitivity import sensitivity as sensitivity_analysis
 
@@ -49,6 +50,7 @@ __all__ = [
     "CsrscoreError",
     "Dirichlet",
     "Disclosure",
+    "Editions",
     "Finding",
     "InputError",
     "Location",
@@ -70,6 +72,7 @@ __all__ = [
     "compare_years",
     "list_rubrics",
     "load_catalog",
+    "load_editions",
     "load_reports",
     "load_rubric",
     "read_table",

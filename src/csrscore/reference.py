@@ -79,7 +79,7 @@ def field_value(report: Report, name: str, derived: Derived | None = None) -> Fi
     if name == "year":
         value = float(report.year)
     elif name.startswith("company."):
-        value = getattr(report.company, name[len("company.") :])
+        value = report.company.value_of(name[len("company.") :])
     elif name.startswith("stats."):
         value = _stats(report)[name[len("stats.") :]]
     elif name.startswith("report.") and report.report is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from csrscore import Scores, score
-from csrscore.cli.sensitivity_cmd import render_comparison
+from csrscore.cli.comparison import render_comparison
 from csrscore.compare import Comparison, UnknownYearError, compare
 from csrscore.errors import CsrscoreError
 

@@ -20,8 +20,8 @@ import pytest
 
 from csrscore import score
 from csrscore.cli import sensitivity_cmd
+from csrscore.cli.comparison import render_comparison
 from csrscore.cli.main import build_parser
-from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.compare import compare
 
 ROOT = Path(__file__).parents[2]

@@ -8,6 +8,7 @@ from typing import Any
 
 from csrscore import __version__
 from csrscore.cli import rank_stream
+from csrscore.cli.comparison import render_comparison
 from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
@@ -23,6 +24,7 @@ from csrscore.cli.render import (
     write_output,
 )
 from csrscore.cli.reports import (
+    DEFAULT_RUBRIC,
     MAX_LISTED_REJECTIONS,
     add_bad_values,
     add_input_arguments,
@@ -35,11 +37,11 @@ from csrscore.cli.reports import (
     select_year,
     warn_on_stderr,
 )
-from csrscore.cli.sensitivity_cmd import render_comparison
 from csrscore.cli.tables_cmd import TABLE_FORMATS, write_tables
 from csrscore.compare import compare
 from csrscore.engine import Scores, score
 from csrscore.errors import UsageError
+from csrscore.io.results import attribute_columns
 from csrscore.precision import (
     DEFAULT_ROUNDING,
     ROUNDING_MODES,
@@ -48,7 +50,9 @@ from csrscore.precision import (
     display_number,
 )
 from csrscore.rank import RANK_METHODS
+from csrscore.records.load import Rejection, ReportSet
 from csrscore.rubric import Rubric, load_rubric
+from csrscore.rubric.editions import load_editions
 from csrscore.textsafe import markdown_cell, visible
 
 
@@ -118,6 +122,15 @@ def register(subparsers: Any) -> None:
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
     add_bad_values(parser)
+    parser.add_argument(
+        "--editions",
+        metavar="FILE",
+        help="with --compare-years, instead of --rubric: a YAML file naming the rubric of each "
+        "edition of the index and which criteria stay comparable; changes are then split "
+        "into what the company and what the methodology did",
+    )
+    # None tells an explicit --rubric from the default, which --editions replaces.
+    parser.set_defaults(rubric=None)
     add_year_argument(parser)
     rank_stream.add_arguments(parser)
     parser.set_defaults(handler=run)
@@ -167,8 +180,6 @@ def _top(rows: list[int], ranks: Any, top: int | None) -> list[int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if rank_stream.wanted(args):
-        return rank_stream.run(args)
     if args.compare_years and (
         args.by or args.top or args.ties != "competition" or args.year is not None
     ):
@@ -176,6 +187,11 @@ def run(args: argparse.Namespace) -> int:
             "--compare-years ranks within each year; "
             "it cannot be combined with --by, --top, --ties or --year"
         )
+    if args.editions:
+        return _compare_editions(args)
+    args.rubric = args.rubric or DEFAULT_RUBRIC
+    if rank_stream.wanted(args):
+        return rank_stream.run(args)
     with Progress(["loading", "scoring"]) as progress:
         rubric = with_rounding(load_rubric(args.rubric, allow_paths=args.allow_path), args)
         loaded = read_reports(
@@ -188,6 +204,50 @@ def run(args: argparse.Namespace) -> int:
         scores = score(loaded, rubric, bad_values=args.bad_values)
     # Rendering starts once the progress bar has been erased, so they never interleave.
     return _finish(scores, args, loaded.source)
+
+
+def _compare_editions(args: argparse.Namespace) -> int:
+    """--compare-years under --editions: each year scored with its own edition's rubric."""
+    if not args.compare_years or args.rubric or rank_stream.wanted(args):
+        raise UsageError(
+            "--editions goes with --compare-years FROM TO, and replaces --rubric "
+            "(it needs the whole run in memory: no --chunk-size, --dask or --scheduler)"
+        )
+    first, second = args.compare_years
+    with Progress(["loading", "scoring"]) as progress:
+        editions = load_editions(args.editions, allow_paths=args.allow_path)
+        loaded = read_reports(args.reports, max_bytes=args.max_input_size)
+        progress.advance("scoring")
+        # Read-time rejections are listed once, with the earlier year.
+        earlier = score(
+            _of_year(loaded, first, loaded.rejected),
+            with_rounding(editions.rubric_for(first), args),
+        )
+        later = score(
+            _of_year(loaded, second, ()), with_rounding(editions.rubric_for(second), args)
+        )
+    for scores in (earlier, later):
+        refuse_rejections(scores, args.strict, loaded.source)
+    comparison = compare(
+        earlier, first, second, later=later, comparable=editions.comparable(first, second)
+    )
+    write_output(render_comparison(comparison, args.format), args.output)
+    for scores in (earlier, later):
+        warn_on_stderr(scores)
+    return 0
+
+
+def _of_year(loaded: ReportSet, year: int, rejected: tuple[Rejection, ...]) -> ReportSet:
+    rows = [i for i, report in enumerate(loaded.reports) if report.year == year]
+    if not rows:
+        years = ", ".join(map(str, sorted({report.year for report in loaded.reports}))) or "none"
+        raise UsageError(f"no report for year {year}; years in {loaded.source}: {years}")
+    return replace(
+        loaded,
+        reports=tuple(loaded.reports[i] for i in rows),
+        rejected=rejected,
+        positions=tuple(loaded.position(i) for i in rows),
+    )
 
 
 def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int:
@@ -297,35 +357,46 @@ def _csv(
     scores: Scores, sections: list[tuple[Any, list[int]]], ranks: Any, args: argparse.Namespace
 ) -> str:
     group_ids = [g for g in scores.group_ids if g != scores.plan.groups[-1].group.id]
+    shown = [i for _, rows in sections for i in rows]
+    attributes = attribute_columns(scores, shown)
     headers = [
         "rank",
         "company_id",
         "name",
         "sector",
         "country",
+        *attributes,
         "year",
         "total",
         "grade",
         *group_ids,
     ]
     body = []
-    for _, rows in sections:
-        for i in rows:
-            groups = [scores.group_scores[i, scores.group_column(g)] * 100 for g in group_ids]
-            body.append(
-                [
-                    int(ranks[i]),
-                    scores.company_ids[i],
-                    scores.names[i],
-                    scores.sectors[i] or "",
-                    scores.countries[i] or "",
-                    int(scores.years[i]),
-                    repr(float(scores.totals[i])),
-                    scores.grades[i],
-                    *("" if value != value else repr(float(value)) for value in groups),
-                ]
-            )
+    for k, i in enumerate(shown):
+        groups = [scores.group_scores[i, scores.group_column(g)] * 100 for g in group_ids]
+        body.append(
+            [
+                int(ranks[i]),
+                scores.company_ids[i],
+                scores.names[i],
+                scores.sectors[i] or "",
+                scores.countries[i] or "",
+                *(_csv_cell(values[k]) for values in attributes.values()),
+                int(scores.years[i]),
+                repr(float(scores.totals[i])),
+                scores.grades[i],
+                *("" if value != value else repr(float(value)) for value in groups),
+            ]
+        )
     return csv_text(headers, body)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else value
 
 
 def _json(

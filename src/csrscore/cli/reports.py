@@ -100,6 +100,9 @@ REPORTS_HELP = "JSON, JSON Lines, CSV, TSV, XLSX, Parquet or Arrow file; - reads
 MAX_LISTED_REJECTIONS = 10
 
 
+DEFAULT_RUBRIC = "iso26000"
+
+
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     """The REPORTS argument and --rubric option that every scoring command takes."""
     parser.add_argument(
@@ -108,7 +111,9 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         help=REPORTS_HELP,
     )
     parser.add_argument(
-        "--rubric", default="iso26000", help="shipped rubric name or YAML path (default: iso26000)"
+        "--rubric",
+        default=DEFAULT_RUBRIC,
+        help=f"shipped rubric name or YAML path (default: {DEFAULT_RUBRIC})",
     )
     add_allow_path(parser)
     add_size_limit(parser)

@@ -18,6 +18,15 @@ def scores_schema() -> dict[str, Any]:
             "name": {"type": "string"},
             "sector": _nullable_text,
             "country": _nullable_text,
+            "attributes": {
+                "type": "object",
+                "description": "the company's attributes, as in the record; present when "
+                "some company of the run has attributes",
+                "additionalProperties": {
+                    "type": ["boolean", "number", "string", "array"],
+                    "items": {"type": "string"},
+                },
+            },
             "year": {"type": "integer"},
             "rank": {"type": "integer", "minimum": 1},
             "percentile": {"type": "number", "minimum": 0, "maximum": 100},

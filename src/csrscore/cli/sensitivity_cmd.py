@@ -1,8 +1,4 @@
-"""`csrscore sensitivity`, and the rendering of year-over-year comparisons.
-
-`render_comparison` renders what `csrscore.compare` returns; `csrscore rank
---compare-years` prints it.
-"""
+"""`csrscore sensitivity`."""
 
 from __future__ import annotations
 
@@ -15,7 +11,6 @@ from csrscore.cli.render import (
     TOTAL_DECIMALS,
     csv_text,
     json_text,
-    markdown_table,
     text_table,
     write_output,
 )
@@ -32,7 +27,6 @@ from csrscore.cli.reports import (
     select_year,
     warn_on_stderr,
 )
-from csrscore.compare import CompanyChange, Comparison
 from csrscore.engine import score
 from csrscore.errors import UsageError
 from csrscore.precision import display_number
@@ -52,7 +46,7 @@ from csrscore.sensitivity.indices import (
     MINIMUM_SAMPLES,
     SensitivityIndices,
 )
-from csrscore.textsafe import markdown_cell, visible
+from csrscore.textsafe import visible
 
 DEFAULT_FLAG_PLACES = 2
 PLOT_WIDTH = 30  # characters of the rank axis, at most
@@ -488,180 +482,3 @@ def render_json(result: Sensitivity, args: argparse.Namespace) -> str:
     shown = {i for _, rows in _sections(result, args) for i in rows}
     document["companies"] = [record for i, record in enumerate(document["companies"]) if i in shown]
     return json_text({"csrscore": __version__, "source": args.reports, **document})
-
-
-# --- year-over-year comparison ------------------------------------------------------------
-
-
-def _arrow(places: int) -> str:
-    if places > 0:
-        return f"▲{places}"
-    if places < 0:
-        return f"▼{-places}"
-    return "="
-
-
-def _signed(value: float) -> str:
-    text = display_number(value, TOTAL_DECIMALS)
-    return text if text.startswith("-") else f"+{text}"
-
-
-def _grade_change(company: CompanyChange) -> str:
-    if not company.grade_changed:
-        return company.grade_to or "—"
-    return f"{company.grade_from or '—'} → {company.grade_to or '—'}"
-
-
-def _comparison_rows(comparison: Comparison) -> tuple[list[str], list[list[str]], list[bool]]:
-    first, second = comparison.from_year, comparison.to_year
-    headers = [
-        f"rank {second}",
-        f"{first}",
-        "move",
-        "company",
-        f"total {second}",
-        f"{first}",
-        "change",
-        "grade",
-        "criteria changed",
-    ]
-    numeric = [True, True, True, False, True, True, True, False, True]
-    body = [
-        [
-            str(company.rank_to),
-            str(company.rank_from),
-            _arrow(company.rank_delta),
-            company.name,
-            display_number(company.total_to, TOTAL_DECIMALS),
-            display_number(company.total_from, TOTAL_DECIMALS),
-            _signed(company.score_delta),
-            _grade_change(company),
-            str(len(company.criteria)),
-        ]
-        for company in comparison.companies
-    ]
-    return headers, body, numeric
-
-
-def _criteria_lines(comparison: Comparison, bullet: str) -> list[str]:
-    lines = []
-    for company in comparison.companies:
-        if not company.criteria:
-            continue
-        lines.append(f"{company.name} ({company.company_id})")
-        for change in company.criteria:
-            lines.append(
-                f"{bullet}{change.criterion_id}: {change.label_from} → {change.label_to}, "
-                f"{_signed(change.points_delta)} points"
-            )
-    return lines
-
-
-def _listed(companies: Any, heading: str, bullet: str) -> list[str]:
-    if not companies:
-        return [f"{heading}: none"]
-    return [
-        f"{heading}:",
-        *(
-            f"{bullet}{c.name} ({c.company_id}): rank {c.rank}, total "
-            f"{display_number(c.total, TOTAL_DECIMALS)}"
-            for c in companies
-        ),
-    ]
-
-
-def _comparison_header(comparison: Comparison) -> str:
-    return (
-        f"rubric {comparison.rubric_name} {comparison.rubric_version} · "
-        f"{comparison.from_year} → {comparison.to_year} · "
-        f"{len(comparison.companies)} companies in both years, {len(comparison.new)} new, "
-        f"{len(comparison.dropped)} dropped · ranks within each year "
-        f"({comparison.ranked_from} and {comparison.ranked_to} ranked)"
-    )
-
-
-def render_comparison(comparison: Comparison, format: str) -> str:
-    """The comparison as `table`, `markdown`, `csv` or `json` text."""
-    first, second = comparison.from_year, comparison.to_year
-    if format == "json":
-        return json_text({"csrscore": __version__, **comparison.to_dict()})
-    if format == "csv":
-        return _comparison_csv(comparison)
-    if format == "markdown":
-        parts = [f"_{markdown_cell(_comparison_header(comparison))}_", ""]
-        parts += [markdown_table(*_comparison_rows(comparison)), ""]
-        criteria = [*map(markdown_cell, _criteria_lines(comparison, "- "))]
-        parts += ["### Criteria that changed", "", *criteria, ""]
-        parts += [*map(markdown_cell, _listed(comparison.new, f"New in {second}", "- ")), ""]
-        dropped = _listed(comparison.dropped, f"Not scored in {second} (were in {first})", "- ")
-        parts += map(markdown_cell, dropped)
-        return "\n".join(parts).rstrip() + "\n"
-    if format != "table":
-        raise ValueError(f"unknown format {format!r}; use table, markdown, csv or json")
-    parts = [visible(_comparison_header(comparison)), ""]
-    parts += [text_table(*_comparison_rows(comparison)), ""]
-    criteria = [*map(visible, _criteria_lines(comparison, "  "))]
-    if criteria:
-        parts += ["criteria that changed:", *criteria, ""]
-    parts += [*map(visible, _listed(comparison.new, f"new in {second}", "  ")), ""]
-    parts += map(
-        visible, _listed(comparison.dropped, f"not scored in {second} (were in {first})", "  ")
-    )
-    return "\n".join(parts).rstrip() + "\n"
-
-
-def _comparison_csv(comparison: Comparison) -> str:
-    first, second = comparison.from_year, comparison.to_year
-    headers = [
-        "company_id",
-        "name",
-        "sector",
-        "status",
-        f"rank_{first}",
-        f"rank_{second}",
-        "rank_delta",
-        f"total_{first}",
-        f"total_{second}",
-        "score_delta",
-        f"grade_{first}",
-        f"grade_{second}",
-        "criteria_changed",
-    ]
-    body: list[list[Any]] = [
-        [
-            c.company_id,
-            c.name,
-            c.sector or "",
-            "both",
-            c.rank_from,
-            c.rank_to,
-            c.rank_delta,
-            repr(c.total_from),
-            repr(c.total_to),
-            repr(c.score_delta),
-            c.grade_from,
-            c.grade_to,
-            ";".join(f"{k.criterion_id}:{k.points_delta:+g}" for k in c.criteria),
-        ]
-        for c in comparison.companies
-    ]
-    for status, companies in (("new", comparison.new), ("dropped", comparison.dropped)):
-        for company in companies:
-            ranks = ["", company.rank] if status == "new" else [company.rank, ""]
-            totals = ["", repr(company.total)] if status == "new" else [repr(company.total), ""]
-            grades = ["", company.grade] if status == "new" else [company.grade, ""]
-            body.append(
-                [
-                    company.company_id,
-                    company.name,
-                    company.sector or "",
-                    status,
-                    *ranks,
-                    "",
-                    *totals,
-                    "",
-                    *grades,
-                    "",
-                ]
-            )
-    return csv_text(headers, body)

@@ -59,7 +59,7 @@ def builtin_value(report: Report, name: str) -> Any:
         return float(report.year)
     head, _, rest = name.partition(".")
     if head == "company":
-        return getattr(report.company, rest)
+        return report.company.value_of(rest)
     if head == "stats":
         return report_stats(report)[STATS_FIELDS.index(name)]
     meta = report.report

@@ -10,6 +10,7 @@ applicability mask is read off the levels (-1 where N/A) on first use.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,8 +35,6 @@ from csrscore.records.load import Rejection
 from csrscore.records.model import Report
 from csrscore.rubric.conditions import Condition
 from csrscore.rubric.model import Rubric
-
-COMPANY_FIELDS = ("sector", "country", "year")
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,8 +197,20 @@ class Scores:
     def top_group_ids(self) -> tuple[str, ...]:
         return tuple(child.id for child in self.rubric.root.children)
 
+    @cached_property
+    def attribute_names(self) -> tuple[str, ...]:
+        """Company attributes the rubric declares (`company.<name>`) or the records carry."""
+        declared = {
+            spec.name.removeprefix("company.")
+            for spec in self.rubric.catalog
+            if spec.origin == "company"
+        }
+        carried = {name for report in self.reports for name in report.company.attributes}
+        return tuple(sorted(declared | carried))
+
     def company_field(self, name: str | Sequence[str]) -> list[Any]:
-        """Per-company values of `sector`, `country`, `year` or any `company.*` field.
+        """Per-company values of `sector`, `country`, `year` or any `company.*` field,
+        company attributes included (`company.region`); None where a company has none.
 
         A sequence of names gives tuples, e.g. ("sector", "year") for sector within year.
         """
@@ -209,9 +220,19 @@ class Scores:
         key = name.removeprefix("company.")
         if key == "year":
             return [int(y) for y in self.years]
-        if key in ("id", "name", "sector", "country"):
-            return [getattr(report.company, key) for report in self.reports]
-        raise UsageError(f"cannot group by {name!r}; use sector, country, year or company.<field>")
+        if key in ("id", "name", "sector", "country") or key in self.attribute_names:
+            return [report.company.value_of(key) for report in self.reports]
+        known = [
+            "sector",
+            "country",
+            "year",
+            "company.id",
+            "company.name",
+            *(f"company.{attribute}" for attribute in self.attribute_names),
+        ]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(f"cannot group by {name!r}{hint}; the fields are: {', '.join(known)}")
 
     # --- selections -------------------------------------------------------------------
 
@@ -302,12 +323,21 @@ class Scores:
         out: list[dict[str, Any]] = []
         root = len(self.group_ids) - 1
         for i in range(len(self)):
+            record: dict[str, Any] = {
+                "company_id": self.company_ids[i],
+                "name": self.names[i],
+                "sector": self.sectors[i],
+                "country": self.countries[i],
+            }
+            if self.attribute_names:
+                attributes = self.reports[i].company.attributes
+                record["attributes"] = {
+                    name: list(value) if isinstance(value, tuple) else value
+                    for name, value in attributes.items()
+                }
             out.append(
-                {
-                    "company_id": self.company_ids[i],
-                    "name": self.names[i],
-                    "sector": self.sectors[i],
-                    "country": self.countries[i],
+                record
+                | {
                     "year": int(self.years[i]),
                     "rank": int(ranks[i]),
                     "percentile": float(pct[i]),

@@ -34,7 +34,9 @@ def display_value(report: Report, name: str) -> tuple[bool, Any]:
     head, _, rest = name.partition(".")
     value: Any = None
     if head == "company":
-        value = getattr(report.company, rest, None)
+        value = report.company.value_of(rest)
+        if isinstance(value, tuple):
+            value = list(value)
     elif head == "report" and report.report is not None:
         if rest.startswith("assurance."):
             assurance = report.report.assurance

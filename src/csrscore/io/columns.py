@@ -19,6 +19,7 @@ from csrscore.io.mapping import (
     RECORD_FIELDS,
     MappingError,
     TableMapping,
+    attribute_of,
     normalized_header,
 )
 from csrscore.io.sheets import Sheet, column_letter
@@ -98,7 +99,11 @@ def resolve(
             unknown.append(f'{column_letter(index)} "{visible(header)}"')
             continue
         kind: Kind = (
-            "record" if target in RECORD_FIELDS else "role" if target in LONG_ROLES else "key"
+            "record"
+            if target in RECORD_FIELDS or attribute_of(target)
+            else "role"
+            if target in LONG_ROLES
+            else "key"
         )
         unit = spec.unit if spec else None
         column = Column(
@@ -157,6 +162,9 @@ def _converter(
     index: int,
 ) -> Converter:
     separator = spec.separator if spec else None
+    if kind == "record" and target not in RECORD_FIELDS:
+        # A company attribute: read as the catalog types `company.<name>`, if it does.
+        return key_converter(target, unit, separator, catalog, reader, lambda m: fail(m, index))
     if kind == "record":
         field_type = RECORD_FIELDS[target]
         if field_type == "year":

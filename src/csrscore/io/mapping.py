@@ -10,6 +10,7 @@ are targets need no mapping; the mapping names the others, and the cell texts th
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from csrscore.errors import InputError, Location, RubricError
 from csrscore.records.errors import record_problems
+from csrscore.records.model import ATTRIBUTE_PATTERN, COMPANY_FIELDS
 from csrscore.rubric.yamlsafe import load_yaml
 
 __all__ = [
@@ -67,6 +69,14 @@ ALIASES = {
 
 _KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 _TEXTS = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=100)]
+
+
+def attribute_of(target: str) -> str | None:
+    """The company attribute a target names (`company.region` -> `region`), else None."""
+    head, _, name = target.partition(".")
+    if head != "company" or target in RECORD_FIELDS or name in COMPANY_FIELDS:
+        return None
+    return name if re.fullmatch(ATTRIBUTE_PATTERN, name) else None
 
 
 class MappingError(InputError):

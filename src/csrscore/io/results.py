@@ -22,6 +22,7 @@ from csrscore.rubric.model import Criterion, Group
 from csrscore.textsafe import spreadsheet_cell
 
 __all__ = [
+    "attribute_columns",
     "criteria_columns",
     "group_columns",
     "ranking_columns",
@@ -60,6 +61,7 @@ def ranking_columns(
         "name": [scores.names[i] for i in order],
         "sector": [scores.sectors[i] for i in order],
         "country": [scores.countries[i] for i in order],
+        **attribute_columns(scores, order),
         "year": scores.years[pick],
         "total": scores.totals[pick],
         "grade": [scores.grades[i] for i in order],
@@ -71,6 +73,30 @@ def ranking_columns(
     for a, adjustment_id in enumerate(scores.adjustment_ids):
         columns[f"adjustment.{adjustment_id}"] = scores.adjustments[pick, a]
     return columns
+
+
+def attribute_columns(scores: Scores, rows: Sequence[int]) -> Columns:
+    """A `company.<name>` column per company attribute of the run, for `rows` in order.
+
+    A list becomes its items joined by "; ". An attribute whose values differ in type from
+    company to company (one no rubric declared) becomes text throughout, so that each
+    column holds one type, as Arrow and typed spreadsheet columns need.
+    """
+    columns: Columns = {}
+    for attribute in scores.attribute_names:
+        every = scores.company_field(f"company.{attribute}")
+        values = [every[i] for i in rows]
+        values = ["; ".join(v) if isinstance(v, tuple) else v for v in values]
+        if len({type(v) for v in values if v is not None}) > 1:
+            values = [None if v is None else _text(v) for v in values]
+        columns[f"company.{attribute}"] = values
+    return columns
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def group_columns(scores: Scores) -> Columns:

@@ -13,6 +13,7 @@ from typing import Any
 
 from csrscore.io.cells import NOT_APPLICABLE, NOT_DISCLOSED, CellReader, CellValueError, shown
 from csrscore.io.columns import Column, Layout, key_converter
+from csrscore.io.mapping import attribute_of
 from csrscore.io.sheets import Sheet
 from csrscore.io.units import conversion
 from csrscore.rubric.catalog import Catalog
@@ -61,6 +62,10 @@ def _place(record: dict[str, Any], target: str, value: Any) -> str:
     if target == "year":
         record["year"] = value
         return "year"
+    attribute = attribute_of(target)
+    if attribute is not None:
+        record.setdefault("company", {}).setdefault("attributes", {})[attribute] = value
+        return f"company.attributes.{attribute}"
     head, _, rest = target.partition(".")
     if head in ("company", "report") and rest:
         node = record.setdefault(head, {})

@@ -126,6 +126,28 @@ def _same_catalog(a: Catalog | None, b: Catalog) -> bool:
     return a is b or (a is not None and a == b)
 
 
+def _conform_attributes(report: Report, specs: list[FieldSpec]) -> tuple[Report, str, str]:
+    """The report with its company attributes in their declared spelling, or the path and
+    message of the first attribute whose value contradicts its `company.<name>` declaration
+    (attributes describe the company, so a bad one rejects the record in either mode)."""
+    given = report.company.attributes
+    fixed: dict[str, Any] = {}
+    for spec in specs:
+        name = spec.name.removeprefix("company.")
+        if name not in given:
+            continue
+        value = canonical_value(spec, given[name])
+        message = type_problem(spec, value)
+        if message is not None:
+            return report, f"company.attributes.{name}", message
+        if value is not given[name]:
+            fixed[name] = value
+    if fixed:
+        company = report.company.model_copy(update={"attributes": {**given, **fixed}})
+        report = report.model_copy(update={"company": company})
+    return report, "", ""
+
+
 def check_reports(
     reports: ReportSet, catalog: Catalog, bad_values: BadValues = "reject"
 ) -> ReportSet:
@@ -144,9 +166,19 @@ def check_reports(
     unknown: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     fields = catalog.fields
+    attributes = [spec for spec in fields.values() if spec.origin == "company"]
     for index, report in enumerate(reports.reports):
         position = reports.position(index)
         line = reports.line(index)
+        if attributes and report.company.attributes:
+            report, path, attribute_problem = _conform_attributes(report, attributes)
+            if attribute_problem:
+                rejected.append(
+                    Rejection(
+                        position, attribute_problem, path, report.company.id, line, reports.source
+                    )
+                )
+                continue
         problems: dict[str, str] = {}  # key -> what is wrong with its value
         fixed: dict[str, Disclosure] = {}  # values normalised to their catalog spelling
         for key, disclosure in report.disclosures.items():

@@ -11,13 +11,15 @@ from pydantic_core import ErrorDetails
 
 from csrscore.records.disclosure import TEXT_MAX
 from csrscore.records.model import (
+    ATTRIBUTE_PATTERN,
     DISCLOSURE_KEY_PATTERN,
     IDENTIFIER_PATTERN,
     LANGUAGE_PATTERN,
     SLUG_PATTERN,
 )
 
-_SHORT_FORMS = "a bool, a finite number, a string, a list of strings, or an object with 'value'"
+_VALUE_FORMS = "a bool, a finite number, a string or a list of strings"
+_SHORT_FORMS = _VALUE_FORMS.replace(" or ", ", ") + ", or an object with 'value'"
 
 # pydantic error type -> what the field must be, for "must be X, got Y" messages.
 _EXPECTED_TYPE = {
@@ -44,6 +46,7 @@ _PATTERN_RULE = {
     ),
     SLUG_PATTERN: "must be a lower-case slug of letters, digits, '_' and '-', such as 'energy'",
     LANGUAGE_PATTERN: "must be a language tag such as 'en' or 'zh-Hans'",
+    ATTRIBUTE_PATTERN: "must be a lower-case name of letters, digits and '_', such as 'region'",
     DISCLOSURE_KEY_PATTERN: "must be a lower-case dotted identifier such as 'env.ghg.scope1'",
     r"\S": "must not be blank",
 }
@@ -62,7 +65,7 @@ def format_path(loc: Sequence[int | str]) -> str:
     return out
 
 
-def _disclosure_message(raw: Any) -> str:
+def _disclosure_message(raw: Any, forms: str = _SHORT_FORMS) -> str:
     if isinstance(raw, float) and not math.isfinite(raw):
         return "must be a finite number"
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -75,7 +78,7 @@ def _disclosure_message(raw: Any) -> str:
             if isinstance(item, str) and len(item) > TEXT_MAX:
                 return f"item {i} has {len(item)} characters; list items have at most {TEXT_MAX}"
         return "a list value may hold only strings"
-    return f"must be {_SHORT_FORMS}, got {type(raw).__name__ if raw is not None else 'null'}"
+    return f"must be {forms}, got {type(raw).__name__ if raw is not None else 'null'}"
 
 
 def _message(error: ErrorDetails) -> str:
@@ -161,6 +164,11 @@ def record_problems(exc: ValidationError, raw: Any) -> list[tuple[str, str]]:
                     message = _disclosure_message(value.get("value"))
             else:
                 path, message = format_path(loc[:2]), _disclosure_message(value)
+        elif loc[:2] == ["company", "attributes"] and len(loc) >= 4 and loc[3] != "[key]":
+            company = raw.get("company") if isinstance(raw, Mapping) else None
+            attributes = company.get("attributes") if isinstance(company, Mapping) else None
+            given = attributes.get(loc[2]) if isinstance(attributes, Mapping) else None
+            path, message = format_path(loc[:3]), _disclosure_message(given, _VALUE_FORMS)
         elif len(loc) >= 3 and loc[0] == "disclosures":
             path, message = (
                 format_path(loc[:2]),

@@ -33,7 +33,9 @@ from csrscore.records.disclosure import (
     DisclosureKey,
     DisclosureValue,
     Evidence,
+    FiniteNumber,
     LongDisclosure,
+    Text,
     checked,
     denormalize,
     normalize,
@@ -99,6 +101,16 @@ NonEmptyText: TypeAlias = Annotated[
 ]
 
 
+# Company fields that are not attributes; an attribute may not take one of these names.
+COMPANY_FIELDS = ("id", "name", "sector", "country", "attributes")
+ATTRIBUTE_PATTERN = r"^[a-z][a-z0-9_]*$"
+AttributeName: TypeAlias = Annotated[
+    str, StringConstraints(max_length=64, pattern=ATTRIBUTE_PATTERN)
+]
+# The short forms of a disclosure value; a list comes back as a tuple, as a disclosure's does.
+AttributeValue: TypeAlias = StrictBool | FiniteNumber | Text | tuple[Text, ...]
+
+
 class Company(BaseModel):
     model_config = _STRICT
 
@@ -113,6 +125,23 @@ class Company(BaseModel):
         ]
         | None
     ) = None
+    # Further facts about the company (region, market capitalisation, index membership),
+    # typed by `company.<name>` declarations in a rubric or catalog and checked at scoring.
+    attributes: dict[AttributeName, AttributeValue] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _not_a_company_field(cls, attributes: dict[str, Any]) -> dict[str, Any]:
+        taken = sorted(attributes.keys() & set(COMPANY_FIELDS))
+        if taken:
+            raise ValueError(f"{taken[0]!r} is a company field, not an attribute; rename it")
+        return attributes
+
+    def value_of(self, field: str) -> Any:
+        """A company field (`sector`) or attribute (`region`) by name; None when absent."""
+        if field in COMPANY_FIELDS:
+            return getattr(self, field)
+        return self.attributes.get(field)
 
 
 class Assurance(BaseModel):

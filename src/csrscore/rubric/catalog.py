@@ -6,9 +6,12 @@ number fails when it is loaded, not halfway through scoring.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
+
+from csrscore.records.model import ATTRIBUTE_PATTERN, COMPANY_FIELDS
 
 FieldType: TypeAlias = Literal["bool", "number", "text", "enum", "list", "date"]
 FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year", "derived"]
@@ -69,6 +72,28 @@ BUILTIN_FIELDS: Mapping[str, FieldSpec] = {
 RESERVED_PREFIXES = ("company.", "report.", "stats.")
 
 
+def declaration_problem(name: str) -> str | None:
+    """Why a catalog or rubric may not declare the field `name`, or None if it may.
+
+    Disclosure keys are declared by their key; a company attribute `region` (held in the
+    record as `company.attributes.region`) as `company.region`. Built-in fields are not
+    declared: their types are fixed.
+    """
+    if name in BUILTIN_FIELDS:
+        return f"{name!r} is a built-in field; its type is fixed and cannot be declared"
+    if name.startswith(("report.", "stats.")):
+        return f"{name!r}: report.* and stats.* are built-in fields only"
+    if not name.startswith("company."):
+        return None
+    attribute = name.removeprefix("company.")
+    if attribute in COMPANY_FIELDS or not re.fullmatch(ATTRIBUTE_PATTERN, attribute):
+        return (
+            f"{name!r}: a company attribute is declared as company.<name>, the name in "
+            "lower-case letters, digits and '_' (not id, name, sector, country or attributes)"
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Disclosure fields by key, plus the built-in record fields."""
@@ -99,6 +124,7 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
     return FieldSpec(
         name=name,
         type=data["type"],  # type: ignore[arg-type]
+        origin="company" if name.startswith("company.") else "disclosure",
         values=tuple(str(v) for v in values) if isinstance(values, list) else None,
         unit=unit if isinstance(unit, str) else None,
         description=str(data.get("description", "")),

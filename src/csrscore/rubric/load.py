@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
-from csrscore.rubric.catalog import Catalog, FieldSpec, field_spec_from_data
+from csrscore.rubric.catalog import Catalog, FieldSpec, declaration_problem, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
 from csrscore.rubric.derived_parse import parse_derived
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
@@ -228,6 +228,13 @@ def _load_catalog_cached(path: str, stamp: tuple[int, int]) -> Catalog:
             error.message[:200],
             Location(path, document.line_of(where), path=format_node_path(where)),
         )
+    for name in fields:
+        problem = declaration_problem(name)
+        if problem is not None:
+            where = ("fields", name)
+            raise RubricError(
+                problem, Location(path, document.line_of(where), path=format_node_path(where))
+            )
     specs = _field_specs(fields, path, "fields")
     return Catalog(str(data.get("catalog", Path(path).stem)), str(data.get("version", "")), specs)
 
@@ -290,6 +297,10 @@ def _build(
     extra = _field_specs(data.get("fields", {}), path, "fields")
     catalog = catalog.extended(extra) if extra else catalog
     findings = Findings(_Locator(data, document, ids))
+    for name in data.get("fields", {}):
+        problem = declaration_problem(name)
+        if problem is not None:
+            findings.error("fields", problem, ("fields", name))
     derived = parse_derived(data.get("derived", {}), catalog, findings)
     if derived:
         catalog = catalog.extended({field.name: field.spec for field in derived})
