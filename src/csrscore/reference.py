@@ -224,10 +224,11 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
         if not applicable or weight == 0:
             score = None
         elif group.aggregation == "geometric":
-            if any(f <= 0 for _, f in used):
+            # A child of weight 0 counts nothing, so its 0 does not zero the group.
+            if any(f <= 0 and w > 0 for w, f in used):
                 score = 0.0
             else:
-                score = math.exp(sum(w * math.log(f) for w, f in used) / weight)
+                score = math.exp(sum(w * math.log(f) for w, f in used if w > 0) / weight)
         else:
             score = sum(w * f for w, f in used) / weight
         result.group_scores[group.id] = score

@@ -173,11 +173,11 @@ def test_error_written_in_an_override_is_located_at_the_override(tmp_path: Path)
           env-data: {weight: -1}
         """,
     )
-    with pytest.raises(RubricError, match="weight must be positive") as caught:
+    with pytest.raises(RubricError, match="weight must be 0 or more") as caught:
         _load(path)
     assert caught.value.location.source == str(path)
     assert caught.value.location.line == 6
-    assert caught.value.location.path == "groups[0].criteria[1].weight"
+    assert caught.value.location.path == "overrides.env-data.weight"
 
 
 def test_error_in_an_inherited_node_is_located_in_the_parent(tmp_path: Path) -> None:

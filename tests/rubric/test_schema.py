@@ -78,6 +78,7 @@ SCHEMA_INVALID = [
     "levels_and_value.yaml",
     "two_operators.yaml",
     "unknown_operator.yaml",
+    "negative_weight.yaml",
     "top_level_typo.yaml",
     "empty_group.yaml",
 ]
@@ -87,7 +88,6 @@ SCHEMA_VALID = [
     "between_reversed.yaml",
     "value_range.yaml",
     "duplicate_id.yaml",
-    "zero_weight.yaml",
 ]
 
 

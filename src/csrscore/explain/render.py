@@ -174,7 +174,8 @@ def render_text(data: dict[str, Any]) -> str:
         if "value" in item:
             value = item["value"]
             shown = _value(value["actual"]) if value["present"] else "missing"
-            lines.append(f"    value of {value['field']}: {shown}")
+            of_scale = f" on a scale of 0 to {value['scale']:g}" if "scale" in value else ""
+            lines.append(f"    value of {value['field']}: {shown}{of_scale}")
             if "scored_as" in value:
                 lines.append(
                     f"    scored as {value['scored_as']:g} (on a grid of {value['input_grid']:g})"

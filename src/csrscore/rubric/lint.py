@@ -170,7 +170,8 @@ def lint_rubric(rubric: Rubric) -> list[Finding]:
                         f"{re.sub(r'[^a-z0-9_-]+', '-', sector.strip().lower())!r}?",
                     )
     for group in _siblings(rubric):
-        explicit = [child.weight is not None for child in group.children]
+        # A weight of 0 (shown, counts nothing) mixes with either scale.
+        explicit = [child.weight is not None for child in group.children if child.weight != 0]
         if any(explicit) and not all(explicit):
             warn(
                 "mixed-weights",

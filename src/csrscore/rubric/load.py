@@ -17,7 +17,9 @@ from csrscore.boundedread import RefusedInputError, read_bounded
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
+from csrscore.rubric.defaults import apply_defaults, expanded
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
+from csrscore.rubric.infer import inferred_fields
 from csrscore.rubric.lint import lint_rubric
 from csrscore.rubric.model import Rubric
 from csrscore.rubric.parse import RubricParser, suggest
@@ -169,7 +171,7 @@ def _resolve(
         raise RubricError(
             "not a csrscore rubric (no 'rubric' key at the top level)", Location(document.source)
         )
-    check_schema(data, findings)
+    check_schema(expanded(data), findings)
     findings.raise_if_errors()
     ids = _node_locations(document, data)
     catalog_ref = (str(data.get("catalog", DEFAULT_CATALOG)), path.parent)
@@ -205,7 +207,7 @@ def _resolve(
     for key in ("extends", "overrides", "drop", "replace", "add"):
         merged.pop(key, None)
     merged_findings = Findings(_Locator(merged, document, ids))
-    check_schema(merged, merged_findings)
+    check_schema(expanded(merged), merged_findings)
     merged_findings.raise_if_errors()
     return merged, ids, (catalog_ref if "catalog" in data else parent_catalog), document
 
@@ -267,11 +269,13 @@ def _build(
     confinement = Confinement.of(folder, allowed)
     data, ids, (catalog_name, catalog_base), document = _resolve(path, (), confinement, given)
     catalog = load_catalog(catalog_name, catalog_base, confinement)
+    apply_defaults(data)
+    findings = Findings(_Locator(data, document, ids))
     extra = {
         name: field_spec_from_data(name, spec) for name, spec in data.get("fields", {}).items()
     }
+    extra.update(inferred_fields(data, catalog.extended(extra), findings))
     catalog = catalog.extended(extra) if extra else catalog
-    findings = Findings(_Locator(data, document, ids))
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
     lines = {}

@@ -153,10 +153,12 @@ class RubricParser:
 
     def _weight(self, data: Mapping[str, Any], path: NodePath) -> float | None:
         weight = data.get("weight")
-        if weight is not None and weight <= 0:
+        # 0 keeps a node visible in explanations while it counts nothing, as publishers
+        # show an indicator they do not score this edition.
+        if weight is not None and weight < 0:
             self.findings.error(
                 "weight",
-                f"weight must be positive, got {weight:g}; to drop a node use 'drop' "
+                f"weight must be 0 or more, got {weight:g}; to drop a node use 'drop' "
                 "or applies_when",
                 (*path, "weight"),
             )
@@ -208,7 +210,8 @@ class RubricParser:
             references=data.get("references", {}),
             levels=levels,
             cumulative=bool(data.get("cumulative", False)),
-            value=self._value(data.get("value"), (*path, "value")),
+            value=self._value(data.get("value"), (*path, "value"))
+            or self._score(data.get("score"), (*path, "score")),
             bands=self._bands(data.get("bands"), (*path, "bands")),
             checklist=self._checklist(data.get("checklist"), (*path, "checklist")),
         )
@@ -248,6 +251,21 @@ class RubricParser:
             direction=data.get("direction", "higher"),
             input_grid=None if "input" not in grids else float(grids["input"]),
             points_grid=None if "points" not in grids else float(grids["points"]),
+        )
+
+    def _score(self, data: Mapping[str, Any] | None, path: NodePath) -> ValueScoring | None:
+        """A pre-scored indicator: the published score on 0..scale, as points out of
+        `points` (the scale itself unless given)."""
+        if data is None:
+            return None
+        self._numeric_field(data["field"], (*path, "field"))
+        scale = float(data["scale"])
+        return ValueScoring(
+            field=data["field"],
+            low=0.0,
+            high=scale,
+            points=float(data.get("points", scale)),
+            scale=scale,
         )
 
     def _checklist(self, data: Mapping[str, Any] | None, path: NodePath) -> Checklist | None:

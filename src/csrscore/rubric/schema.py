@@ -109,7 +109,7 @@ _node_common: dict[str, Any] = {
     "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": 128},
     "title": {"type": "string", "minLength": 1},
     "description": {"type": "string"},
-    "weight": {"type": "number"},
+    "weight": {"type": "number", "minimum": 0},
     "applies_when": {"$ref": "#/$defs/condition"},
     "references": {"$ref": "#/$defs/references"},
 }
@@ -151,6 +151,18 @@ _value = {
         },
     },
     "required": ["field", "min", "max", "points"],
+    "additionalProperties": False,
+}
+
+_score = {
+    "title": "pre-scored indicator",
+    "type": "object",
+    "properties": {
+        "field": _field,
+        "scale": {"type": "number", "exclusiveMinimum": 0},
+        "points": {"type": "number", "exclusiveMinimum": 0},
+    },
+    "required": ["field", "scale"],
     "additionalProperties": False,
 }
 
@@ -204,6 +216,7 @@ _criterion: dict[str, Any] = {
         "levels": {"type": "array", "items": _level, "minItems": 1},
         "cumulative": {"type": "boolean"},
         "value": _value,
+        "score": _score,
         "bands": _bands,
         "checklist": _checklist,
     },
@@ -212,9 +225,23 @@ _criterion: dict[str, Any] = {
     "oneOf": [
         {"required": ["levels"]},
         {"required": ["value"]},
+        {"required": ["score"]},
         {"required": ["bands"]},
         {"required": ["checklist"]},
     ],
+}
+
+# Shared criterion keys (see rubric/defaults.py); a scoring form here may be partial,
+# since each criterion is checked in full once the defaults are merged into it.
+_criterion_defaults: dict[str, Any] = {
+    "title": "criterion defaults",
+    "type": "object",
+    "properties": {
+        key: {"type": "object"} if key in ("value", "score", "bands", "checklist") else value
+        for key, value in _criterion["properties"].items()
+        if key != "id"
+    },
+    "additionalProperties": False,
 }
 
 _group: dict[str, Any] = {
@@ -222,6 +249,7 @@ _group: dict[str, Any] = {
     "type": "object",
     "properties": {
         **_node_common,
+        "criterion_defaults": {"$ref": "#/$defs/criterion_defaults"},
         "aggregation": {"$ref": "#/$defs/aggregation"},
         "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
         "criteria": {"type": "array", "items": {"$ref": "#/$defs/criterion"}},
@@ -314,6 +342,7 @@ def rubric_schema() -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "aggregation": {"$ref": "#/$defs/aggregation"},
+            "criterion_defaults": {"$ref": "#/$defs/criterion_defaults"},
             "catalog": {"type": "string", "minLength": 1},
             "fields": {
                 "type": "object",
@@ -354,6 +383,7 @@ def rubric_schema() -> dict[str, Any]:
             "violation_status": {"enum": ["open", "responded", "corrected", "closed"]},
             "group": _group,
             "criterion": _criterion,
+            "criterion_defaults": _criterion_defaults,
             "adjustment": _adjustment,
             "field_spec": _field_spec,
             "node_patch": _node_patch,

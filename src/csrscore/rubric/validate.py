@@ -23,7 +23,8 @@ _JSON_TYPES = {
 }
 
 _ONE_OF = {
-    "criterion": "a criterion is scored by exactly one of 'levels', 'value' or 'bands'",
+    "criterion": "a criterion is scored by exactly one of 'levels', 'value', 'score', "
+    "'bands' or 'checklist'",
     "adjustment": "an adjustment needs one of: 'points_each' with 'count', "
     "'points' with 'when', or 'cap' with 'when'",
     "group": "a group needs 'groups' or 'criteria' (or both)",
@@ -71,6 +72,11 @@ def _message(error: ValidationError) -> tuple[str, NodePath]:
         return f"{instance!r} does not match the required pattern {schema['pattern']!r}", path
     if kind == "propertyNames":
         return f"{instance!r} has an invalid key; keys must be lower-case dotted names", path
+    if kind == "minimum" and path and path[-1] == "weight":
+        return (
+            f"weight must be 0 or more, got {instance:g}; to drop a node use 'drop' "
+            "or applies_when"
+        ), path
     if kind == "enum":
         options = ", ".join(map(str, schema["enum"]))
         return f"{instance!r} is not one of: {options}", path
