@@ -22,6 +22,7 @@ from csrscore.rubric.conditions import (
     leaves,
 )
 from csrscore.rubric.findings import Finding
+from csrscore.rubric.lint_scoring import scoring_lint
 from csrscore.rubric.model import Criterion, Group, Rubric
 
 # The pattern of company.sector in report records (records.model.SLUG_PATTERN).
@@ -180,4 +181,5 @@ def lint_rubric(rubric: Rubric) -> list[Finding]:
                 "some children have explicit weights and others default to their maximum "
                 "points; the two scales rarely mix as intended",
             )
+    scoring_lint(rubric, warn)
     return findings
