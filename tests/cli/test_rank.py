@@ -26,7 +26,17 @@ from tests.cli.runner import (
 )
 
 Document = dict[str, Any]
-FIXED_CSV_COLUMNS = ["rank", "company_id", "name", "sector", "country", "year", "total", "grade"]
+FIXED_CSV_COLUMNS = [
+    "rank",
+    "company_id",
+    "name",
+    "sector",
+    "country",
+    "year",
+    "total",
+    "published_total",
+    "grade",
+]
 ONE_REJECTED = str(BAD_REPORTS / "several_problems.json")
 
 

@@ -288,9 +288,11 @@ def _csv(
         "country",
         "year",
         "total",
+        "published_total",
         "grade",
         *group_ids,
     ]
+    published = scores.rubric.rounding.round(scores.totals).tolist()
     body = []
     for _, rows in sections:
         for i in rows:
@@ -304,6 +306,7 @@ def _csv(
                     scores.countries[i] or "",
                     int(scores.years[i]),
                     repr(float(scores.totals[i])),
+                    repr(published[i]),
                     scores.grades[i],
                     *("" if value != value else repr(float(value)) for value in groups),
                 ]

@@ -61,6 +61,7 @@ def ranking_columns(
         "country": [scores.countries[i] for i in order],
         "year": scores.years[pick],
         "total": scores.totals[pick],
+        "published_total": scores.rubric.rounding.round(scores.totals[pick]),
         "grade": [scores.grades[i] for i in order],
         "percentile": percentile[pick],
     }
