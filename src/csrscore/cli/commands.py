@@ -7,12 +7,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from csrscore.cli.reports import REPORTS_HELP, add_size_limit, read_reports
+from csrscore.cli.reports import REPORTS_HELP, add_allow_path, add_size_limit, read_reports
 from csrscore.cli.scores_schema import scores_schema
+from csrscore.cli.unused import unused_keys
 from csrscore.explain import explanation_schema
 from csrscore.io import mapping_schema
 from csrscore.records import report_schema
-from csrscore.rubric import rubric_schema
+from csrscore.rubric import load_rubric, rubric_schema
 from csrscore.textsafe import visible
 
 # The formats `csrscore schema NAME` prints; the docs' schema reference is built from it too.
@@ -34,6 +35,11 @@ def register(subparsers: Any) -> None:
     )
     validate.add_argument("reports", metavar="REPORTS", help=REPORTS_HELP)
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument(
+        "--rubric",
+        help="also list the disclosure keys this rubric never reads (shipped name or path)",
+    )
+    add_allow_path(validate)
     add_size_limit(validate)
     validate.set_defaults(handler=run_validate)
 
@@ -49,12 +55,19 @@ def register(subparsers: Any) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     loaded = read_reports(args.reports, max_bytes=args.max_input_size)
+    unused = (
+        None
+        if args.rubric is None
+        else unused_keys(loaded, load_rubric(args.rubric, allow_paths=args.allow_path))
+    )
     if args.format == "json":
-        document = {
+        document: dict[str, Any] = {
             "source": loaded.source,
             "valid": len(loaded.reports),
             "rejected": [rejection.to_dict() for rejection in loaded.rejected],
         }
+        if unused is not None:
+            document["unused_keys"] = [key.to_dict() for key in unused]
         print(json.dumps(document, indent=2))
     else:
         print(
@@ -65,6 +78,10 @@ def run_validate(args: argparse.Namespace) -> int:
         )
         for rejection in loaded.rejected:
             print(f"  {visible(str(rejection))}")
+        if unused:
+            print(f"{len(unused)} disclosure key(s) the rubric never reads:")
+            for key in unused:
+                print(f"  {visible(str(key))}")
     return 1 if loaded.rejected else 0
 
 

@@ -196,13 +196,13 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
     ranks = scores.rank(args.ties, args.grouping or None)
     if args.format in TABLE_FORMATS:
         write_tables(scores, ranks, args.grouping or None, args.format, args.output)
-        warn_on_stderr(scores)
+        warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
         return 0
     sections = _rows(scores, args, ranks)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
-    warn_on_stderr(scores)
+    warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
     return 0
 
 

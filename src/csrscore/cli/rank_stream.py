@@ -25,6 +25,7 @@ from csrscore.cli.render import (
     write_output,
 )
 from csrscore.cli.reports import MAX_LISTED_REJECTIONS, positive_int
+from csrscore.engine.conform import UnknownKey
 from csrscore.errors import CsrscoreError, ReportError, UsageError
 from csrscore.precision import display_number
 from csrscore.records.stream import DEFAULT_CHUNK_SIZE
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         write_table(table, args.output, args.ties, grouping or None)
     else:
         write_output(_render(table, args, grouping, rubric), args.output)
-    _warn(table)
+    _warn(table, args.warn_unknown_keys)
     return 0
 
 
@@ -183,10 +184,11 @@ def _csv(table: ScoreTable, rows: list[int], ranks: list[int]) -> str:
     return csv_text([*headers, *table.group_ids], body)
 
 
-def _warn(table: ScoreTable) -> None:
+def _warn(table: ScoreTable, unknown_keys: bool) -> None:
     for rejection in table.rejected[:MAX_LISTED_REJECTIONS]:
         print(f"csrscore: rejected: {visible(str(rejection))}", file=sys.stderr)
     if len(table.rejected) > MAX_LISTED_REJECTIONS:
         print(f"csrscore: warning: {len(table.rejected)} report(s) rejected", file=sys.stderr)
-    for warning in table.warnings[:MAX_LISTED_REJECTIONS]:
+    warnings = [w for w in table.warnings if unknown_keys or not isinstance(w, UnknownKey)]
+    for warning in warnings[:MAX_LISTED_REJECTIONS]:
         print(f"csrscore: warning: {warning}", file=sys.stderr)

@@ -69,5 +69,5 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"wrote {site.pages} pages to {site.root}; open {site.root / 'index.html'}", file=sys.stderr
     )
-    warn_on_stderr(scores)
+    warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from csrscore.cli.safewrite import protect_input
 from csrscore.engine import Scores
+from csrscore.engine.conform import UnknownKey
 from csrscore.errors import Location, ReportError
 from csrscore.records import ReportSet, load_reports
 from csrscore.records.load import MAX_INPUT_BYTES
@@ -87,6 +88,12 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_allow_path(parser)
     add_size_limit(parser)
+    parser.add_argument(
+        "--warn-unknown-keys",
+        action="store_true",
+        help="warn about disclosure keys the catalog does not know (off by default: "
+        "`csrscore validate --rubric` lists them once)",
+    )
 
 
 def add_allow_path(parser: argparse.ArgumentParser) -> None:
@@ -110,16 +117,21 @@ def positive_int(text: str) -> int:
     return value
 
 
-def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
-    """Rejected reports (unless the output already lists them) and catalog warnings."""
+def warn_on_stderr(
+    scores: Scores, rejections_listed: bool = False, unknown_keys: bool = False
+) -> None:
+    """Rejected reports (unless the output already lists them) and data warnings. Keys
+    outside the catalog only with `unknown_keys`: data shared between indices carries
+    keys for other rubrics, and a warning on every run about them hides the others."""
     if scores.rejected and not rejections_listed:
         print(
             f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
             file=sys.stderr,
         )
-    for warning in scores.warnings[:MAX_LISTED_REJECTIONS]:
+    warnings = [w for w in scores.warnings if unknown_keys or not isinstance(w, UnknownKey)]
+    for warning in warnings[:MAX_LISTED_REJECTIONS]:
         print(f"csrscore: warning: {visible(str(warning))}", file=sys.stderr)
-    left_out = len(scores.warnings) - MAX_LISTED_REJECTIONS
+    left_out = len(warnings) - MAX_LISTED_REJECTIONS
     if left_out > 0:
         print(
             f"csrscore: warning: ... and {left_out} more warning(s); "

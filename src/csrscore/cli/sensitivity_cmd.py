@@ -181,7 +181,11 @@ def run(args: argparse.Namespace) -> int:
     # Output starts once the progress bar has been erased, so they never interleave.
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
     write_output(renderer(result, args), args.output)
-    warn_on_stderr(scores, rejections_listed=args.format == "table")
+    warn_on_stderr(
+        scores,
+        rejections_listed=args.format == "table",
+        unknown_keys=args.warn_unknown_keys,
+    )
     return 0
 
 
