@@ -259,7 +259,11 @@ class RubricParser:
         if data is None:
             return None
         self._numeric_field(data["field"], (*path, "field"))
-        scale = float(data["scale"])
+        if "scale" not in data:
+            self.findings.error(
+                "score", "a score needs its 'scale' (here or in criterion_defaults)", path
+            )
+        scale = float(data.get("scale", 1.0))
         return ValueScoring(
             field=data["field"],
             low=0.0,

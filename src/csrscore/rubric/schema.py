@@ -162,7 +162,9 @@ _score = {
         "scale": {"type": "number", "exclusiveMinimum": 0},
         "points": {"type": "number", "exclusiveMinimum": 0},
     },
-    "required": ["field", "scale"],
+    # `scale` is required too, but usually given once in `criterion_defaults`: the parser
+    # checks it after the defaults are merged, so that editors accept the shared form.
+    "required": ["field"],
     "additionalProperties": False,
 }
 
