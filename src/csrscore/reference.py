@@ -44,7 +44,10 @@ class ReferenceResult:
 
 def _evidence(disclosure: Disclosure) -> bool:
     evidence = disclosure.evidence or {}
-    return any(evidence.get(key) not in (None, "") for key in ("page", "url", "quote"))
+    # A page number counts; a url or quote counts unless it is empty or only whitespace.
+    if evidence.get("page") is not None:
+        return True
+    return any(str(evidence.get(key) or "").strip() != "" for key in ("url", "quote"))
 
 
 def _stats(report: Report) -> dict[str, float]:

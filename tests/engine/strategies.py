@@ -320,7 +320,9 @@ def report_records(draw: st.DrawFn, max_size: int = 8) -> list[dict[str, Any]]:
                         long["assured"] = draw(st.booleans())
                     if draw(st.booleans()):
                         long["evidence"] = draw(
-                            st.sampled_from([{}, {"page": 0}, {"quote": ""}, {"url": "u"}])
+                            st.sampled_from(
+                                [{}, {"page": 0}, {"quote": ""}, {"quote": " \t"}, {"url": "u"}]
+                            )
                         )
                     value = long
                 disclosures[name] = value
