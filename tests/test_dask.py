@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from csrscore import score
+from csrscore import load_rubric, score
 from csrscore.chunked import ScoreTable, score_chunks
 from csrscore.errors import CsrscoreError
 from csrscore.records.stream import write_parquet
@@ -201,3 +201,13 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "dask", None)
     with pytest.raises(CsrscoreError, match=r"pip install 'csrscore\[dask\]'"):
         score_dask("x.jsonl")
+
+
+def test_a_rubric_that_reads_other_records_is_refused(client: Any, tmp_path: Path) -> None:
+    from tests.chunked.test_cross_record import PEERS, RECORDS
+
+    write_jsonl(tmp_path / "a.jsonl", RECORDS)
+    bag = db.from_sequence(RECORDS, npartitions=2)  # type: ignore[no-untyped-call]
+    for data in (str(tmp_path / "*.jsonl"), bag):
+        with pytest.raises(CsrscoreError, match="cannot be exact for this rubric"):
+            score_dask(data, load_rubric(PEERS))

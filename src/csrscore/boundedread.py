@@ -11,13 +11,22 @@ YAML text holds.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from typing import IO, Any
 
-__all__ = ["BINARY_PROBE", "RefusedInputError", "describe_size", "read_bounded", "read_stream"]
+__all__ = [
+    "BINARY_PROBE",
+    "RefusedInputError",
+    "describe_size",
+    "read_bounded",
+    "read_stream",
+    "refuse_url",
+]
 
 BINARY_PROBE = 64 * 1024
 _CHUNK = 1024 * 1024
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class RefusedInputError(Exception):
@@ -32,10 +41,21 @@ def describe_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int, raise_hint: str = "") -> bytes:
-    """The bytes of the file at `path` (symbolic links followed), at most `limit` of them."""
+def refuse_url(name: str) -> None:
+    """Nothing is fetched from the network: a URL would otherwise be read as a path (with
+    its `//` collapsed) and fail as a missing file."""
+    if _URL.match(name):
+        raise RefusedInputError("URLs are not supported; download the file and give its path")
+
+
+def read_bounded(
+    path: str | os.PathLike[str], limit: int, raise_hint: str = "", *, binary: bool = False
+) -> bytes:
+    """The bytes of the file at `path` (symbolic links followed), at most `limit` of them.
+    `binary` formats (XLSX, Parquet) skip the NUL-byte check that refuses binary data."""
     if os.fspath(path) == "":
         raise RefusedInputError("no file name given")
+    refuse_url(os.fspath(path))
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -44,10 +64,12 @@ def read_bounded(path: str | os.PathLike[str], limit: int, raise_hint: str = "")
         os.close(descriptor)
         raise RefusedInputError("is a folder, not a file")
     with os.fdopen(descriptor, "rb") as handle:
-        return read_stream(handle, limit, raise_hint)
+        return read_stream(handle, limit, raise_hint, binary=binary)
 
 
-def read_stream(handle: IO[bytes] | Any, limit: int, raise_hint: str = "") -> bytes:
+def read_stream(
+    handle: IO[bytes] | Any, limit: int, raise_hint: str = "", *, binary: bool = False
+) -> bytes:
     """The bytes of an open binary stream, checked as `read_bounded` checks a file."""
     info = _stat(handle)
     if info is not None:
@@ -65,7 +87,7 @@ def read_stream(handle: IO[bytes] | Any, limit: int, raise_hint: str = "") -> by
         chunk = handle.read(min(_CHUNK, limit + 1 - size))
         if not chunk:
             break
-        if size < BINARY_PROBE and b"\x00" in chunk[: BINARY_PROBE - size]:
+        if not binary and size < BINARY_PROBE and b"\x00" in chunk[: BINARY_PROBE - size]:
             offset = size + chunk.index(b"\x00")
             raise RefusedInputError(f"holds binary data (a NUL byte at offset {offset}), not text")
         chunks.append(chunk)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from csrscore.chunked.score import score_chunk, score_file
+from csrscore.chunked.score import score_chunk, score_file, whole_run_only
 from csrscore.chunked.table import ScoreTable
 from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.errors import CsrscoreError
@@ -58,8 +58,10 @@ def score_dask(
     Rejections are located by file and line or record, or by partition and record, and the
     table's rows come in file (or partition) order, then input order.
     """
+    loaded = load_rubric(rubric)
+    whole_run_only(loaded)
     dask = _dask()
-    plan = compile_rubric(load_rubric(rubric))
+    plan = compile_rubric(loaded)
     shipped = dask.delayed(plan, name=f"csrscore-plan-{plan.rubric.content_hash}")
     tasks = _tasks(dask, data, shipped, chunk_size)
     tables = dask.compute(*tasks, scheduler=scheduler) if tasks else ()

@@ -74,3 +74,17 @@ def display_number(value: float | None, decimals: int) -> str:
     half (0.375 computed as 0.37499999999999994) to the other side.
     """
     return "—" if value is None else f"{round(value, TIE_DECIMALS):.{decimals}f}"
+
+
+# Significant digits of a number shown as given: float64 holds 15 to 17, and one or two
+# operations (0.607 x 100 = 60.699999999999996) leave noise in the last of them; 12 keep
+# every number a person would type and drop that noise.
+SHOWN_DIGITS = 12
+
+
+def shown_number(value: float, decimals: int | None = None) -> str:
+    """A data value for people: with `decimals` places when the catalog sets them, else as
+    given, to SHOWN_DIGITS significant digits (60.7, never 60.699999999999996)."""
+    if decimals is not None:
+        return display_number(value, decimals)
+    return f"{value:.{SHOWN_DIGITS}g}"

@@ -8,6 +8,7 @@ an independent reading of the methodology.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -25,7 +26,9 @@ from csrscore.rubric.conditions import (
     ViolationFilter,
     compare_count,
 )
+from csrscore.rubric.derived import DerivedField
 from csrscore.rubric.model import Criterion, Group, Rubric
+from csrscore.rubric.peers import MIDDLE
 
 
 @dataclass
@@ -64,8 +67,14 @@ def _stats(report: Report) -> dict[str, float]:
     }
 
 
-def field_value(report: Report, name: str) -> FieldValue:
-    """What a condition sees of one field of one report."""
+Derived = Mapping[str, "float | None"]  # a report's derived values, None where missing
+
+
+def field_value(report: Report, name: str, derived: Derived | None = None) -> FieldValue:
+    """What a condition sees of one field of one report (`derived`: its derived fields)."""
+    if derived is not None and name in derived:
+        number = derived[name]
+        return MISSING if number is None else FieldValue(True, number)
     if name in report.disclosures:
         disclosure = report.disclosures[name]
         return FieldValue(True, disclosure.value, disclosure.assured, _evidence(disclosure))
@@ -97,16 +106,17 @@ def _violations(report: Report, where: ViolationFilter) -> int:
     )
 
 
-def holds(condition: Condition, report: Report) -> bool:
+def holds(condition: Condition, report: Report, derived: Derived | None = None) -> bool:
     if isinstance(condition, FieldTest):
         operator = OPERATORS[condition.op]
-        return bool(operator.scalar(field_value(report, condition.field), condition.operand))
+        seen = field_value(report, condition.field, derived)
+        return bool(operator.scalar(seen, condition.operand))
     if isinstance(condition, AllOf):
-        return all(holds(item, report) for item in condition.items)
+        return all(holds(item, report, derived) for item in condition.items)
     if isinstance(condition, AnyOf):
-        return any(holds(item, report) for item in condition.items)
+        return any(holds(item, report, derived) for item in condition.items)
     if isinstance(condition, Not):
-        return not holds(condition.item, report)
+        return not holds(condition.item, report, derived)
     if isinstance(condition, PublishedWithin):
         meta = report.report
         if meta is None or meta.published is None or meta.period_end is None:
@@ -137,14 +147,30 @@ def snap(number: float, grid: float | None) -> float:
     return float(steps) * grid
 
 
-def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
-    """(level, points) of an applicable criterion."""
+def _number(report: Report, name: str, derived: Derived | None) -> float | None:
+    seen = field_value(report, name, derived)
+    if not seen.present or isinstance(seen.value, bool) or not isinstance(seen.value, float):
+        return None
+    return seen.value
+
+
+def criterion_result(
+    criterion: Criterion,
+    report: Report,
+    derived: Derived | None = None,
+    peer_statistic: float | None = None,
+) -> tuple[int, float]:
+    """(level, points) of an applicable criterion. A peer-relative criterion scores
+    `peer_statistic` (None where the report has no value) instead of the raw value."""
+    scored = criterion.scored_field
+    number = None if scored is None else _number(report, scored, derived)
+    if criterion.peers is not None:
+        number = peer_statistic
     if criterion.value is not None:
         spec = criterion.value
-        seen = field_value(report, spec.field)
-        if not seen.present or isinstance(seen.value, bool) or not isinstance(seen.value, float):
+        if number is None:
             return 0, 0.0
-        given = snap(seen.value, spec.input_grid)
+        given = snap(number, spec.input_grid)
         position = (given - spec.low) / (spec.high - spec.low)
         if spec.direction == "lower":
             position = (spec.high - given) / (spec.high - spec.low)
@@ -164,8 +190,6 @@ def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
         return 1, total if checklist.cap is None else min(total, checklist.cap)
     if criterion.bands is not None:
         bands = criterion.bands
-        seen = field_value(report, bands.field)
-        number = seen.value if seen.present and isinstance(seen.value, float) else None
         options = [
             (
                 number is not None
@@ -179,19 +203,138 @@ def criterion_result(criterion: Criterion, report: Report) -> tuple[int, float]:
     if criterion.cumulative:
         level = 0
         for k, item in enumerate(criterion.levels, start=1):
-            if not holds(item.when, report):
+            if not holds(item.when, report, derived):
                 break
             level = k
     else:
-        level = _best([(holds(item.when, report), item.points) for item in criterion.levels])
+        options = [(holds(item.when, report, derived), item.points) for item in criterion.levels]
+        level = _best(options)
     return level, 0.0 if level == 0 else criterion.levels[level - 1].points
 
 
-def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
+def _derived(
+    field: DerivedField,
+    report: Report,
+    values: Derived,
+    before: tuple[Report, Derived] | None,
+) -> float | None:
+    """One derived value by the rules of docs/rubrics.md; `before`: the company's record
+    of the year before with its derived values, None when it has none."""
+    inputs = [_number(report, name, values) for name in field.inputs]
+    numbers = [number for number in inputs if number is not None]
+    if len(numbers) < len(inputs):
+        return None
+    if field.form in ("ratio", "share"):
+        if numbers[1] == 0:
+            return None
+        return numbers[0] / numbers[1] * (100.0 if field.form == "share" else 1.0)
+    if field.form == "sum":
+        total = numbers[0]
+        for number in numbers[1:]:
+            total += number
+        return total
+    if field.form == "difference":
+        return numbers[0] - numbers[1]
+    if before is None:
+        return None
+    previous = _number(before[0], field.inputs[0], before[1])
+    if previous is None or (field.change_as == "percent" and previous == 0):
+        return None
+    if field.change_as == "percent":
+        return (numbers[0] - previous) / abs(previous) * 100.0
+    return numbers[0] - previous
+
+
+class Others:
+    """Every record of a scoring run, for what reads other records: a change against the
+    previous year and peer groups."""
+
+    def __init__(self, rubric: Rubric, reports: Sequence[Report]) -> None:
+        self.rubric = rubric
+        self.reports = list(reports)
+        self.by_key = {(r.company.id, r.year): r for r in reports}
+        self._derived: dict[tuple[str, int], dict[str, float | None]] = {}
+        self.ancestors: dict[str, list[Group]] = {}
+
+        def walk(group: Group, above: list[Group]) -> None:
+            for child in group.children:
+                if isinstance(child, Group):
+                    walk(child, [*above, child])
+                else:
+                    self.ancestors[child.id] = above
+
+        walk(rubric.root, [rubric.root])
+
+    def derived(self, report: Report) -> dict[str, float | None]:
+        key = (report.company.id, report.year)
+        known = self._derived.get(key)
+        if known is None:
+            previous = self.by_key.get((report.company.id, report.year - 1))
+            before = None if previous is None else (previous, self.derived(previous))
+            known = {}
+            for field in self.rubric.derived:
+                known[field.name] = _derived(field, report, known, before)
+            self._derived[key] = known
+        return known
+
+    def applies(self, criterion: Criterion, report: Report) -> bool:
+        derived = self.derived(report)
+        nodes: list[Group | Criterion] = [*self.ancestors[criterion.id], criterion]
+        for node in nodes:
+            if node.applies_when is not None and not holds(node.applies_when, report, derived):
+                return False
+        return criterion.fields_read.isdisjoint(report.not_applicable)
+
+    def peer_statistic(self, criterion: Criterion, report: Report) -> float | None:
+        scoring, scored = criterion.peers, criterion.scored_field
+        assert scoring is not None
+        assert scored is not None
+        mine = _number(report, scored, self.derived(report))
+        if mine is None:
+            return None
+
+        def group_of(other: Report) -> tuple[Any, ...]:
+            seen = [field_value(other, name) for name in scoring.grouping]
+            return tuple(value.value if value.present else None for value in seen)
+
+        group = group_of(report)
+        values = [
+            number
+            for other in self.reports
+            if group_of(other) == group
+            and self.applies(criterion, other)
+            and (number := _number(other, scored, self.derived(other))) is not None
+        ]
+        return peer_statistic(scoring.method, mine, values)
+
+
+def peer_statistic(method: str, mine: float, values: list[float]) -> float:
+    """Where `mine` stands among `values` (which include it), as the method says."""
+    if method == "min-max":
+        low, high = min(values), max(values)
+        return MIDDLE["min-max"] if high == low else 100.0 * (mine - low) / (high - low)
+    if method == "percentile":
+        if len(values) == 1:
+            return MIDDLE["percentile"]
+        below = sum(value < mine for value in values)
+        equal = sum(value == mine for value in values)
+        return 100.0 * (below + (equal - 1) / 2) / (len(values) - 1)
+    mean = math.fsum(values) / len(values)
+    sd = math.sqrt(math.fsum((value - mean) ** 2 for value in values) / len(values))
+    return MIDDLE["z-score"] if sd == 0 else (mine - mean) / sd
+
+
+def reference_score(
+    report: Report, rubric: Rubric, others: Others | None = None
+) -> ReferenceResult:
+    """`others`: every record of the run, needed when the rubric reads other records
+    (`Rubric.cross_record`); without it the report is taken as the only one."""
     result = ReferenceResult(report.company.id, report.year)
+    others = others or Others(rubric, [report])
+    derived = others.derived(report)
 
     def applies(node: Group | Criterion) -> bool:
-        return node.applies_when is None or holds(node.applies_when, report)
+        return node.applies_when is None or holds(node.applies_when, report, derived)
 
     def group_weight(group: Group) -> float:
         """Its weight, or under `weights: applicable-points` (and `na_policy: exclude`) the
@@ -215,7 +358,12 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
             else:
                 declared = not child.fields_read.isdisjoint(report.not_applicable)
                 counted = applicable and applies(child) and not declared
-                level, points = criterion_result(child, report) if counted else (-1, 0.0)
+                peer = None
+                if counted and child.peers is not None:
+                    peer = others.peer_statistic(child, report)
+                level, points = (
+                    criterion_result(child, report, derived, peer) if counted else (-1, 0.0)
+                )
                 result.levels[child.id], result.points[child.id] = level, points
                 children.append((child.effective_weight, points / child.max_points, counted))
         if rubric.na_policy == "zero":
@@ -242,7 +390,7 @@ def reference_score(report: Report, rubric: Rubric) -> ReferenceResult:
     result.base = (root_score or 0.0) * rubric.scale
     running = result.base
     for adjustment in sorted(rubric.adjustments, key=lambda a: a.kind == "cap"):
-        active = adjustment.when is None or holds(adjustment.when, report)
+        active = adjustment.when is None or holds(adjustment.when, report, derived)
         effect = 0.0
         if active and adjustment.kind == "cap":
             assert adjustment.cap is not None

@@ -1,4 +1,7 @@
-"""The entry point itself: help, version, exit codes, error lines, colour, progress, Ctrl-C.
+"""The entry point itself: help, version, exit codes, error lines, colour, Ctrl-C.
+
+The terminal path (rich tables, the progress bar, --quiet and --verbose) is tested in
+test_terminal.py.
 
 Most tests call `main()` in-process; the installed console script is run as a subprocess
 only where the process boundary is the point (the script itself, --version, --debug's
@@ -13,18 +16,12 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import csrscore
-import csrscore.cli.progress
-import csrscore.cli.rank
-import csrscore.cli.sensitivity_cmd
-import csrscore.engine
 from csrscore.cli.main import build_parser
 from csrscore.cli.render import use_colour
 from csrscore.errors import ReportError
@@ -221,91 +218,6 @@ def test_no_color_is_respected_on_a_terminal(
     result = run_cli(argv, terminal=True)
     assert result.out
     assert ANSI_ESCAPE not in result.out + result.err
-
-
-@pytest.fixture
-def slow_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scoring that lasts until the progress bar (its delay made 0) has been drawn twice,
-    or half a second where no bar is drawn at all."""
-    progress_type = csrscore.cli.progress.Progress
-    draw = progress_type._draw
-    drawn = threading.Semaphore(0)
-
-    def counting_draw(self: csrscore.cli.progress.Progress) -> None:
-        draw(self)
-        drawn.release()
-
-    original = csrscore.engine.score
-
-    def slow_score(*args: Any, **kwargs: Any) -> Any:
-        deadline = time.monotonic() + 0.5
-        for _ in range(2):
-            drawn.acquire(timeout=max(deadline - time.monotonic(), 0.0))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(csrscore.cli.progress, "DELAY_SECONDS", 0.0)
-    monkeypatch.setattr(progress_type, "_draw", counting_draw)
-    monkeypatch.setattr(csrscore.cli.rank, "score", slow_score)
-    monkeypatch.setattr(csrscore.cli.sensitivity_cmd, "score", slow_score)
-
-
-TINY_RANK = ["rank", TINY_REPORTS, "--rubric", TINY_RUBRIC]
-
-
-def test_no_progress_bar_on_a_quick_run() -> None:
-    result = run_cli(["rank", EXAMPLES, "--rubric", "citi"])
-    assert result.code == 0
-    assert "\r" not in result.err
-
-
-@pytest.mark.usefixtures("slow_scoring")
-def test_no_progress_bar_when_stderr_is_not_a_terminal() -> None:
-    result = run_cli(TINY_RANK)
-    assert result.code == 0
-    assert result.err == ""
-
-
-@pytest.mark.usefixtures("slow_scoring")
-def test_sensitivity_draws_its_progress_bar_on_a_terminal_only() -> None:
-    argv = ["sensitivity", TINY_REPORTS, "--rubric", TINY_RUBRIC, "--samples", "20"]
-    on_terminal = run_cli(argv, terminal=True)
-    assert on_terminal.code == 0
-    assert "\r[" in on_terminal.err
-    assert on_terminal.err.endswith("\r")
-    assert "\r" not in on_terminal.out
-    piped = run_cli(argv)
-    assert piped.code == 0
-    assert "\r" not in piped.err
-
-
-@pytest.mark.usefixtures("slow_scoring")
-def test_progress_bar_on_a_terminal_is_drawn_on_stderr_and_erased() -> None:
-    result = run_cli(TINY_RANK, terminal=True)
-    assert result.code == 0
-    assert "\r[" in result.err
-    assert "scoring" in result.err
-    assert result.err.endswith("\r")
-    assert "\r" not in result.out
-    # On a terminal the header is bold; apart from that the output is the same.
-    assert re.sub(r"\x1b\[[0-9;]*m", "", result.out) == run_cli(TINY_RANK).out
-
-
-def on_screen(text: str) -> list[str]:
-    """What a terminal shows: a carriage return moves back to column 0 and overwrites."""
-    lines = []
-    for line in text.split("\n"):
-        screen = ""
-        for segment in line.split("\r"):
-            screen = segment + screen[len(segment) :]
-        lines.append(screen.rstrip())
-    return lines
-
-
-@pytest.mark.usefixtures("slow_scoring")
-def test_progress_bar_does_not_garble_the_output_on_a_terminal() -> None:
-    result = run_cli(TINY_RANK, terminal=True, merged=True)
-    first_line = re.sub(r"\x1b\[[0-9;]*m", "", on_screen(result.out)[0])
-    assert first_line.startswith("rubric tiny 1.0.0")
 
 
 # --- the installed console script ----------------------------------------------------------

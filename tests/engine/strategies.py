@@ -358,3 +358,76 @@ def report_records(draw: st.DrawFn, max_size: int = 8) -> list[dict[str, Any]]:
         ]
         records.append(record)
     return records
+
+
+# --- derived fields and peer-relative scoring ------------------------------------------
+
+DERIVED: dict[str, dict[str, Any]] = {
+    "t.d.ratio": {"ratio": ["t.n1", "t.n2"]},
+    "t.d.share": {"share": ["t.n1", "t.n2"]},
+    "t.d.sum": {"sum": ["t.n1", "t.n2", "stats.quantitative_share"]},
+    "t.d.diff": {"difference": ["t.n2", "year"]},
+    "t.d.change": {"change": "t.n1"},
+    "t.d.pct": {"change": "t.d.ratio", "as": "percent"},  # a change of a derived field
+}
+_PROVENANCE = ("assured", "has_evidence")
+
+
+def _reading(node: Any, name: str) -> Any:
+    """Rubric nodes with every read of t.n3 (but provenance tests) turned into `name`."""
+    if isinstance(node, list):
+        return [_reading(item, name) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in _PROVENANCE:
+            out[key] = value
+            continue
+        if value == "t.n3" and key in ("field", "exists", "missing", "number"):
+            value = name
+        out[name if key == "t.n3" else key] = _reading(value, name)
+    return out
+
+
+def _against_peers(draw: st.DrawFn, node: Any) -> Any:
+    """Some value and band criteria scored against peers instead."""
+    if isinstance(node, list):
+        return [_against_peers(draw, item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _against_peers(draw, value) for key, value in node.items()}
+    for kind in ("value", "bands"):
+        scored = out.get(kind)
+        if isinstance(scored, dict) and "field" in scored and draw(st.booleans()):
+            method = draw(st.sampled_from(["min-max", "percentile", "z-score"]))
+            within = draw(st.sampled_from([[], ["company.sector"], ["t.e1"], ["t.b1"]]))
+            scored["peers"] = {"method": method, "within": within}
+            if kind == "value" and method != "z-score":
+                scored.pop("min")
+                scored.pop("max")
+    return out
+
+
+@st.composite
+def cross_record_rubrics(draw: st.DrawFn) -> dict[str, Any]:
+    """Random rubrics whose numbers may come from derived fields and be scored against
+    peers: everything `Rubric.cross_record` covers."""
+    data = draw(rubrics())
+    name = draw(st.sampled_from([*DERIVED, "t.n3"]))
+    data["derived"] = DERIVED
+    data["groups"] = _against_peers(draw, _reading(data["groups"], name))
+    data["adjustments"] = _reading(data["adjustments"], name)
+    return data
+
+
+@st.composite
+def company_years(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Random records of a few companies over consecutive years (with gaps), so that a
+    change against the previous year finds one, or not."""
+    records = draw(report_records(max_size=10))
+    years = draw(st.lists(st.sampled_from([2022, 2023, 2024]), min_size=3, max_size=3, unique=True))
+    for i, record in enumerate(records):
+        record["company"] = {**record["company"], "id": f"co{i // 3}"}
+        record["year"] = years[i % 3]
+    return records

@@ -7,13 +7,20 @@ from typing import Any
 from unittest.mock import patch
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csrscore import load_reports, load_rubric, score
 from csrscore.engine import aggregate, levels
-from csrscore.reference import reference_score
-from tests.engine.strategies import FIELDS, disclosure_values, report_records, rubrics
+from csrscore.reference import Others, reference_score
+from tests.engine.strategies import (
+    FIELDS,
+    company_years,
+    cross_record_rubrics,
+    disclosure_values,
+    report_records,
+    rubrics,
+)
 
 TOLERANCE = 1e-9
 
@@ -160,3 +167,22 @@ def test_row_blocks_change_nothing(
     assert list(blocked.condition_results) == list(whole.condition_results)
     for condition, result in whole.condition_results.items():
         np.testing.assert_array_equal(blocked.condition_results[condition], result)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rubric_data=cross_record_rubrics(), records=company_years())
+def test_engine_equals_reference_with_derived_fields_and_peers(
+    rubric_data: dict[str, Any], records: list[dict[str, Any]]
+) -> None:
+    rubric = load_rubric(rubric_data)
+    reports = load_reports(records, strict=True)
+    scores = score(reports, rubric)
+    others = Others(rubric, reports.reports)
+    for i, report in enumerate(reports.reports):
+        expected = reference_score(report, rubric, others)
+        for c, cid in enumerate(scores.criterion_ids):
+            assert scores.levels[i, c] == expected.levels[cid], cid
+            assert abs(scores.points[i, c] - expected.points[cid]) <= TOLERANCE, cid
+        for a, aid in enumerate(scores.adjustment_ids):
+            assert abs(scores.adjustments[i, a] - expected.adjustments[aid]) <= TOLERANCE, aid
+        assert abs(scores.totals[i] - expected.total) <= TOLERANCE

@@ -1,5 +1,6 @@
 """One site of the shipped examples (with a small sensitivity run) and one of hostile
-records, each built once per session through the CLI; and, for tests marked `browser`,
+records, each built once per session through the CLI; one with more companies a year than
+the ranking shows at once, built in Python with two workers; and, for tests marked `browser`,
 Debian's headless Chromium driven by playwright."""
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.realistic import replicated
 
+from csrscore import Scores, load_reports, load_rubric, score
+from csrscore.report import build
 from tests.cli.runner import EXAMPLES, ROOT, run_cli
 from tests.report.hostile import hostile_records
 
@@ -64,3 +68,19 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# More company-years per year than the ranking shows at once (`PAGE_ROWS`, 100).
+PAGED_RECORDS = 260
+
+
+@pytest.fixture(scope="session")
+def paged_scores() -> Scores:
+    return score(load_reports(replicated(PAGED_RECORDS)), load_rubric("iso26000"))
+
+
+@pytest.fixture(scope="session")
+def paged_site(tmp_path_factory: pytest.TempPathFactory, paged_scores: Scores) -> Path:
+    folder = tmp_path_factory.mktemp("paged")
+    build(paged_scores, folder, workers=2)
+    return folder

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from csrscore import Scores
 from csrscore.report.pages import scorecard_page
+from csrscore.report.site import PAGE_ROWS
 from tests.cli.runner import EXAMPLES, ROOT, run_cli
 from tests.report.browser import Watched, watch
 from tests.report.hostile import BIDI_NAME, JAVASCRIPT_URL, LINK_NAME, QUOTE, SAFE_URL, SCRIPT_NAME
@@ -224,3 +226,79 @@ def test_hostile_text_stays_inert(tab: Watched, hostile_site: Path, tmp_path: Pa
     assert page.locator("a.evidence-url[href^='data:']").count() == 0
     assert tab.dialogs == []
     assert tab.problems == []
+
+
+def _year_rows(scores: Scores, year: int) -> list[dict[str, Any]]:
+    ranks = scores.rank(by="year")
+    return [
+        {
+            "company": scores.company_ids[i],
+            "sector": scores.sectors[i] or "",
+            "rank": int(ranks[i]),
+            "total": float(scores.totals[i]),
+        }
+        for i in range(len(scores))
+        if scores.years[i] == year
+    ]
+
+
+def _cells_html(tab: Watched) -> list[str]:
+    html: list[str] = tab.page.eval_on_selector_all(
+        "#ranking tbody tr", "rows => rows.map(row => row.outerHTML)"
+    )
+    return html
+
+
+def test_ranking_pages_sorts_and_filters_every_row(
+    tab: Watched, paged_site: Path, paged_scores: Scores
+) -> None:
+    year = int(paged_scores.years.max())
+    everyone = _year_rows(paged_scores, year)
+    assert len(everyone) > PAGE_ROWS
+    tab.open(paged_site / "index.html")
+    page = tab.page
+    served = _cells_html(tab)
+    assert len(served) == PAGE_ROWS
+    assert page.locator("#page-rows").text_content() == f"Rows 1–{PAGE_ROWS} of {len(everyone)}"
+    # Rank twice (descending, then ascending again): the script rebuilds the first page
+    # from the page's data exactly as the server wrote it.
+    rank = page.get_by_role("button", name="Rank", exact=True)
+    rank.click()
+    assert int(_rows(tab)[0]["rank"]) == max(r["rank"] for r in everyone)
+    rank.press("Enter")
+    assert _cells_html(tab) == served
+
+    page.get_by_role("button", name="Next rows").click()
+    rest = _rows(tab)
+    assert len(rest) == len(everyone) - PAGE_ROWS
+    assert page.locator("#page-rows").text_content() == (
+        f"Rows {PAGE_ROWS + 1}–{len(everyone)} of {len(everyone)}"
+    )
+    assert page.get_by_role("button", name="Next rows").is_disabled()
+    page.get_by_role("button", name="Previous rows").click()
+
+    page.get_by_role("button", name="Total", exact=True).click()
+    ascending = [float(r["total"]) for r in _rows(tab)]
+    assert ascending == sorted(r["total"] for r in everyone)[:PAGE_ROWS]
+
+    sector = "textiles"
+    in_sector = [r for r in everyone if r["sector"] == sector]
+    page.get_by_label("Sector").select_option(sector)
+    assert page.locator("#shown").text_content() == str(len(in_sector))
+    shown = _rows(tab)
+    assert {r["sector"] for r in shown} == {sector}
+    assert len(shown) == min(len(in_sector), PAGE_ROWS)
+    page.get_by_label("Sector").select_option("")
+    page.get_by_role("button", name="Show all rows").click()
+    assert {r["company"] for r in _rows(tab)} == {r["company"] for r in everyone}
+    assert tab.problems == []
+    assert tab.outside_requests() == []
+
+
+def test_ranking_prints_every_row(tab: Watched, paged_site: Path, paged_scores: Scores) -> None:
+    year = int(paged_scores.years.max())
+    tab.open(paged_site / "index.html")
+    tab.page.emulate_media(media="print")
+    tab.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert len(_rows(tab)) == len(_year_rows(paged_scores, year))
+    assert not tab.page.locator("nav.pager").is_visible()

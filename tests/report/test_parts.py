@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,14 +11,18 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
-from csrscore import load_reports, load_rubric, score, sensitivity_analysis
+from csrscore import Scores, load_reports, load_rubric, score, sensitivity_analysis
 from csrscore.errors import UsageError
 from csrscore.report import build
+from csrscore.report.fragments import lines_html, number, raw
 from csrscore.report.pages import company_stem, scorecard_page
-from csrscore.report.ranking import year_views
+from csrscore.report.ranking import cells, year_views
 from csrscore.report.scorecard import safe_link
+from csrscore.report.site import PAGE_ROWS
 from csrscore.report.words import trace_lines
+from csrscore.textsafe import visible
 from tests.cli.runner import EXAMPLES, ROOT
 from tests.report.hostile import SCRIPT_NAME
 
@@ -210,3 +215,77 @@ def test_checklist_criteria_and_applicable_point_weights(tmp_path: Path) -> None
     assert "weigh the points of the criteria that apply to each" in methodology
     card = (tmp_path / scorecard_page("co2", 2024)).read_text(encoding="utf-8")
     assert f'id="total" data-value="{float(scores.totals[2])!r}"' in card
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.items: list[str] = []
+        self.in_item = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "li":
+            self.items.append("")
+            self.in_item = True
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_item = self.in_item and tag != "li"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_item:
+            self.items[-1] += data
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.text(), st.sampled_from([True, False, None]))))
+def test_condition_lines_are_text(lines: list[tuple[int, str, bool | None]]) -> None:
+    parser = _Text()
+    parser.feed(str(lines_html(lines)))
+    assert parser.tags <= {"ul", "li", "span"}
+    marks = {True: "met ", False: "not met ", None: ""}
+    assert parser.items == [marks[passed] + visible(text) for _, text, passed in lines]
+
+
+def test_numbers_only_as_numbers() -> None:
+    assert number(2.5, 1) == "2.5"
+    assert number(None, 2) == "—"
+    assert raw(0.1) == "0.1"
+    assert raw(None) == ""
+    for value in ("<b>1</b>", Markup("<b>1</b>")):
+        with pytest.raises(TypeError):
+            number(value, 2)
+        with pytest.raises(TypeError):
+            raw(value)  # type: ignore[arg-type]
+
+
+def test_workers_write_the_same_site(
+    paged_site: Path, paged_scores: Scores, tmp_path: Path
+) -> None:
+    site = build(paged_scores, tmp_path, workers=1)
+    assert site.pages == len(paged_scores) + 2 + 2  # two years, methodology and audit
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(
+        p.relative_to(paged_site) for p in paged_site.rglob("*") if p.is_file()
+    )
+    for path in written:
+        assert (tmp_path / path).read_bytes() == (paged_site / path).read_bytes(), path
+
+
+def test_ranking_data_holds_every_row(paged_site: Path, paged_scores: Scores) -> None:
+    view = year_views(paged_scores)[0]
+    assert len(view.rows) > PAGE_ROWS
+    html = (paged_site / "index.html").read_text(encoding="utf-8")
+    parser = _Elements()
+    parser.feed(html)
+    assert sum(1 for tag, attrs in parser.tags if tag == "tr" and "data-company" in attrs) == (
+        PAGE_ROWS
+    )
+    island = re.search(r'<script type="application/json" id="ranking-data">(.*?)</script>', html)
+    assert island is not None
+    data = json.loads(island.group(1))
+    assert [row[0] for row in data] == [row.company_id for row in view.rows]
+    for listed, row in zip(data, view.rows, strict=True):
+        expected = [value if value == shown else [value, shown] for value, shown in cells(row)]
+        assert listed[5] == expected
+        assert float(expected[4][0]) == paged_scores.totals[row.position]

@@ -177,6 +177,7 @@ def test_error_written_in_an_override_is_located_at_the_override(tmp_path: Path)
         _load(path)
     assert caught.value.location.source == str(path)
     assert caught.value.location.line == 6
+    # The bound is checked where the override is written, before the merge.
     assert caught.value.location.path == "overrides.env-data.weight"
 
 

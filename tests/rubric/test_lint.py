@@ -242,7 +242,7 @@ ERRORS = [
     ("gt_on_text.yaml", "type", "groups[0].criteria[0].applies_when.gt"),
     ("eq_number_on_bool.yaml", "type", "groups[0].criteria[0].levels[0].when.eq"),
     ("bad_regex.yaml", "regex", "groups[0].criteria[0].levels[0].when.matches"),
-    ("negative_weight.yaml", "schema", "groups[0].criteria[0].weight"),
+    ("negative_weight.yaml", "weight", "groups[0].criteria[0].weight"),
     ("value_range.yaml", "range", "groups[0].criteria[0].value"),
     ("between_reversed.yaml", "range", "groups[0].criteria[0].levels[0].when.between"),
     ("enum_value.yaml", "value", "groups[0].criteria[0].levels[1].when.eq"),
@@ -284,6 +284,7 @@ def test_check_rubric_collects_every_error(tmp_path: Path) -> None:
             groups:
               - id: g
                 title: G
+                applies_when: {{true: env.ghg.scope8}}
                 criteria:
                   - id: g
                     title: Same id as the group
@@ -297,9 +298,10 @@ def test_check_rubric_collects_every_error(tmp_path: Path) -> None:
     findings = check_rubric(path, allow_paths=[FIXTURES])
     assert all(f.severity == "error" and f.location.source == str(path) for f in findings)
     assert sorted((f.location.line or 0, f.code) for f in findings) == [
-        (9, "duplicate-id"),
-        (12, "unknown-field"),
-        (13, "regex"),
+        (8, "unknown-field"),
+        (10, "duplicate-id"),
+        (13, "unknown-field"),
+        (14, "regex"),
     ]
 
 

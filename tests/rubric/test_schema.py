@@ -72,8 +72,9 @@ def test_test_fixtures_validate(path: Path) -> None:
     assert list(_validator().iter_errors(_plain(path))) == []
 
 
-# Structure is the schema's job; types against the catalog, regexes and ranges are the
-# parser's, so those fixtures are schema-valid.
+# Structure and the bounds of each number are the schema's job; types against the
+# catalog, regexes and ranges between numbers are the parser's, so those fixtures are
+# schema-valid.
 SCHEMA_INVALID = [
     "levels_and_value.yaml",
     "two_operators.yaml",

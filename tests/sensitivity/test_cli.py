@@ -6,11 +6,13 @@ import argparse
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from csrscore.cli import sensitivity_cmd
+from csrscore.errors import UsageError
 
 EXAMPLES = str(Path(__file__).parents[2] / "examples" / "reports.json")
 
@@ -127,3 +129,74 @@ def test_bad_arguments_are_usage_errors(args: list[str]) -> None:
 def test_bad_grouping_field_fails_before_any_work() -> None:
     with pytest.raises(ValueError, match="cannot group by"):
         run([EXAMPLES, "--rubric", "citi", "--by", "colour"])
+
+
+# --- indices a reader can trust (#25 item 3) ---------------------------------------------
+
+NUMBER = r"(-?[\d.]+)"
+INTERVAL = rf"{NUMBER} \[{NUMBER}, {NUMBER}\]"
+INDEX_ROW = re.compile(rf"^(\S+)\s+{INTERVAL}\s+{INTERVAL}(\s+~)?$")
+
+
+def test_text_flags_every_index_outside_its_range(capsys: pytest.CaptureFixture[str]) -> None:
+    run([EXAMPLES, "--rubric", "citi", "--samples", "30", "--top", "1"])
+    out = capsys.readouterr().out
+    rows = [m for line in out.splitlines() if (m := INDEX_ROW.match(line))]
+    assert len(rows) == 5
+    flagged = 0
+    for row in rows:
+        first, *first_ends = (float(v) for v in row.group(2, 3, 4))
+        total, *total_ends = (float(v) for v in row.group(5, 6, 7))
+        numbers = [first, total, *first_ends, *total_ends]
+        noisy = any(not 0.0 <= v <= 1.0 for v in numbers) or first > total
+        # A value rounded into the range can still be flagged (noise below 0.005).
+        assert not noisy or row.group(8)
+        flagged += bool(row.group(8))
+    assert flagged
+    assert "~ estimator noise: an estimate or interval end outside [0, 1], or S above ST;" in out
+    assert "too few samples (30) for meaningful indices: below 100" in out
+    assert re.search(r"rerun with --samples \d+ or more$", out, re.MULTILINE)
+
+
+def test_enough_samples_print_no_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    run([EXAMPLES, "--rubric", "citi", "--samples", "1000", "--top", "1"])
+    out = capsys.readouterr().out
+    assert "too few samples" not in out
+    assert "weights:__root__" in out
+
+
+def test_json_names_the_noise_and_the_suggested_count(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run([EXAMPLES, "--rubric", "citi", "--samples", "300", "--format", "json"])
+    indices = json.loads(capsys.readouterr().out)["indices"]
+    assert indices["enough_samples"] is False
+    assert indices["suggested_samples"] > 300
+    assert indices["widest_interval"] > 0.2
+    for factor in indices["factors"]:
+        ends = factor["first_order_interval"] + factor["total_effect_interval"]
+        values = [factor["first_order"], factor["total_effect"], *ends]
+        if any(not 0 <= v <= 1 for v in values):
+            assert factor["estimator_noise"]
+        else:
+            assert factor["first_order"] > factor["total_effect"] or not factor["estimator_noise"]
+
+
+def test_csv_rows_per_index(capsys: pytest.CaptureFixture[str]) -> None:
+    run([EXAMPLES, "--rubric", "citi", "--samples", "300", "--format", "csv", "--rows", "indices"])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["input"] for r in rows][-1] == "weights:__root__"
+    assert len(rows) == 5
+    for row in rows:
+        values = [float(row[k]) for k in ("first_order", "first_order_low", "total_effect_high")]
+        noise = row["estimator_noise"].split(";") if row["estimator_noise"] else []
+        assert bool(noise) >= any(not 0 <= v <= 1 for v in values)
+        assert row["base_samples"] == "300"
+        assert int(row["suggested_samples"]) > 300
+
+
+def test_rows_indices_needs_csv_and_the_indices() -> None:
+    with pytest.raises(UsageError, match="--rows indices"):
+        run([EXAMPLES, "--format", "json", "--rows", "indices"])
+    with pytest.raises(UsageError, match="--rows indices"):
+        run([EXAMPLES, "--format", "csv", "--rows", "indices", "--no-indices"])

@@ -19,7 +19,7 @@ from csrscore.chunked.write import write_table
 from csrscore.compile.plan import Plan, compile_rubric
 from csrscore.engine.conform import conform
 from csrscore.engine.score import score_reports
-from csrscore.errors import ReportError
+from csrscore.errors import ReportError, UsageError
 from csrscore.gcpause import paused_gc
 from csrscore.rank import RankMethod
 from csrscore.records.load import Rejection, ReportSet
@@ -34,7 +34,19 @@ from csrscore.records.stream import (
 from csrscore.rubric.load import load_rubric
 from csrscore.rubric.model import Rubric
 
-__all__ = ["score_chunk", "score_chunks", "score_file"]
+__all__ = ["score_chunk", "score_chunks", "score_file", "whole_run_only"]
+
+
+def whole_run_only(rubric: Rubric) -> None:
+    """Refuse a rubric whose scores depend on other records: a chunk (or a Dask partition)
+    holds only some of a company's peers and years, so its numbers would differ from
+    `score`'s. One line, with what to do instead."""
+    reason = rubric.cross_record
+    if reason is not None:
+        raise UsageError(
+            f"scoring a chunk at a time cannot be exact for this rubric ({reason}); "
+            "score the whole set at once (csrscore.score, or rank without --chunk-size/--dask)"
+        )
 
 
 def score_chunk(plan: Plan, chunk: ReportSet) -> ScoreTable:
@@ -93,7 +105,9 @@ def score_chunks(
     for any other name) one row per company with its rank (`ties`, within `by`) and
     percentile is written atomically. `progress` is called with each chunk's record count.
     """
-    plan = compile_rubric(load_rubric(rubric))
+    loaded = load_rubric(rubric)
+    whole_run_only(loaded)
+    plan = compile_rubric(loaded)
     tables = []
     if isinstance(source, (str, os.PathLike)):
         seen: Seen = {}

@@ -22,9 +22,9 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_input_arguments(parser)
-    parser.add_argument("company", metavar="COMPANY", help="company id")
+    parser.add_argument("company", metavar="COMPANY", help="company id or name")
     parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
     parser.set_defaults(handler=run)
 
@@ -35,6 +35,11 @@ def run(args: argparse.Namespace) -> int:
         load_rubric(args.rubric, allow_paths=args.allow_path),
     )
     explanation = scores.explain(args.company, args.year)
-    text = json_text(explanation.to_dict()) if args.format == "json" else str(explanation)
+    if args.format == "json":
+        text = json_text(explanation.to_dict())
+    elif args.format == "markdown":
+        text = explanation.to_markdown()
+    else:
+        text = str(explanation)
     write_output(text, args.output)
     return 0

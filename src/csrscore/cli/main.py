@@ -20,7 +20,9 @@ from csrscore.cli import (
     rubric_cmd,
     safewrite,
     sensitivity_cmd,
+    streams,
     tables_cmd,
+    terminal,
 )
 from csrscore.errors import CsrscoreError, UsageError
 from csrscore.textsafe import visible
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     completion_cmd.register(subparsers)
     report_cmd.register(subparsers)
     tables_cmd.register(subparsers)
+    terminal.add_options(parser)
     return parser
 
 
@@ -64,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        return terminal.run(handler, args)
     except UsageError as exc:
         if args.debug:
             raise
@@ -85,7 +88,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The `csrscore` process: `main` with its streams guarded and Ctrl-C handled to the
+    last moment (`cli.streams`); `main` alone is what tests run in-process."""
+    streams.prepare()
+    try:
+        try:
+            code = main()
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        streams.end_on_interrupt()  # nothing is left to clean up from here on
+        streams.flush()
+    except KeyboardInterrupt:
+        streams.end_on_interrupt()
+        streams.say_interrupted()
+        code = EXIT_INTERRUPTED
+    except streams.OutputError as exc:
+        streams.end_on_interrupt()
+        print(f"csrscore: error: {exc}", file=sys.stderr)
+        code = EXIT_INPUT
+    streams.finish(code)
 
 
 if __name__ == "__main__":

@@ -1,57 +1,55 @@
-"""A progress bar on stderr for long runs, shown only on a terminal.
+"""The stages of a long run: a progress bar on a terminal, timings with --verbose.
 
-Nothing is drawn during the first second, so quick runs stay silent, and nothing at all
-when stderr is a pipe or a file, so logs stay clean.
+The bar is rich's, on stderr, and only on a terminal (see `cli.terminal`). Nothing is drawn
+during the first second, so quick runs stay silent; nothing at all when stderr is a pipe or
+a file, under --quiet, or without rich, so logs stay clean.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from types import TracebackType
-from typing import TextIO
+
+from csrscore.cli import terminal
 
 DELAY_SECONDS = 1.0
-WIDTH = 24
 
 
 class Progress:
-    def __init__(self, stages: list[str], stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+    def __init__(self, stages: list[str]) -> None:
         self.stages = stages
         self.index = 0
-        self.enabled = self.stream.isatty()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._started = time.monotonic()
-        self._drawn = False
+        self._bar = terminal.progress_bar()
+        self._task = (
+            None
+            if self._bar is None
+            else self._bar.add_task(stages[0] if stages else "", total=max(len(stages), 1))
+        )
+        self._timer: threading.Timer | None = None
+        self._stage_started = time.perf_counter()
+        self._timings: list[tuple[str, float]] = []
 
     def advance(self, stage: str) -> None:
         """Mark that `stage` has begun."""
-        if stage in self.stages:
-            self.index = self.stages.index(stage)
-
-    def _draw(self) -> None:
-        done = self.index / max(len(self.stages), 1)
-        filled = int(done * WIDTH)
-        bar = "=" * filled + ">" + " " * (WIDTH - filled - 1)
-        elapsed = time.monotonic() - self._started
-        stage = self.stages[self.index] if self.stages else ""
-        self.stream.write(f"\r[{bar[:WIDTH]}] {stage} {elapsed:5.1f}s ")
-        self.stream.flush()
-        self._drawn = True
-
-    def _run(self) -> None:
-        if self._stop.wait(DELAY_SECONDS):
+        if stage not in self.stages:
             return
-        while not self._stop.wait(0.1):
-            self._draw()
+        self._close_stage()
+        self.index = self.stages.index(stage)
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=self.index, description=stage)
+
+    def _close_stage(self) -> None:
+        now = time.perf_counter()
+        if self.stages:
+            self._timings.append((self.stages[self.index], now - self._stage_started))
+        self._stage_started = now
 
     def __enter__(self) -> Progress:
-        if self.enabled:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
+        if self._bar is not None:
+            self._timer = threading.Timer(DELAY_SECONDS, self._bar.start)
+            self._timer.daemon = True
+            self._timer.start()
         return self
 
     def __exit__(
@@ -60,9 +58,13 @@ class Progress:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        if self._drawn:
-            self.stream.write("\r" + " " * (WIDTH + 30) + "\r")
-            self.stream.flush()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()
+        if self._bar is not None:
+            self._bar.stop()  # transient: the bar is erased, and output starts on a clean line
+        if kind is None:
+            self._close_stage()
+            terminal.note(
+                " · ".join(f"{stage} {seconds:.2f} s" for stage, seconds in self._timings)
+            )

@@ -11,9 +11,11 @@ from csrscore.cli import rank_stream
 from csrscore.cli.progress import Progress
 from csrscore.cli.render import (
     GROUP_DECIMALS,
+    HEADER_STYLES,
     TOTAL_DECIMALS,
     bold,
     csv_text,
+    group_headers,
     json_text,
     markdown_table,
     text_table,
@@ -23,9 +25,12 @@ from csrscore.cli.render import (
 from csrscore.cli.reports import (
     MAX_LISTED_REJECTIONS,
     add_input_arguments,
+    add_year_argument,
     positive_int,
     read_reports,
     refuse_rejections,
+    section_label,
+    select_year,
     warn_on_stderr,
 )
 from csrscore.cli.sensitivity_cmd import render_comparison
@@ -74,6 +79,12 @@ def register(subparsers: Any) -> None:
         "folder with those four tables (both need --output)",
     )
     parser.add_argument(
+        "--headers",
+        choices=HEADER_STYLES,
+        default="ids",
+        help="table and markdown: head the group columns with their ids (default) or titles",
+    )
+    parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
     parser.add_argument(
@@ -104,6 +115,7 @@ def register(subparsers: Any) -> None:
         metavar=("FROM", "TO"),
         help="compare two years: score, rank and grade changes, and the criteria that changed",
     )
+    add_year_argument(parser)
     rank_stream.add_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -130,22 +142,6 @@ def total_text(scores: Scores, row: int) -> str:
     return f"{rule.round_one(float(scores.totals[row])):.{rule.decimals}f}"
 
 
-def _grouping(scores: Scores, by: str | None) -> tuple[str, ...]:
-    """The fields ranks are computed within: each year when the reports span several (an
-    index ranks one edition at a time, as `csrscore explain` does), and the --by field."""
-    fields = () if by is None else (by,)
-    if "year" not in fields and len(set(scores.years.tolist())) > 1:
-        fields = ("year", *fields)
-    return fields
-
-
-def _label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
-    return " · ".join(
-        f"{field}: {value if value is not None else '(none)'}"
-        for field, value in zip(fields, key, strict=True)
-    )
-
-
 def _rows(scores: Scores, args: argparse.Namespace, ranks: Any) -> list[tuple[Any, list[int]]]:
     """Sections (a grouping value, or None) with their company rows, best first."""
     keys = scores.company_field(args.grouping) if args.grouping else [None] * len(scores)
@@ -170,10 +166,12 @@ def _top(rows: list[int], ranks: Any, top: int | None) -> list[int]:
 def run(args: argparse.Namespace) -> int:
     if rank_stream.wanted(args):
         return rank_stream.run(args)
-    if args.compare_years and (args.by or args.top or args.ties != "competition"):
+    if args.compare_years and (
+        args.by or args.top or args.ties != "competition" or args.year is not None
+    ):
         raise UsageError(
             "--compare-years ranks within each year; "
-            "it cannot be combined with --by, --top or --ties"
+            "it cannot be combined with --by, --top, --ties or --year"
         )
     with Progress(["loading", "scoring"]) as progress:
         rubric = with_rounding(load_rubric(args.rubric, allow_paths=args.allow_path), args)
@@ -185,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int:
+    scores = select_year(scores, args.year)
     if args.by:
         scores.company_field(args.by)  # fail early, before any output, on a bad field
     refuse_rejections(scores, args.strict, source)
@@ -192,7 +191,7 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
         comparison = compare(scores, *args.compare_years)
         write_output(render_comparison(comparison, args.format), args.output)
         return 0
-    args.grouping = _grouping(scores, args.by)
+    args.grouping = scores.ranking_fields(args.by)
     ranks = scores.rank(args.ties, args.grouping or None)
     if args.format in TABLE_FORMATS:
         write_tables(scores, ranks, args.grouping or None, args.format, args.output)
@@ -216,11 +215,12 @@ def _header(scores: Scores) -> str:
 
 
 def _display_rows(
-    scores: Scores, rows: list[int], ranks: Any
+    scores: Scores, rows: list[int], ranks: Any, headers_style: str = "ids"
 ) -> tuple[list[str], list[list[str]], list[bool]]:
     top = scores.top_group_ids
     columns = [scores.group_column(g) for g in top]
-    headers = ["rank", "company", "sector", "year", "total", "grade", *top]
+    groups = group_headers(scores.rubric, headers_style)
+    headers = ["rank", "company", "sector", "year", "total", "grade", *groups]
     numeric = [True, False, False, True, True, False, *([True] * len(top))]
     body = []
     for i in rows:
@@ -258,8 +258,8 @@ def _table(
     parts = [bold(visible(_header(scores)), use_colour(args.output)), ""]
     for key, rows in sections:
         if args.grouping:
-            parts.append(visible(_label(args.grouping, key)))
-        parts.append(text_table(*_display_rows(scores, rows, ranks)))
+            parts.append(visible(section_label(args.grouping, key)))
+        parts.append(text_table(*_display_rows(scores, rows, ranks, args.headers)))
         parts.append("")
     parts += _rejection_lines(scores)
     return "\n".join(parts).rstrip() + "\n"
@@ -271,8 +271,8 @@ def _markdown(
     parts = [f"_{markdown_cell(_header(scores))}_", ""]
     for key, rows in sections:
         if args.grouping:
-            parts += [f"### {markdown_cell(_label(args.grouping, key))}", ""]
-        parts += [markdown_table(*_display_rows(scores, rows, ranks)), ""]
+            parts += [f"### {markdown_cell(section_label(args.grouping, key))}", ""]
+        parts += [markdown_table(*_display_rows(scores, rows, ranks, args.headers)), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 

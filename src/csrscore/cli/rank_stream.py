@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from csrscore.chunked import ScoreTable, score_chunks, write_table
+from csrscore.cli import terminal
 from csrscore.cli.render import (
     GROUP_DECIMALS,
     TOTAL_DECIMALS,
     csv_text,
+    group_headers,
     markdown_table,
     text_table,
     write_output,
@@ -60,6 +61,8 @@ def wanted(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     if args.compare_years:
         raise UsageError("--compare-years needs the whole run in memory; drop --chunk-size")
+    if args.year is not None:
+        raise UsageError("--year selects from the whole run in memory; drop --chunk-size")
     if args.reports == "-":
         raise UsageError("streaming reads files; give a path, folder or glob instead of -")
     rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
@@ -129,7 +132,7 @@ def _render(
         return _csv(table, [i for _, rows in shown for i in rows], ranks)
     top = [table.group_ids.index(child.id) for child in rubric.root.children]
     headers = ["rank", "company", "sector", "year", "total", "grade"]
-    headers += [table.group_ids[g] for g in top]
+    headers += group_headers(rubric, args.headers)
     numeric = [True, False, False, True, True, False, *([True] * len(top))]
     short_hash = rubric.content_hash.removeprefix("sha256:")[:12]
     head = (
@@ -185,10 +188,11 @@ def _csv(table: ScoreTable, rows: list[int], ranks: list[int]) -> str:
 
 
 def _warn(table: ScoreTable, unknown_keys: bool) -> None:
-    for rejection in table.rejected[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: rejected: {visible(str(rejection))}", file=sys.stderr)
-    if len(table.rejected) > MAX_LISTED_REJECTIONS:
-        print(f"csrscore: warning: {len(table.rejected)} report(s) rejected", file=sys.stderr)
+    shown = None if terminal.current().verbose else MAX_LISTED_REJECTIONS
+    for rejection in table.rejected[:shown]:
+        terminal.warn(str(rejection), label="rejected")
+    if shown is not None and len(table.rejected) > shown:
+        terminal.warn(f"{len(table.rejected)} report(s) rejected")
     warnings = [w for w in table.warnings if unknown_keys or not isinstance(w, UnknownKey)]
-    for warning in warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {warning}", file=sys.stderr)
+    for warning in warnings[:shown]:
+        terminal.warn(str(warning))

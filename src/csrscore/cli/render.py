@@ -14,11 +14,23 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.safewrite import write_file
+from csrscore.rubric import Rubric
 from csrscore.textsafe import markdown_cell, spreadsheet_cell, visible
 
 TOTAL_DECIMALS = 2
 GROUP_DECIMALS = 1
+
+
+HEADER_STYLES = ("ids", "titles")
+
+
+def group_headers(rubric: Rubric, style: str) -> list[str]:
+    """Column headers of the top-level groups: their ids, or (`--headers titles`) their
+    titles, which read better in a published table."""
+    children = rubric.root.children
+    return [child.title if style == "titles" else child.id for child in children]
 
 
 def use_colour(output: str | None) -> bool:
@@ -35,7 +47,11 @@ def bold(text: str, enabled: bool) -> str:
 def text_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
 ) -> str:
-    """A plain aligned table: stable, diffable, no colour; cells shown by `visible`."""
+    """A plain aligned table: stable, diffable, no colour; cells shown by `visible`. On a
+    terminal with rich installed, rich draws it instead (see `cli.terminal`)."""
+    drawn = terminal.table(headers, rows, numeric)
+    if drawn is not None:
+        return drawn
     headers = [visible(h) for h in headers]
     rows = [[visible(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]

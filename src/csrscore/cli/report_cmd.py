@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.progress import Progress
 from csrscore.cli.reports import (
     add_input_arguments,
-    positive_int,
+    check_sample_memory,
     read_reports,
     refuse_rejections,
+    sample_count,
+    seed,
     warn_on_stderr,
 )
+from csrscore.cli.safewrite import write_folder
 from csrscore.engine import score
 from csrscore.rubric import load_rubric
 
@@ -36,11 +40,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--samples",
-        type=positive_int,
+        type=sample_count,
         metavar="N",
         help="also run a sensitivity analysis with N samples and show rank intervals",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the sensitivity run")
+    parser.add_argument(
+        "--seed", type=seed, default=0, help="seed of the sensitivity run (0 or more)"
+    )
     parser.add_argument("--title", help="the site's title (default: the rubric's title)")
     parser.add_argument(
         "--strict", action="store_true", help="fail (exit 1) if any report is rejected"
@@ -50,7 +56,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the command needs the optional extra, the rest of the CLI does not.
-    from csrscore.report import build
+    from csrscore.report import Site, build
     from csrscore.sensitivity import sensitivity
 
     steps = ["loading", "scoring", *(["sensitivity"] if args.samples else []), "writing"]
@@ -62,12 +68,18 @@ def run(args: argparse.Namespace) -> int:
         refuse_rejections(scores, args.strict)
         analysis = None
         if args.samples:
+            check_sample_memory(args.samples, len(scores))
             progress.advance("sensitivity")
             analysis = sensitivity(scores, samples=args.samples, seed=args.seed, indices=False)
         progress.advance("writing")
-        site = build(scores, args.output, sensitivity=analysis, title=args.title)
-    print(
-        f"wrote {site.pages} pages to {site.root}; open {site.root / 'index.html'}", file=sys.stderr
-    )
+        built: list[Site] = []
+        write_folder(
+            args.output,
+            lambda folder: built.append(
+                build(scores, folder, sensitivity=analysis, title=args.title)
+            ),
+        )
+    root = Path(args.output)
+    terminal.summary(f"wrote {built[0].pages} pages to {root}; open {root / 'index.html'}")
     warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
     return 0

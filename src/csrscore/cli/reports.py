@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
+from csrscore.boundedread import describe_size
+from csrscore.cli import terminal
 from csrscore.cli.safewrite import protect_input
 from csrscore.engine import Scores
 from csrscore.engine.conform import UnknownKey
-from csrscore.errors import Location, ReportError
+from csrscore.errors import Location, ReportError, UsageError
 from csrscore.records import ReportSet, load_reports
 from csrscore.records.load import MAX_INPUT_BYTES
-from csrscore.textsafe import visible
 
 
 class _NamedStream:
@@ -120,31 +122,84 @@ def positive_int(text: str) -> int:
 def warn_on_stderr(
     scores: Scores, rejections_listed: bool = False, unknown_keys: bool = False
 ) -> None:
-    """Rejected reports (unless the output already lists them) and data warnings. Keys
-    outside the catalog only with `unknown_keys`: data shared between indices carries
-    keys for other rubrics, and a warning on every run about them hides the others."""
+    """Rejected reports (unless the output already lists them) and data warnings; with
+    --verbose every rejection and every warning, located. Keys outside the catalog only
+    with `unknown_keys`: data shared between indices carries keys for other rubrics, and a
+    warning on every run about them hides the others."""
+    verbose = terminal.current().verbose
     if scores.rejected and not rejections_listed:
-        print(
-            f"csrscore: warning: {len(scores.rejected)} report(s) rejected; see csrscore validate",
-            file=sys.stderr,
-        )
+        if verbose:
+            for rejection in scores.rejected:
+                terminal.warn(f"rejected: {rejection}")
+        else:
+            terminal.warn(f"{len(scores.rejected)} report(s) rejected; see csrscore validate")
     warnings = [w for w in scores.warnings if unknown_keys or not isinstance(w, UnknownKey)]
-    for warning in warnings[:MAX_LISTED_REJECTIONS]:
-        print(f"csrscore: warning: {visible(str(warning))}", file=sys.stderr)
-    left_out = len(warnings) - MAX_LISTED_REJECTIONS
+    shown = len(warnings) if verbose else MAX_LISTED_REJECTIONS
+    for warning in warnings[:shown]:
+        terminal.warn(str(warning))
+    left_out = len(warnings) - shown
     if left_out > 0:
-        print(
-            f"csrscore: warning: ... and {left_out} more warning(s); "
-            "the JSON output (--format json) lists them all",
-            file=sys.stderr,
+        terminal.warn(
+            f"... and {left_out} more warning(s); the JSON output (--format json) lists them all"
         )
+
+
+# Rank intervals settle within a few thousand samples; 100,000 already takes minutes and a
+# billion would never end (or fail to allocate its draws).
+MAX_SAMPLES = 100_000
+# What one sample costs per company: its rank (int32) and its total (float64).
+SAMPLE_BYTES_PER_COMPANY = 12
 
 
 def at_least_two(text: str) -> int:
-    value = positive_int(text)
+    """A sensitivity sample count: 2 to MAX_SAMPLES."""
+    value = sample_count(text)
     if value < 2:
         raise argparse.ArgumentTypeError("must be at least 2 (spreads need two samples)")
     return value
+
+
+def sample_count(text: str) -> int:
+    """A sample count: 1 to MAX_SAMPLES."""
+    value = positive_int(text)
+    if value > MAX_SAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_SAMPLES} (rank intervals settle within a few thousand)"
+        )
+    return value
+
+
+def seed(text: str) -> int:
+    """A random seed: a whole number of at least 0 (numpy's seeds are non-negative)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
+def check_sample_memory(samples: int, companies: int) -> None:
+    """Refuse, before any work, a sensitivity run that would not fit in memory: its rank
+    and total arrays take samples x companies x 12 bytes; allow half the machine's RAM."""
+    needed = samples * companies * SAMPLE_BYTES_PER_COMPANY
+    try:
+        budget = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return
+    if needed > budget:
+        raise UsageError(
+            f"--samples {samples} for {companies} companies needs about "
+            f"{describe_size(_round_up(needed))} of memory, more than half of this machine's "
+            f"{describe_size(_round_up(budget * 2))}; lower --samples"
+        )
+
+
+def _round_up(size: int) -> int:
+    """To whole GiB (or MiB below one GiB), as a message shows a size."""
+    unit = 1 << 30 if size >= 1 << 30 else 1 << 20
+    return -(-size // unit) * unit
 
 
 def refuse_rejections(scores: Scores, strict: bool, source: str | None = None) -> None:
@@ -164,4 +219,23 @@ def refuse_rejections(scores: Scores, strict: bool, source: str | None = None) -
     raise ReportError(
         f"no record could be scored: all {len(scores.rejected)} rejected; first: {first.message}",
         first.location,
+    )
+
+
+def add_year_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--year", type=int, metavar="YEAR", help="only the reports of YEAR (one edition)"
+    )
+
+
+def select_year(scores: Scores, year: int | None) -> Scores:
+    """One edition, selected after scoring so that every score is the whole run's; an
+    unknown year is an error that lists the years scored."""
+    return scores if year is None else scores.of_year(year)
+
+
+def section_label(fields: tuple[str, ...], key: tuple[Any, ...]) -> str:
+    return " · ".join(
+        f"{field}: {value if value is not None else '(none)'}"
+        for field, value in zip(fields, key, strict=True)
     )

@@ -6,10 +6,11 @@ import argparse
 import sys
 from typing import Any
 
-from csrscore.cli.render import json_text
+from csrscore.cli.render import json_text, markdown_table
 from csrscore.cli.reports import add_allow_path
 from csrscore.rubric import Criterion, Group, Rubric, check_rubric, list_rubrics, load_rubric
-from csrscore.textsafe import visible
+from csrscore.rubric.methodology import adjustment_words, methodology_rows
+from csrscore.textsafe import markdown_cell, visible
 
 
 def register(subparsers: Any) -> None:
@@ -29,9 +30,15 @@ def register(subparsers: Any) -> None:
     show = actions.add_parser(
         "show",
         help="show a rubric's group tree with weights and maximum points",
-        epilog="example: csrscore rubric show iso26000",
+        description="Show a rubric: its group tree (text), or a methodology table of every "
+        "group and criterion with its weight, its share of the total and how it is scored "
+        "(markdown, json).",
+        epilog="examples:\n  csrscore rubric show iso26000\n"
+        "  csrscore rubric show citi --format markdown",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument("rubric", metavar="NAME|PATH")
+    show.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     add_allow_path(show)
     show.set_defaults(handler=run_show)
     check = actions.add_parser(
@@ -99,6 +106,12 @@ def _default_group_weight(rubric: Rubric) -> str:
 
 def run_show(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+    if args.format == "json":
+        print(json_text(_methodology_document(rubric)), end="")
+        return 0
+    if args.format == "markdown":
+        print(_methodology_markdown(rubric), end="")
+        return 0
     lines = [
         f"{rubric.name} {rubric.version}: {rubric.title}",
         f"hash {rubric.content_hash}",
@@ -119,6 +132,67 @@ def run_show(args: argparse.Namespace) -> int:
         ]
     print("\n".join(map(visible, lines)))
     return 0
+
+
+def _methodology_document(rubric: Rubric) -> dict[str, Any]:
+    return {
+        "rubric": {
+            "name": rubric.name,
+            "version": rubric.version,
+            "title": rubric.title,
+            "hash": rubric.content_hash,
+        },
+        "scale": rubric.scale,
+        "na_policy": rubric.na_policy,
+        "weights": rubric.weights,
+        "nodes": [row.to_dict() for row in methodology_rows(rubric)],
+        "adjustments": [
+            {"id": a.id, "title": a.title, "kind": a.kind, "rule": adjustment_words(a)}
+            for a in rubric.adjustments
+        ],
+        "grades": [{"grade": label, "from": limit} for label, limit in rubric.grades],
+    }
+
+
+def _methodology_markdown(rubric: Rubric) -> str:
+    """The methodology table a published index prints: one row per group and criterion,
+    criteria under their group, with weights and nominal shares of the total."""
+    headers = ["id", "title", "weight in group", "share of total", "max points", "scoring"]
+    body = [
+        [
+            "› " * row.depth + row.id,
+            row.title + (" (where it applies)" if row.conditional else ""),
+            f"{row.weight:.1f}%",
+            f"{row.share:.2f}%",
+            f"{row.max_points:g}",
+            row.scoring,
+        ]
+        for row in methodology_rows(rubric)
+    ]
+    parts = [
+        f"## {markdown_cell(rubric.title)}",
+        "",
+        markdown_cell(
+            f"rubric {rubric.name} {rubric.version} ({rubric.content_hash}) · scale "
+            f"{rubric.scale:g} · N/A policy {rubric.na_policy} · default weights "
+            f"{rubric.weights}"
+        ),
+        "",
+        markdown_table(headers, body, [False, False, True, True, True, False]),
+    ]
+    if rubric.weights == "applicable-points":
+        parts += [
+            "",
+            "Shares are those of a company to which every criterion applies; a criterion "
+            "that does not apply leaves its weight to the others.",
+        ]
+    if rubric.adjustments:
+        adjustments = [[a.id, a.title, adjustment_words(a)] for a in rubric.adjustments]
+        parts += ["", markdown_table(["adjustment", "title", "rule"], adjustments, [False] * 3)]
+    if rubric.grades:
+        grades = [[label, f"{limit:g}"] for label, limit in rubric.grades]
+        parts += ["", markdown_table(["grade", "from a total of"], grades, [False, True])]
+    return "\n".join(parts) + "\n"
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -21,14 +21,20 @@ from csrscore.cli.render import (
 )
 from csrscore.cli.reports import (
     add_input_arguments,
+    add_year_argument,
     at_least_two,
+    check_sample_memory,
     positive_int,
     read_reports,
     refuse_rejections,
+    section_label,
+    seed,
+    select_year,
     warn_on_stderr,
 )
 from csrscore.compare import CompanyChange, Comparison
 from csrscore.engine import score
+from csrscore.errors import UsageError
 from csrscore.precision import display_number
 from csrscore.rubric import load_rubric
 from csrscore.sensitivity import (
@@ -41,11 +47,17 @@ from csrscore.sensitivity import (
 )
 from csrscore.sensitivity.analysis import quantile_name
 from csrscore.sensitivity.design import WeightSpec
+from csrscore.sensitivity.indices import (
+    MEANINGFUL_WIDTH,
+    MINIMUM_SAMPLES,
+    SensitivityIndices,
+)
 from csrscore.textsafe import markdown_cell, visible
 
 DEFAULT_FLAG_PLACES = 2
 PLOT_WIDTH = 30  # characters of the rank axis, at most
 INDEX_DECIMALS = 2
+NOISE_MARK = "~"
 
 
 def register(subparsers: Any) -> None:
@@ -67,7 +79,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--samples", type=at_least_two, default=1000, metavar="N", help="Monte-Carlo samples"
     )
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=seed, default=0, metavar="S", help="random seed, 0 or more (default 0)"
+    )
     parser.add_argument(
         "--weights",
         choices=("uniform", "dirichlet", "fixed"),
@@ -104,6 +118,7 @@ def register(subparsers: Any) -> None:
         metavar="FIELD",
         help="rank within groups: year (default), sector, country or company.<field>",
     )
+    add_year_argument(parser)
     parser.add_argument(
         "--flag",
         type=_non_negative,
@@ -121,6 +136,12 @@ def register(subparsers: Any) -> None:
         help="skip the sensitivity indices (they cost samples x (inputs + 1) more runs)",
     )
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument(
+        "--rows",
+        choices=("companies", "indices"),
+        default="companies",
+        help="csv: a row per company (default) or per sensitivity index input",
+    )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
@@ -144,10 +165,18 @@ def _spread(text: str) -> float:
     return value
 
 
+# Above this, Dirichlet draws stay within a millionth of the nominal shares: the same as
+# --weights fixed, at the cost of gamma draws near the float limits.
+MAX_CONCENTRATION = 1e6
+
+
 def _concentration(text: str) -> float:
     value = float(text)
-    if not value > 0.0:
-        raise argparse.ArgumentTypeError("must be above 0")
+    if not 0.0 < value <= MAX_CONCENTRATION:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"must be above 0 and at most {MAX_CONCENTRATION:g} (for no perturbation at all, "
+            "use --weights fixed)"
+        )
     return value
 
 
@@ -160,13 +189,20 @@ def weight_spec(args: argparse.Namespace) -> WeightSpec:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.rows == "indices" and (args.format != "csv" or not args.indices):
+        raise UsageError(
+            "--rows indices is a CSV of the indices: use --format csv, not --no-indices"
+        )
     with Progress(["loading", "scoring", "sampling"]) as progress:
         rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
         loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
-        scores = score(loaded, rubric)
+        scores = select_year(score(loaded, rubric), args.year)
         scores.company_field(args.by)  # fail early, before any work, on a bad field
+        # Within each year as well, as `rank --by` ranks: one edition at a time.
+        args.grouping = scores.ranking_fields(args.by)
         refuse_rejections(scores, args.strict)
+        check_sample_memory(args.samples, len(scores))
         progress.advance("sampling")
         result = sensitivity(
             scores,
@@ -176,10 +212,12 @@ def run(args: argparse.Namespace) -> int:
             aggregation=args.switch_aggregation,
             na_policy=args.switch_na_policy,
             indices=args.indices,
-            by=args.by,
+            by=args.grouping[0] if len(args.grouping) == 1 else args.grouping,
         )
     # Output starts once the progress bar has been erased, so they never interleave.
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
+    if args.rows == "indices":
+        renderer = render_indices_csv
     write_output(renderer(result, args), args.output)
     warn_on_stderr(
         scores,
@@ -195,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
 def _sections(result: Sensitivity, args: argparse.Namespace) -> list[tuple[Any, list[int]]]:
     """Ranking groups (by value) with their companies, best nominal rank first."""
     scores = result.scores
-    keys = scores.company_field(args.by)
+    keys = scores.company_field(args.grouping)
     rows = sorted(
         range(len(result)),
         key=lambda i: (result.nominal_rank[i], scores.company_ids[i], int(scores.years[i])),
@@ -229,7 +267,7 @@ def _describe(result: Sensitivity, args: argparse.Namespace) -> list[str]:
         f"rubric {rubric.name} {rubric.version} (sha256:{short_hash}) · "
         f"{len(scores)} report(s) scored, {len(scores.rejected)} rejected",
         f"{result.samples} samples, seed {result.seed} · weights {weights} · "
-        f"switched: {', '.join(switches) or 'nothing'} · ranks by {args.by}",
+        f"switched: {', '.join(switches) or 'nothing'} · ranks by {', '.join(args.grouping)}",
         f"interval: {low}th to {high}th percentile rank · ● nominal rank · "
         f"! interval wider than {args.flag} places",
     ]
@@ -255,7 +293,7 @@ def render_table(result: Sensitivity, args: argparse.Namespace) -> str:
     flags = result.flagged(args.flag)
     for key, rows in _sections(result, args):
         size = int(result.group_sizes[rows[0]]) if rows else 0
-        parts.append(visible(f"{args.by}: {key if key is not None else '(none)'} · {size} ranked"))
+        parts.append(visible(f"{section_label(args.grouping, key)} · {size} ranked"))
         width = max(1, min(PLOT_WIDTH, size))
         axis = "1".ljust(width - len(str(size))) + str(size) if width > len(str(size)) else ""
         headers = ["rank", "company", "total", "median", "interval", "!", f" {axis}"]
@@ -305,7 +343,11 @@ def _indices_lines(result: Sensitivity) -> list[str]:
     if not indices.factors:
         return [*lines, "nothing is uncertain: no input to rank."]
     if not indices.output_variance > 0.0:
-        return [*lines, "no rank moved in any sample: the indices are undefined."]
+        return [
+            *lines,
+            "no rank moved in any sample: the indices are undefined.",
+            *_too_few(indices),
+        ]
 
     def cell(value: float, interval: Any) -> str:
         low, high = (_index(float(v)) for v in interval)
@@ -320,15 +362,39 @@ def _indices_lines(result: Sensitivity) -> list[str]:
             indices.factors[k],
             cell(indices.first_order[k], indices.first_order_interval[k]),
             cell(indices.total_effect[k], indices.total_effect_interval[k]),
+            NOISE_MARK if indices.noise(k) else "",
         ]
         for k in shown or order[:1]
     ]
-    headers = ["input", "first-order S", "total effect ST"]
-    lines += [text_table(headers, body, [False, True, True])]
+    headers = ["input", "first-order S", "total effect ST", NOISE_MARK]
+    lines += [text_table(headers, body, [False, True, True, False])]
     hidden = len(order) - len(body)
     if hidden:
         lines.append(f"{hidden} more input(s), each with a total effect below 0.005")
-    return lines
+    if any(row[-1] for row in body):
+        lines += [
+            f"{NOISE_MARK} estimator noise: an estimate or interval end outside [0, 1], or S "
+            "above ST;",
+            "  the true indices satisfy 0 <= S <= ST <= 1, so read it as the nearest bound",
+        ]
+    return lines + _too_few(indices)
+
+
+def _too_few(indices: SensitivityIndices) -> list[str]:
+    """The warning that the sample count is too small for the indices to be read."""
+    suggested = indices.suggested_samples
+    if suggested is None:
+        return []
+    n = indices.base_samples
+    if n < MINIMUM_SAMPLES:
+        why = f"below {MINIMUM_SAMPLES}, bootstrap intervals are unreliable"
+    else:
+        width, most = _index(indices.widest_interval), f"{MEANINGFUL_WIDTH:.2f}"
+        why = f"an interval spans {width} (readable: {most} at most)"
+    return [
+        f"too few samples ({n}) for meaningful indices: {why};",
+        f"  rerun with --samples {suggested} or more",
+    ]
 
 
 def _index(value: float) -> str:
@@ -378,6 +444,45 @@ def render_csv(result: Sensitivity, args: argparse.Namespace) -> str:
         ]
         for _, rows in _sections(result, args)
         for i in rows
+    ]
+    return csv_text(headers, body)
+
+
+def render_indices_csv(result: Sensitivity, args: argparse.Namespace) -> str:
+    """`--format csv --rows indices`: a row per input, with its estimator-noise codes and
+    the run's suggested sample count (empty when the count was enough)."""
+    indices = result.indices
+    headers = [
+        "input",
+        "first_order",
+        "first_order_low",
+        "first_order_high",
+        "total_effect",
+        "total_effect_low",
+        "total_effect_high",
+        "estimator_noise",
+        "base_samples",
+        "suggested_samples",
+    ]
+    if indices is None:
+        return csv_text(headers, [])
+
+    def number(value: Any) -> str:
+        return "" if value != value else repr(float(value))
+
+    suggested = indices.suggested_samples
+    body = [
+        [
+            name,
+            number(indices.first_order[k]),
+            *map(number, indices.first_order_interval[k]),
+            number(indices.total_effect[k]),
+            *map(number, indices.total_effect_interval[k]),
+            ";".join(indices.noise(k)),
+            indices.base_samples,
+            "" if suggested is None else suggested,
+        ]
+        for k, name in enumerate(indices.factors)
     ]
     return csv_text(headers, body)
 

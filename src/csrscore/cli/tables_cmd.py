@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from csrscore.cli import terminal
 from csrscore.cli.render import write_output
+from csrscore.cli.reports import add_size_limit
+from csrscore.cli.safewrite import protect_input, write_binary, write_folder
 from csrscore.engine import Scores
 from csrscore.errors import UsageError
 from csrscore.io.draft import draft_mapping
@@ -17,6 +20,7 @@ from csrscore.io.results import result_tables, write_parquet, write_xlsx
 from csrscore.io.sheets import open_sheets
 from csrscore.io.tables import read_table
 from csrscore.rubric.load import DEFAULT_CATALOG, load_catalog
+from csrscore.textsafe import visible
 
 TABLE_FORMATS = ("xlsx", "parquet")
 
@@ -65,35 +69,43 @@ def _table_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="read this sheet (repeatable); default: every sheet",
     )
+    add_size_limit(parser)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    loaded = read_table(args.table, args.mapping, sheets=args.sheet, layout=args.layout)
+    protect_input(args.table)
+    loaded = read_table(
+        args.table,
+        args.mapping,
+        sheets=args.sheet,
+        layout=args.layout,
+        max_bytes=args.max_input_size,
+    )
     lines = [
         json.dumps(report.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
         for report in loaded.reports
     ]
     write_output("\n".join(lines), args.output)
-    print(
-        f"{loaded.source}: {len(loaded.reports)} record(s), {len(loaded.rejected)} rejected",
-        file=sys.stderr,
+    terminal.summary(
+        f"{loaded.source}: {len(loaded.reports)} record(s), {len(loaded.rejected)} rejected"
     )
+    # The rejections make the exit code 1: they are errors, and --quiet keeps them.
     for rejection in loaded.rejected:
-        print(f"  {rejection}", file=sys.stderr)
+        print(f"  {visible(str(rejection))}", file=sys.stderr)
     return 1 if loaded.rejected else 0
 
 
 def run_mapping_init(args: argparse.Namespace) -> int:
-    sheet = open_sheets(args.table, args.sheet, None)[0]
+    protect_input(args.table)
+    sheet = open_sheets(args.table, args.sheet, None, args.max_input_size)[0]
     command = f"csrscore mapping init {Path(args.table).name}"
     text, unmatched = draft_mapping(sheet, load_catalog(args.catalog), command)
     load_mapping(_parsed(text))  # the draft must itself be a valid mapping
     write_output(text, args.output)
     if unmatched:
-        print(
+        terminal.summary(
             f"csrscore: could not match {len(unmatched)} column(s), listed under ignore: "
-            + ", ".join(json.dumps(header, ensure_ascii=False) for header in unmatched),
-            file=sys.stderr,
+            + ", ".join(json.dumps(header, ensure_ascii=False) for header in unmatched)
         )
     return 0
 
@@ -111,6 +123,10 @@ def write_tables(scores: Scores, ranks: Any, by: Any, fmt: str, output: str | No
         raise UsageError(f"--format {fmt} writes a binary file: give --output FILE")
     tables = result_tables(scores, ranks, by)
     if fmt == "xlsx":
-        write_xlsx(tables, output)
+        write_binary(output, lambda path: write_xlsx(tables, path))
     else:
-        write_parquet(tables, output)
+        write_folder(output, lambda folder: _ignore(write_parquet(tables, folder)))
+
+
+def _ignore(_result: object) -> None:
+    """For a writer whose result (the files written, in a temporary folder) is not used."""

@@ -14,6 +14,7 @@ import numpy as np
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.rubric.catalog import FieldSpec
 from csrscore.rubric.conditions import Condition, FieldTest, leaves
+from csrscore.rubric.derived import DerivedField
 from csrscore.rubric.model import Aggregation, Criterion, Group, Rubric
 
 
@@ -53,6 +54,11 @@ class Plan:
     @property
     def criterion_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.criteria)
+
+    @property
+    def derived(self) -> tuple[DerivedField, ...]:
+        """The derived fields this plan reads, in computation order."""
+        return tuple(field for field in self.rubric.derived if field.name in self.fields)
 
 
 def conditions_of(rubric: Rubric) -> list[Condition]:
@@ -114,6 +120,9 @@ def compile_rubric(rubric: Rubric) -> Plan:
     for criterion in criteria:
         if criterion.scored_field is not None:
             names.add(criterion.scored_field)
+        if criterion.peers is not None:
+            names.update(criterion.peers.grouping)
+    names |= _derived_inputs(rubric, names)
     fields = {}
     for name in sorted(names):
         spec = rubric.catalog.get(name)
@@ -131,6 +140,20 @@ def compile_rubric(rubric: Rubric) -> Plan:
         provenance=frozenset(provenance),
         applicable_weights=_applicable_weights(rubric, ordered),
     )
+
+
+def _derived_inputs(rubric: Rubric, names: set[str]) -> set[str]:
+    """The fields the derived fields among `names` read, at any depth."""
+    by_name = {derived.name: derived for derived in rubric.derived}
+    found: set[str] = set()
+    pending = [name for name in names if name in by_name]
+    while pending:
+        for source in by_name[pending.pop()].inputs:
+            if source not in found and source not in names:
+                found.add(source)
+                if source in by_name:
+                    pending.append(source)
+    return found
 
 
 def _applicable_weights(rubric: Rubric, ordered: list[Group]) -> BoolArray | None:

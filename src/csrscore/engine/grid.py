@@ -18,8 +18,11 @@ QUOTIENT_DECIMALS = 9
 
 def snap_into(values: FloatArray, grid: float, out: FloatArray) -> FloatArray:
     """`values` snapped to multiples of `grid`, into `out` (which may be `values`)."""
-    np.divide(values, grid, out=out)
-    np.round(out, QUOTIENT_DECIMALS, out=out)
+    # A reported value near the float limit over a fine grid overflows to +-inf: it is
+    # beyond every rubric bound, so it clips to the end of the scale as the value would.
+    with np.errstate(over="ignore"):
+        np.divide(values, grid, out=out)
+        np.round(out, QUOTIENT_DECIMALS, out=out)
     sign = np.sign(out)
     np.abs(out, out=out)
     np.add(out, 0.5, out=out)

@@ -275,7 +275,8 @@ def columns_for(
     disclosure_specs = {name: spec for name, spec in specs.items() if spec.origin == "disclosure"}
     columns = _disclosure_columns(reports, disclosure_specs, provenance)
     for name, spec in specs.items():
-        if spec.origin not in ("disclosure", "stats"):
+        # Derived fields are computed from these columns afterwards (engine.derived).
+        if spec.origin not in ("disclosure", "stats", "derived"):
             columns[name] = _builtin_column(reports, spec)
     wanted = [name for name in specs if specs[name].origin == "stats"]
     if wanted:

@@ -12,7 +12,7 @@ main memory and most of the time was spent waiting for it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from csrscore.compile.plan import Plan
 from csrscore.engine.checklist import ChecklistPoints, checklist_points
 from csrscore.engine.columns import BoolArray, Column, LevelArray
 from csrscore.engine.evaluate import ConditionEvaluator, RowsEvaluate
+from csrscore.engine.peers import PeerResult, all_peer_groups, peer_statistics
 from csrscore.engine.points import ComputedPoints, Points, ValuePoints, level_table
 from csrscore.rubric.model import Criterion, Group
 
@@ -39,6 +40,8 @@ class Evaluation:
     levels: LevelArray  # N x C; -1 where N/A, 0 where no level reached, k for level k
     points: Points  # looked up from the levels (value criteria: from their numbers)
     group_applicable: BoolArray  # N x G; the group's own applies_when and its ancestors'
+    # Criterion index -> its peer statistics, for peer-relative criteria.
+    peers: Mapping[int, PeerResult] = field(default_factory=dict)
 
 
 def applicable_mask(levels: LevelArray) -> BoolArray:
@@ -117,9 +120,11 @@ def _criterion_levels(
     scratch: _Scratch,
 ) -> None:
     """One criterion's levels into `level` for a block of rows."""
-    if criterion.value is not None:
-        # Level 1 where a value is given; its points are computed from it when read.
-        values = columns[criterion.value.field].numbers[rows]
+    if criterion.value is not None or criterion.peers is not None:
+        # Level 1 where a value is given; its points are computed from it when read (and
+        # peer bands are placed once every peer is known: `_peer_levels`).
+        assert criterion.scored_field is not None
+        values = columns[criterion.scored_field].numbers[rows]
         np.logical_not(np.isnan(values, out=scratch.mask), out=level, casting="unsafe")
         return
     if criterion.checklist is not None:
@@ -248,15 +253,48 @@ def evaluate_levels(
                         applies, ~declared[i][rows], out=block_scratch.applicable
                     )
                 _mark_not_applicable(level, applies, block_scratch)
+    peers = _peer_levels(plan, columns, levels, ladders)
     continuous: dict[int, ComputedPoints] = {}
     for i, criterion in enumerate(plan.criteria):
         if criterion.value is not None:
-            continuous[i] = ValuePoints(criterion.value, columns[criterion.value.field].numbers)
+            numbers = peers[i].statistic if i in peers else columns[criterion.value.field].numbers
+            continuous[i] = ValuePoints(criterion.value, numbers)
         elif criterion.checklist is not None:
             column = columns[criterion.checklist.field]
             continuous[i] = ChecklistPoints(checklist_points(criterion.checklist, column))
     points = Points(level_table(plan.level_points), levels, continuous)
-    return Evaluation(levels.T, points, group_applicable.T)
+    return Evaluation(levels.T, points, group_applicable.T, peers)
+
+
+def _peer_levels(
+    plan: Plan, columns: dict[str, Column], levels: LevelArray, ladders: list[_Ladder | None]
+) -> dict[int, PeerResult]:
+    """Peer statistics of every peer-relative criterion, once its levels say who is a
+    peer (1: applies and has a value); peer bands then get their levels from them."""
+    scorings = [c.peers for c in plan.criteria if c.peers is not None]
+    if not scorings:
+        return {}
+    groups = all_peer_groups(scorings, columns, plan.fields)
+    results: dict[int, PeerResult] = {}
+    for i, criterion in enumerate(plan.criteria):
+        scoring = criterion.peers
+        if scoring is None:
+            continue
+        assert criterion.scored_field is not None
+        members = levels[i] == 1
+        result = peer_statistics(
+            scoring, columns[criterion.scored_field].numbers, members, groups[scoring.grouping]
+        )
+        results[i] = result
+        ladder = ladders[i]
+        if criterion.bands is not None and ladder is not None:
+            bands = criterion.bands
+            compare = np.greater_equal if bands.direction == "higher" else np.less_equal
+            reached = [compare(result.statistic, step.at) for step in bands.steps]
+            placed = np.empty_like(levels[i])
+            _best_rank(reached, ladder, placed, _Scratch(len(placed), placed.dtype))
+            np.copyto(levels[i], placed, where=members)
+    return results
 
 
 def _mark_not_applicable(level: LevelArray, mask: BoolArray, scratch: _Scratch) -> None:

@@ -12,6 +12,7 @@ from csrscore.engine.adjust import apply_adjustments
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.conform import conform
 from csrscore.engine.declared import declared_not_applicable
+from csrscore.engine.derived import derived_columns, number_column
 from csrscore.engine.evaluate import ConditionEvaluator
 from csrscore.engine.ingest import build_violations, columns_for, publication_delay
 from csrscore.engine.levels import evaluate_levels
@@ -54,6 +55,10 @@ def score_reports(
     """Score already-validated reports with a compiled plan."""
     n = len(reports)
     columns = columns_for(reports, plan.fields, set(plan.provenance))
+    company_ids = tuple(r.company.id for r in reports)
+    years = np.array([r.year for r in reports], dtype=np.int64)
+    derived = derived_columns(plan.derived, columns, company_ids, years)
+    columns.update({name: number_column(column.values) for name, column in derived.items()})
     violations = build_violations(reports)
     evaluate = ConditionEvaluator(columns, violations, publication_delay(reports), n)
     declared = declared_not_applicable(plan, reports)
@@ -72,11 +77,11 @@ def score_reports(
         rubric=rubric,
         plan=plan,
         reports=tuple(reports),
-        company_ids=tuple(r.company.id for r in reports),
+        company_ids=company_ids,
         names=tuple(r.company.name for r in reports),
         sectors=sectors,
         countries=tuple(r.company.country for r in reports),
-        years=np.array([r.year for r in reports], dtype=np.int64),
+        years=years,
         criterion_ids=plan.criterion_ids,
         levels=evaluation.levels,
         point_table=evaluation.points,
@@ -96,4 +101,6 @@ def score_reports(
         condition_results=evaluate.results,
         violation_table=violations,
         varying_group_weights=aggregated.group_weights,
+        derived=derived,
+        peers=evaluation.peers,
     )

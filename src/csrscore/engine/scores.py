@@ -20,9 +20,11 @@ import numpy as np
 from csrscore.compile.plan import Plan
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray, LevelArray
 from csrscore.engine.conform import UnknownKey
+from csrscore.engine.derived import DerivedColumn
 from csrscore.engine.ingest import ViolationTable
 from csrscore.engine.levels import applicable_mask
 from csrscore.engine.lookup import rows_named, suggest_company
+from csrscore.engine.peers import PeerResult
 from csrscore.engine.points import Points
 from csrscore.engine.sanity import SanityWarning
 from csrscore.errors import UnknownCompanyError, UsageError
@@ -81,6 +83,10 @@ class Scores:
     violation_table: ViolationTable | None = None
     # N x G group weights where they vary by company (`weights: applicable-points`).
     varying_group_weights: FloatArray | None = None
+    # Derived field name -> its values and why they are missing, where they are.
+    derived: Mapping[str, DerivedColumn] = field(default_factory=dict)
+    # Criterion index -> its peer groups and statistics, for peer-relative criteria.
+    peers: Mapping[int, PeerResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for value in vars(self).values():
@@ -205,7 +211,32 @@ class Scores:
             return [getattr(report.company, key) for report in self.reports]
         raise UsageError(f"cannot group by {name!r}; use sector, country, year or company.<field>")
 
+    # --- selections -------------------------------------------------------------------
+
+    def take(self, rows: Sequence[int] | IntArray) -> Scores:
+        """The companies at `rows`, in that order, each scored as in this run."""
+        from csrscore.engine.select import take
+
+        return take(self, np.asarray(rows, dtype=np.int64))
+
+    def of_year(self, year: int) -> Scores:
+        """One edition: the reports of `year`, each scored as in this run. An unknown
+        year raises `UsageError` naming the years there are."""
+        from csrscore.engine.select import of_year
+
+        return of_year(self, year)
+
     # --- ranks ------------------------------------------------------------------------
+
+    def ranking_fields(
+        self, by: str | Sequence[str] | None = None, *, per_year: bool = True
+    ) -> tuple[str, ...]:
+        """The fields an index ranks within: `by`, and the year first when the reports span
+        several years (one edition at a time), unless `per_year` is false."""
+        fields = () if by is None else (by,) if isinstance(by, str) else tuple(by)
+        if per_year and "year" not in fields and len(set(self.years.tolist())) > 1:
+            fields = ("year", *fields)
+        return fields
 
     def rank(
         self,
@@ -302,24 +333,36 @@ class Scores:
         return out
 
     def to_arrow(
-        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+        self,
+        method: RankMethod = "competition",
+        by: str | Sequence[str] | None = None,
+        *,
+        per_year: bool = True,
     ) -> Any:
         """The ranking as a `pyarrow.Table`: a row per company-year, best first within each
         year, with rank, total, grade, percentile, top-level group scores (percent) and
-        adjustments. Needs the `tables` extra."""
+        adjustments. Ranks and percentiles are within each value of `by` and, when the
+        reports span several years and `per_year` is true (the default), within each year,
+        as `csrscore rank --by` gives them. Needs the `tables` extra."""
         # Imported here because io is a later pipeline stage that reads Scores.
         from csrscore.io.results import ranking_columns, to_arrow
 
-        return to_arrow(ranking_columns(self, self.rank(method, by), by))
+        fields = self.ranking_fields(by, per_year=per_year) or None
+        return to_arrow(ranking_columns(self, self.rank(method, fields), fields))
 
     def to_pandas(
-        self, method: RankMethod = "competition", by: str | Sequence[str] | None = None
+        self,
+        method: RankMethod = "competition",
+        by: str | Sequence[str] | None = None,
+        *,
+        per_year: bool = True,
     ) -> Any:
-        """The ranking of `to_arrow` as a pandas DataFrame. Needs the `tables` extra."""
+        """The ranking of `to_arrow` as a pandas DataFrame: ranks within each year by
+        default, within `by` too when given. Needs the `tables` extra."""
         from csrscore.io.extras import require
 
         require("pandas", "to_pandas()")
-        return self.to_arrow(method, by).to_pandas()
+        return self.to_arrow(method, by, per_year=per_year).to_pandas()
 
     def criteria_frame(self) -> Any:
         """A pandas DataFrame with a row per company-year and criterion: company_id, year,

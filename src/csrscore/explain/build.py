@@ -8,7 +8,7 @@ one company, or all of them, never scores anything again.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -18,9 +18,12 @@ from csrscore.compile.plan import conditions_of
 from csrscore.engine.aggregate import aggregate
 from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
+from csrscore.explain.advice import value_words
+from csrscore.explain.derived import DerivedExplainer
 from csrscore.explain.fresh import fresh
 from csrscore.explain.improve import Suggester
 from csrscore.explain.peers import Peers, compute_peers
+from csrscore.explain.relative import PeerExplainer
 from csrscore.explain.scored import checklist_detail, value_detail
 from csrscore.explain.shares import (
     GroupPoints,
@@ -70,6 +73,9 @@ class Explanation:
     """Why one company got its score: data first (`to_dict`), text via `str()`."""
 
     data: dict[str, Any]
+    # Decimal places of the catalog fields that set them, for the text (the data keeps
+    # every number as computed).
+    decimals: Mapping[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return self.data
@@ -77,7 +83,13 @@ class Explanation:
     def __str__(self) -> str:
         from csrscore.explain.render import render_text
 
-        return render_text(self.data)
+        return render_text(self.data, self.decimals)
+
+    def to_markdown(self) -> str:
+        """The explanation as Markdown: tables for the groups, criteria and improvements."""
+        from csrscore.explain.markdown import render_markdown
+
+        return render_markdown(self.data, self.decimals)
 
 
 class _CriterionStatic(NamedTuple):
@@ -230,7 +242,12 @@ class Explainer:
             "improvements": self._improvements(row, criteria),
             "peers": self._peers(row),
         }
-        return Explanation(data)
+        return Explanation(data, self._field_decimals)
+
+    @cached_property
+    def _field_decimals(self) -> dict[str, int]:
+        catalog = self.scores.rubric.catalog
+        return {spec.name: spec.decimals for spec in catalog if spec.decimals is not None}
 
     def explain_all(self) -> Iterator[Explanation]:
         # The collector is paused while a batch is built, and the batch is then promoted
@@ -447,6 +464,7 @@ class Explainer:
                 item["checklist"] = checklist_detail(criterion, report)
             elif scored_field is not None:
                 item["value"] = value_detail(criterion, scored_field, report)
+                self._computed_value(item["value"], c, scored_field, row)
             if disclosures.keys().isdisjoint(fields_used):  # most criteria, in one C call
                 item["evidence"] = []
                 continue
@@ -462,6 +480,28 @@ class Explainer:
                 if (d := disclosures.get(key)) is not None
             ]
         return out
+
+    @cached_property
+    def derived(self) -> DerivedExplainer:
+        scores = self.scores
+        return DerivedExplainer(scores.derived, scores.reports, scores.rubric.catalog)
+
+    @cached_property
+    def relative(self) -> dict[int, PeerExplainer]:
+        return {
+            c: PeerExplainer(result, self.scores.company_ids)
+            for c, result in self.scores.peers.items()
+        }
+
+    def _computed_value(self, value: dict[str, Any], c: int, field: str, row: int) -> None:
+        """A derived field's value with how it was computed; a peer-relative criterion's
+        peers and where the company stands among them."""
+        if field in self.scores.derived:
+            number = self.derived.value(field, row)
+            value["actual"], value["present"] = number, number is not None
+            value["derived"] = self.derived.detail(field, row)
+        if c in self.relative:
+            value["peers"] = self.relative[c].detail(row, self.scores.reports[row])
 
     def _na_reason(self, criterion: Criterion, declared: Mapping[str, str]) -> dict[str, Any]:
         fields = sorted(criterion.fields_read.intersection(declared))
@@ -571,19 +611,28 @@ class Explainer:
                 wanted = range(target) if criterion.cumulative else (target - 1,)
                 failing: list[dict[str, Any]] = []
                 patch: dict[str, Any] | None = {}
+                advice: list[str] = []
                 for index in wanted:
                     if traced[index]["holds"]:
                         continue
                     failing += failing_tests(traced[index]["trace"])
                     if patch is not None:
-                        part = suggest(criterion.levels[index].when, report)
+                        when = criterion.levels[index].when
+                        part = suggest(when, report)
                         # A part is already this explanation's own copy: merge only when
                         # more than one level is missing.
                         patch = None if part is None else {**patch, **part} if patch else part
+                        if part is not None:
+                            words = self.suggester.words(when, report, part)
+                            advice += [w for w in words if w not in advice]
                 entry["missing"] = failing
                 entry["suggestion"] = patch
+                entry["advice"] = advice if patch else []
             elif criterion.scored_field is not None:
                 entry["missing"] = [{"kind": "value", "field": criterion.scored_field}]
+                entry["advice"] = [self._value_advice[c]]
+            else:
+                entry["advice"] = []
             out.append(entry)
         if not all(arithmetic):
             out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
@@ -604,9 +653,16 @@ class Explainer:
                 "target_level": None,
                 "missing": None,
                 "suggestion": None,
+                "advice": None,
             }
             for criterion in self.scores.plan.criteria
         ]
+
+    @cached_property
+    def _value_advice(self) -> list[str]:
+        """Per criterion, what raises a value, band or checklist criterion, in words."""
+        catalog = self.scores.rubric.catalog
+        return [value_words(criterion, catalog) for criterion in self.scores.plan.criteria]
 
     @cached_property
     def _id_order(self) -> IntArray:

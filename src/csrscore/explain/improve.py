@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csrscore.explain.advice import condition_words, presence_flipped
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.conditions import AllOf, AnyOf, Condition, FieldTest, Not, fields_of
@@ -112,6 +113,8 @@ class Suggester:
         self.catalog = catalog
         self._fields: dict[int, tuple[str, ...]] = {}
         self._blank: dict[int, Patch | None] = {}
+        # Shared between explanations: read-only (callers copy before adding).
+        self._words: dict[tuple[int, tuple[str, ...], tuple[str, ...]], list[str]] = {}
 
     def failing(self, condition: Condition, report: Report) -> Patch | None:
         """A patch that makes `condition`, which the engine found false for `report`, hold;
@@ -125,6 +128,30 @@ class Suggester:
         if key not in self._blank:
             self._blank[key] = _patch(condition, report, self.catalog)
         return copy_patch(self._blank[key])
+
+    def words(self, condition: Condition, report: Report, patch: Patch) -> list[str]:
+        """`patch`, which `failing` built for this condition and report, in words (see
+        `advice`), following the same alternatives.
+
+        Words depend on the report only through which of the condition's fields it
+        discloses and which branch the patch took (its keys), so they are made once per
+        such case: building them for every company cost 40% of a batch explanation.
+        """
+        disclosures = report.disclosures
+        disclosed = tuple(key for key in self._fields[id(condition)] if key in disclosures)
+        key = (id(condition), disclosed, tuple(patch))
+        found = self._words.get(key)
+        if found is None:
+            found = self._words[key] = (
+                condition_words(
+                    condition,
+                    self.catalog,
+                    lambda item: _patch(item, report, self.catalog) is not None,
+                    disclosed,
+                )
+                or []
+            )
+        return found
 
 
 def copy_patch(patch: Patch | None) -> Patch | None:
@@ -158,12 +185,8 @@ def _patch(condition: Condition, report: Report, catalog: Catalog) -> Patch | No
                 return found
         return None
     if isinstance(condition, Not):
-        inner = condition.item
-        if isinstance(inner, FieldTest) and inner.op == "missing":
-            return _patch(FieldTest("exists", inner.field, None, None), report, catalog)
-        if isinstance(inner, FieldTest) and inner.op == "exists":
-            return _patch(FieldTest("missing", inner.field, None, None), report, catalog)
-        return None
+        flipped = presence_flipped(condition)
+        return None if flipped is None else _patch(flipped, report, catalog)
     if not isinstance(condition, FieldTest):
         return None
     spec = catalog.get(condition.field)

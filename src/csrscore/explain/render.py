@@ -3,31 +3,71 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import math
+from collections.abc import Mapping
+from typing import Any, TypeAlias
 
-from csrscore.precision import display_number
+from csrscore.precision import display_number, shown_number
 from csrscore.textsafe import visible
+
+# Decimal places per catalog field that sets them (`FieldSpec.decimals`).
+Decimals: TypeAlias = Mapping[str, int]
 
 
 def _number(value: float | None, decimals: int = 2) -> str:
     return display_number(value, decimals)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, decimals: int | None = None) -> str:
+    """A value as JSON text, its numbers as `shown_number` shows them (the field's catalog
+    decimals, or as given without float noise)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return shown_number(value, decimals)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item, decimals) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = (
+            f"{json.dumps(k, ensure_ascii=False)}: {_value(v, decimals)}" for k, v in value.items()
+        )
+        return "{" + ", ".join(pairs) + "}"
     return json.dumps(value, ensure_ascii=False)
 
 
-def _trace_lines(node: dict[str, Any], depth: int) -> list[str]:
+def _derived_lines(derived: dict[str, Any]) -> list[str]:
+    lines = [f"    computed: {derived['formula']}"]
+    if derived["missing_because"]:
+        lines.append(f"    not computed: {derived['missing_because']}")
+    return lines
+
+
+def _peer_lines(peers: dict[str, Any]) -> list[str]:
+    group = ", ".join(f"{name} {_value(value)}" for name, value in peers["group"].items())
+    listed = ", ".join(peers["peers"])
+    more = len(peers["peers"]) < peers["size"]
+    lines = [
+        f"    against peers ({peers['method']}) in {group}: {peers['size']} peer(s): "
+        f"{listed}{', ...' if more else ''}",
+        f"    peers' lowest {_number(peers['lowest'])}, highest {_number(peers['highest'])}, "
+        f"mean {_number(peers['mean'])}, sd {_number(peers['sd'])}",
+    ]
+    if peers["statistic"] is not None:
+        lines.append(f"    {peers['method']} among peers: {_number(peers['statistic'])}")
+    if peers["note"]:
+        lines.append(f"    {peers['note']}")
+    return lines
+
+
+def _trace_lines(node: dict[str, Any], depth: int, decimals: Decimals) -> list[str]:
     pad = "    " * depth
     mark = "pass" if node["passed"] else "FAIL"
     kind = node["kind"]
     if kind in ("all", "any"):
         lines = [f"{pad}{kind} [{mark}]"]
         for item in node["items"]:
-            lines += _trace_lines(item, depth + 1)
+            lines += _trace_lines(item, depth + 1, decimals)
         return lines
     if kind == "not":
-        return [f"{pad}not [{mark}]", *_trace_lines(node["item"], depth + 1)]
+        return [f"{pad}not [{mark}]", *_trace_lines(node["item"], depth + 1, decimals)]
     if kind == "violations":
         return [
             f"{pad}violation records {_value(node['filter'])} {_value(node['expected'])}: "
@@ -36,8 +76,9 @@ def _trace_lines(node: dict[str, Any], depth: int) -> list[str]:
     if kind == "published_within_days":
         actual = "missing" if not node["present"] else f"{node['actual']} days"
         return [f"{pad}published within {node['expected']} days of period end: {actual} [{mark}]"]
-    expected = "" if node["expected"] is None else f" {_value(node['expected'])}"
-    actual = _value(node["actual"]) if node["present"] else "missing"
+    places = decimals.get(node["field"])
+    expected = "" if node["expected"] is None else f" {_value(node['expected'], places)}"
+    actual = _value(node["actual"], places) if node["present"] else "missing"
     return [f"{pad}{node['test']} {node['field']}{expected}: actual {actual} [{mark}]"]
 
 
@@ -95,8 +136,9 @@ def _published(summary: dict[str, Any]) -> str:
     return f" (published {published:g})" if abs(published - summary["total"]) > 5.1e-7 else ""
 
 
-def render_text(data: dict[str, Any]) -> str:
+def render_text(data: dict[str, Any], decimals: Decimals | None = None) -> str:
     company, summary, rubric = data["company"], data["summary"], data["rubric"]
+    decimals = decimals or {}
     lines = [
         f"{company['name']} ({company['id']}), {company['year']}, "
         f"sector {company['sector'] or '—'}",
@@ -134,12 +176,9 @@ def render_text(data: dict[str, Any]) -> str:
             f"+{_number(item['gain_top'])}"
         )
         for test in item["missing"]:
-            if test.get("kind") == "value":
-                lines.append(f"      disclose a better value for {test['field']}")
-            else:
-                lines += _trace_lines(test, 2)
-        if item["suggestion"]:
-            lines.append(f"      suggested disclosure: {_value(item['suggestion'])}")
+            if test.get("kind") != "value":
+                lines += _trace_lines(test, 2, decimals)
+        lines += [f"      suggested: {phrase}" for phrase in item["advice"]]
     peers = data["peers"]
     lines += [
         "",
@@ -151,7 +190,15 @@ def render_text(data: dict[str, Any]) -> str:
         lines.append(
             f"  behind {item['peers_ahead']} of {item['peers']} peers on {item['criterion']}"
         )
-    lines += ["", "criterion details:"]
+    lines += ["", "criterion details:", *detail_lines(data, decimals)]
+    # Every entry of `lines` is one line; names, titles and values inside it come from the
+    # input, so a newline or ESC in them is shown escaped rather than acted on.
+    return "\n".join(map(visible, lines)) + "\n"
+
+
+def detail_lines(data: dict[str, Any], decimals: Decimals) -> list[str]:
+    """Every criterion's levels with their condition traces, values and evidence."""
+    lines: list[str] = []
     for item in data["criteria"]:
         lines.append(f"  {item['id']}  {item['title']}")
         if not item["applicable"]:
@@ -164,16 +211,17 @@ def render_text(data: dict[str, Any]) -> str:
             if "declared" not in reason:
                 lines.append(f"    N/A: applicability of {reason['node']} does not hold")
             if reason["trace"]:
-                lines += _trace_lines(reason["trace"], 2)
+                lines += _trace_lines(reason["trace"], 2, decimals)
             continue
         for level in item.get("levels", []):
             lines.append(
                 f"    level {level['level']} ({level['points']:g} points, {level['label']}):"
             )
-            lines += _trace_lines(level["trace"], 2)
+            lines += _trace_lines(level["trace"], 2, decimals)
         if "value" in item:
             value = item["value"]
-            shown = _value(value["actual"]) if value["present"] else "missing"
+            places = decimals.get(value["field"])
+            shown = _value(value["actual"], places) if value["present"] else "missing"
             of_scale = f" on a scale of 0 to {value['scale']:g}" if "scale" in value else ""
             lines.append(f"    value of {value['field']}: {shown}{of_scale}")
             if "scored_as" in value:
@@ -182,14 +230,17 @@ def render_text(data: dict[str, Any]) -> str:
                 )
             if "points_grid" in value:
                 lines.append(f"    points on a grid of {value['points_grid']:g}")
+            if "derived" in value:
+                lines += _derived_lines(value["derived"])
+            if "peers" in value:
+                lines += _peer_lines(value["peers"])
         if "checklist" in item:
             lines += _checklist_lines(item["checklist"])
         for evidence in item.get("evidence", []):
             where = f", evidence {_value(evidence['evidence'])}" if evidence["evidence"] else ""
             assured = ", assured" if evidence["assured"] else ""
             lines.append(
-                f"    disclosed {evidence['field']} = {_value(evidence['value'])}{assured}{where}"
+                f"    disclosed {evidence['field']} = "
+                f"{_value(evidence['value'], decimals.get(evidence['field']))}{assured}{where}"
             )
-    # Every entry of `lines` is one line; names, titles and values inside it come from the
-    # input, so a newline or ESC in them is shown escaped rather than acted on.
-    return "\n".join(map(visible, lines)) + "\n"
+    return lines

@@ -91,6 +91,30 @@ _level = _object(
     }
 )
 
+_derived = _object(
+    {
+        "field": _text,
+        "form": _text,
+        "value": _nullable_number,
+        "unit": _nullable_text,
+        "inputs": {
+            "type": "array",
+            "items": _object(
+                {
+                    "field": _text,
+                    "value": _any_value,
+                    "unit": _nullable_text,
+                    "year": {"type": "integer"},
+                    "derived": {"$ref": "#/$defs/derived"},
+                },
+                ["field", "value", "unit"],
+            ),
+        },
+        "formula": _text,
+        "missing_because": _nullable_text,
+    }
+)
+
 _criterion = _object(
     {
         "id": _text,
@@ -116,6 +140,21 @@ _criterion = _object(
                 "input_grid": _number,
                 "scored_as": _number,
                 "points_grid": _number,
+                "derived": {"$ref": "#/$defs/derived"},
+                "peers": _object(
+                    {
+                        "method": {"enum": ["min-max", "percentile", "z-score"]},
+                        "group": {"type": "object"},
+                        "size": {"type": "integer", "minimum": 0},
+                        "peers": {"type": "array", "items": _text},
+                        "lowest": _nullable_number,
+                        "highest": _nullable_number,
+                        "mean": _nullable_number,
+                        "sd": _nullable_number,
+                        "statistic": _nullable_number,
+                        "note": _nullable_text,
+                    }
+                ),
             },
             ["field", "actual", "present"],
         ),
@@ -266,6 +305,12 @@ def explanation_schema() -> dict[str, Any]:
                             "target_level": {"type": ["integer", "null"]},
                             "missing": {"type": "array", "items": {"type": "object"}},
                             "suggestion": {"type": ["object", "null"]},
+                            "advice": {
+                                "type": "array",
+                                "items": _text,
+                                "description": "what to disclose, in words, a phrase per "
+                                "field; `suggestion` says it as data",
+                            },
                         }
                     ),
                 },
@@ -290,5 +335,5 @@ def explanation_schema() -> dict[str, Any]:
                 ),
             }
         ),
-        "$defs": {"trace": _trace, "group": _group},
+        "$defs": {"trace": _trace, "group": _group, "derived": _derived},
     }

@@ -107,6 +107,8 @@ class Tracer:
             np.column_stack([results[c] for c in keys]) if keys else np.zeros((n, 0), dtype=bool)
         )
         self.holds: list[bool] = []
+        self.derived = scores.derived
+        self.row = 0
         self.report: Report | None = None
         self.disclosures: Mapping[str, Disclosure] = {}
         self._builders: dict[int, TraceBuilder] = {}
@@ -114,6 +116,7 @@ class Tracer:
     def start(self, row: int, report: Report) -> None:
         """Switch to one company."""
         self.holds = self.matrix[row].tolist()
+        self.row = row
         self.report = report
         self.disclosures = report.disclosures
 
@@ -140,6 +143,24 @@ class Tracer:
             listed = isinstance(expected, list)
             provenance = op in ("assured", "has_evidence")
             disclosed_key = field != "year" and not field.startswith(RESERVED_PREFIXES)
+            derived = self.derived.get(field)
+            if derived is not None:
+                values = derived.values
+
+                def computed() -> dict[str, Any]:
+                    number = float(values[self.row])
+                    present = number == number  # NaN where the value is missing
+                    return {
+                        "kind": "test",
+                        "test": op,
+                        "field": field,
+                        "expected": list(expected) if listed else expected,
+                        "actual": number if present else None,
+                        "present": present,
+                        "passed": self.holds[column],
+                    }
+
+                return computed
 
             if disclosed_key:
                 # The common case. Copying a prepared dict is about twice as fast as

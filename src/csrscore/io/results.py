@@ -8,6 +8,7 @@ not apply is an empty cell, not 0.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -195,14 +196,27 @@ def write_parquet(tables: dict[str, Columns], directory: str | os.PathLike[str])
     written = []
     for name, columns in tables.items():
         path = target / f"{name}.parquet"
-        temporary = path.with_name(f".{path.name}.tmp")
+        temporary = _temporary_beside(path)
         try:
             parquet.write_table(to_arrow(columns), temporary)
             os.replace(temporary, path)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", Location(str(path))) from None
         finally:
             temporary.unlink(missing_ok=True)
         written.append(path)
     return written
+
+
+def _temporary_beside(path: Path) -> Path:
+    """A new temporary file in `path`'s folder, with a short name: a name derived from
+    `path` would pass the 255-byte limit of most file systems for a 250-byte target."""
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".csrscore-", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", Location(str(path))) from None
+    os.close(handle)
+    return Path(name)
 
 
 # --- XLSX --------------------------------------------------------------------------------
@@ -235,7 +249,7 @@ def write_xlsx(tables: dict[str, Columns], path: str | os.PathLike[str]) -> None
         for row in zip(*cells, strict=True):
             sheet.append(row)
     target = Path(path)
-    temporary = target.with_name(f".{target.name}.tmp")
+    temporary = _temporary_beside(target)
     try:
         workbook.save(temporary)
         os.replace(temporary, target)

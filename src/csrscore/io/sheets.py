@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csrscore.boundedread import RefusedInputError, describe_size, read_bounded
 from csrscore.errors import Location, ReportError
 from csrscore.io.cells import UNCOMPUTED
 from csrscore.io.extras import require
+from csrscore.records.load import MAX_INPUT_BYTES, RAISE_HINT
 
 __all__ = ["TABLE_SUFFIXES", "Sheet", "column_letter", "is_frame", "open_sheets"]
 
@@ -83,23 +85,34 @@ def _is_pandas(source: Any) -> bool:
 
 
 def open_sheets(
-    source: str | os.PathLike[str] | Any, sheets: Sequence[str] | None, header_row: int | None
+    source: str | os.PathLike[str] | Any,
+    sheets: Sequence[str] | None,
+    header_row: int | None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> list[Sheet]:
-    """Every sheet of `source` (or the named ones), headers located, blank rows dropped."""
+    """Every sheet of `source` (or the named ones), headers located, blank rows dropped.
+
+    A file is read whole first, within `max_bytes` and only if it is a regular file or a
+    pipe (`boundedread`), so that `/dev/zero` named `x.csv` or a huge workbook fails fast.
+    """
     if is_frame(source):
         return [_frame_sheet(source)]
     name = os.fspath(source)
     kind = TABLE_SUFFIXES.get(Path(name).suffix.lower())
-    if kind in ("csv", "tsv"):
-        raw = [_read_delimited(name, kind == "tsv")]
-    elif kind == "xlsx":
-        raw = _read_xlsx(name, sheets)
-    elif kind in ("parquet", "arrow"):
-        raw = [_arrow_sheet(_read_arrow(name, kind), name)]
-    else:
+    if kind is None:
         raise ReportError(
             "not a table file; expected one of " + ", ".join(TABLE_SUFFIXES), Location(name)
         )
+    try:
+        data = read_bounded(name, max_bytes, RAISE_HINT, binary=kind not in ("csv", "tsv"))
+    except RefusedInputError as exc:
+        raise ReportError(str(exc), Location(name)) from None
+    if kind in ("csv", "tsv"):
+        raw = [_read_delimited(data, name, kind == "tsv")]
+    elif kind == "xlsx":
+        raw = _read_xlsx(data, name, sheets, max_bytes)
+    else:
+        raw = [_arrow_sheet(_read_arrow(data, name, kind), name)]
     return [_located(sheet, header_row) for sheet in raw]
 
 
@@ -130,11 +143,7 @@ def _blank(row: Sequence[Any]) -> bool:
 # --- CSV and TSV ---------------------------------------------------------------------------
 
 
-def _read_delimited(name: str, tab: bool) -> Sheet:
-    try:
-        data = Path(name).read_bytes()
-    except OSError as exc:
-        raise ReportError(exc.strerror or str(exc), Location(name)) from None
+def _read_delimited(data: bytes, name: str, tab: bool) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -178,12 +187,24 @@ _UNCOMPUTED_CELL = re.compile(
 _MERGED = re.compile(rb"<" + _PREFIX + rb'mergeCell\s+ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
 
 
-def _read_xlsx(name: str, wanted: Sequence[str] | None) -> list[Sheet]:
+# What a workbook may unpack to, as a multiple of the input limit: XLSX compresses sheet
+# XML about 5 to 20 times, and a "zip bomb" a thousand times or more.
+UNPACKED_RATIO = 50
+
+
+def _read_xlsx(
+    data: bytes, name: str, wanted: Sequence[str] | None, max_bytes: int
+) -> list[Sheet]:
     openpyxl = require("openpyxl", "reading XLSX files")
     try:
-        workbook = openpyxl.load_workbook(name, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise ReportError(exc.strerror or "file not found", Location(name)) from None
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        if unpacked > max_bytes * UNPACKED_RATIO:
+            raise ReportError(
+                f"the workbook unpacks to {unpacked} bytes, more than {UNPACKED_RATIO} times "
+                f"the input limit of {describe_size(max_bytes)}; {RAISE_HINT}",
+                Location(name),
+            )
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReportError(f"not a readable XLSX workbook ({exc})", Location(name)) from None
     try:
@@ -236,14 +257,14 @@ def _mark_from_xml(
 # --- Parquet, Arrow and data frames ------------------------------------------------------------
 
 
-def _read_arrow(name: str, kind: str) -> Any:
+def _read_arrow(data: bytes, name: str, kind: str) -> Any:
     pa = require("pyarrow", f"reading {kind.title()} files")
     try:
         if kind == "parquet":
-            return require("pyarrow.parquet", "reading Parquet files").read_table(name)
-        return require("pyarrow.feather", "reading Arrow files").read_table(name)
-    except FileNotFoundError as exc:
-        raise ReportError(exc.strerror or "file not found", Location(name)) from None
+            reader = require("pyarrow.parquet", "reading Parquet files")
+        else:
+            reader = require("pyarrow.feather", "reading Arrow files")
+        return reader.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as exc:
         raise ReportError(f"not a readable {kind} file ({exc})", Location(name)) from None
 

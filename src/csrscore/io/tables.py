@@ -21,7 +21,13 @@ from csrscore.io.columns import Column, resolve
 from csrscore.io.mapping import TableMapping, load_mapping
 from csrscore.io.rows import Built, build
 from csrscore.io.sheets import TABLE_SUFFIXES, Sheet, is_frame, open_sheets
-from csrscore.records.load import Rejection, ReportSet, load_reports, register_reader
+from csrscore.records.load import (
+    MAX_INPUT_BYTES,
+    Rejection,
+    ReportSet,
+    load_reports,
+    register_reader,
+)
 from csrscore.records.model import Report
 from csrscore.rubric.catalog import Catalog, FieldSpec
 from csrscore.rubric.load import DEFAULT_CATALOG, load_catalog
@@ -70,6 +76,7 @@ def read_table(
     sheets: Sequence[str] | None = None,
     layout: Literal["auto", "wide", "long"] | None = None,
     catalog: Catalog | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> ReportSet:
     """Load report records from a table file or data frame.
 
@@ -77,6 +84,8 @@ def read_table(
     layout a row per company, year and key with value, unit, assured, page, quote and url
     columns. `layout` forces one (default: the mapping's, else detected). Cells are read by
     the catalog's type of their key. Every row ends up loaded or rejected with its cell.
+    A file is read as `load_reports` reads one: a regular file or a pipe of at most
+    `max_bytes` bytes.
     """
     rules = load_mapping(mapping) if mapping is not None else TableMapping()
     if layout is not None:
@@ -86,7 +95,7 @@ def read_table(
         catalog = load_catalog(rules.catalog or DEFAULT_CATALOG)
     label = "<DataFrame>" if is_frame(source) else os.fspath(source)
     entries: list[tuple[Built, Sheet]] = []
-    for sheet in open_sheets(source, chosen, rules.header_row):
+    for sheet in open_sheets(source, chosen, rules.header_row, max_bytes):
         decimal = sheet.decimal if rules.cells.decimal == "auto" else rules.cells.decimal
         reader = CellReader(rules.cells, decimal)
         columns, found_layout = resolve(sheet, rules, catalog, reader)
@@ -191,8 +200,8 @@ def _at(
     )
 
 
-def _reader(source: Any) -> ReportSet | None:
-    return read_table(source) if is_table(source) else None
+def _reader(source: Any, max_bytes: int) -> ReportSet | None:
+    return read_table(source, max_bytes=max_bytes) if is_table(source) else None
 
 
 register_reader(_reader)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from csrscore.records.disclosure import TEXT_MAX
 from csrscore.records.model import (
     DISCLOSURE_KEY_PATTERN,
     IDENTIFIER_PATTERN,
@@ -67,7 +68,12 @@ def _disclosure_message(raw: Any) -> str:
     if isinstance(raw, int) and not isinstance(raw, bool):
         # Only an integer beyond the float range fails every branch of the union.
         return "must be a finite number; this one is too large"
+    if isinstance(raw, str) and len(raw) > TEXT_MAX:
+        return f"a text value has at most {TEXT_MAX} characters, got {len(raw)}"
     if isinstance(raw, list):
+        for i, item in enumerate(raw):
+            if isinstance(item, str) and len(item) > TEXT_MAX:
+                return f"item {i} has {len(item)} characters; list items have at most {TEXT_MAX}"
         return "a list value may hold only strings"
     return f"must be {_SHORT_FORMS}, got {type(raw).__name__ if raw is not None else 'null'}"
 

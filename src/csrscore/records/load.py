@@ -33,7 +33,7 @@ __all__ = [
 
 # Large enough for a million typical records; the CLI's --max-input-size raises it.
 MAX_INPUT_BYTES = 1 << 30
-_RAISE_HINT = "raise it with --max-input-size (or load_reports(..., max_bytes=N))"
+RAISE_HINT = "raise it with --max-input-size (or load_reports(..., max_bytes=N))"
 
 ReportSource: TypeAlias = (
     "str | os.PathLike[str] | IO[str] | IO[bytes] | bytes | ReportSet"
@@ -144,23 +144,24 @@ def load_reports(
 # Readers of other formats, registered by the leaves that provide them (csrscore.io adds
 # CSV, XLSX, Parquet and data frames), so that records never imports a higher layer. Each
 # returns None for a source it does not read.
-_READERS: list[Callable[[Any], ReportSet | None]] = []
+# A reader gets the source and the size limit (`max_bytes`) every file read must respect.
+_READERS: list[Callable[[Any, int], ReportSet | None]] = []
 
 
-def register_reader(reader: Callable[[Any], ReportSet | None]) -> None:
+def register_reader(reader: Callable[[Any, int], ReportSet | None]) -> None:
     if reader not in _READERS:
         _READERS.append(reader)
 
 
 def _load(source: ReportSource, max_bytes: int) -> ReportSet:
     for reader in _READERS:
-        loaded = reader(source)
+        loaded = reader(source, max_bytes)
         if loaded is not None:
             return loaded
     if isinstance(source, (str, os.PathLike)):
         name = str(source)
         try:
-            data = read_bounded(source, max_bytes, _RAISE_HINT)
+            data = read_bounded(source, max_bytes, RAISE_HINT)
         except RefusedInputError as exc:
             raise ReportError(str(exc), Location(source=name)) from None
         if Path(source).suffix.lower() in _JSONL_SUFFIXES:
@@ -176,7 +177,7 @@ def _load(source: ReportSource, max_bytes: int) -> ReportSet:
             data = stream.read().encode()
         else:
             try:
-                data = read_stream(stream, max_bytes, _RAISE_HINT)
+                data = read_stream(stream, max_bytes, RAISE_HINT)
             except RefusedInputError as exc:
                 raise ReportError(str(exc), Location(source=label)) from None
         if label and Path(label).suffix.lower() in _JSONL_SUFFIXES:
@@ -272,7 +273,22 @@ def _decode_error(exc: json.JSONDecodeError, source: str | None) -> ReportError:
     message = exc.msg.removesuffix(" at")
     if exc.pos >= len(exc.doc.rstrip()):
         message = "the input ends in the middle of a value; is the file truncated?"
+    elif _cut_in_string(exc):
+        message = "the input ends inside a string; is the file truncated?"
     return ReportError(f"invalid JSON: {message}", location)
+
+
+def _cut_in_string(exc: json.JSONDecodeError) -> bool:
+    """A string with no closing quote: JSON text cannot hold a raw line break, so the
+    string runs to the end of the input, which was cut short."""
+    return exc.msg.startswith("Unterminated string")
+
+
+def json_line_problem(exc: json.JSONDecodeError) -> str:
+    """The message for a JSON Lines line that does not parse."""
+    if _cut_in_string(exc) or exc.pos >= len(exc.doc.rstrip()):
+        return "invalid JSON: the line ends in the middle of a value; is it cut short?"
+    return f"invalid JSON: {exc.msg} (column {exc.colno})"
 
 
 def _encoding_error(exc: UnicodeDecodeError, data: bytes, source: str | None) -> ReportError:
@@ -329,7 +345,7 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
         try:
             raw: Any = _parse_json(text)
         except json.JSONDecodeError as exc:
-            message = f"invalid JSON: {exc.msg} (column {exc.colno})"
+            message = json_line_problem(exc)
             rejected.append(Rejection(index, message, line=line_number, source=source))
         except RecursionError:
             message = "JSON nesting is too deep"

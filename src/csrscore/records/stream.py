@@ -26,6 +26,7 @@ from csrscore.records.load import (
     ReportSet,
     _accept,
     _parse_json,
+    json_line_problem,
     load_reports,
 )
 from csrscore.records.model import Report
@@ -137,7 +138,7 @@ def _jsonl_rows(handle: Iterable[bytes], name: str) -> Iterator[tuple[Any, int |
         try:
             yield _parse_json(text), line_number
         except json.JSONDecodeError as exc:
-            yield _Unreadable(f"invalid JSON: {exc.msg} (column {exc.colno})"), line_number
+            yield _Unreadable(json_line_problem(exc)), line_number
         except RecursionError:
             yield _Unreadable("JSON nesting is too deep"), line_number
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from csrscore.report.words import Line, condition_lines
 from csrscore.rubric.conditions import ViolationFilter
-from csrscore.rubric.model import Adjustment, Criterion, Group, Rubric
+from csrscore.rubric.methodology import adjustment_words
+from csrscore.rubric.model import Criterion, Group, Rubric
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,6 @@ def _tree(group: Group, depth: int, out: list[Node]) -> None:
         out.append(Node(depth, child, 100.0 * weight / total, rule))
         if isinstance(child, Group):
             _tree(child, depth + 1, out)
-
-
-def adjustment_words(adjustment: Adjustment) -> str:
-    if adjustment.kind == "count":
-        bounds = []
-        if adjustment.floor is not None:
-            bounds.append(f"at least {adjustment.floor:g} in all")
-        if adjustment.ceiling is not None:
-            bounds.append(f"at most {adjustment.ceiling:g} in all")
-        text = f"{adjustment.points_each:+g} points for each matching violation record"
-        return text + (f" ({', '.join(bounds)})" if bounds else "")
-    if adjustment.kind == "points":
-        return f"{adjustment.points:+g} points when the condition holds"
-    return f"the total is capped at {adjustment.cap:g} when the condition holds"
 
 
 def filter_words(rule: ViolationFilter) -> str:

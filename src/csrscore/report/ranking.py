@@ -13,6 +13,7 @@ import numpy as np
 from csrscore.compare import Comparison, compare
 from csrscore.engine import Scores
 from csrscore.engine.columns import IntArray
+from csrscore.precision import display_number
 from csrscore.report.pages import scorecard_page, year_page
 from csrscore.sensitivity import Sensitivity
 
@@ -55,6 +56,84 @@ class YearView:
     rows: tuple[Row, ...]  # best first, ties by company id
     previous: int | None  # the year before, when the data has one
     movers: Comparison | None
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    type: str  # how the page sorts it: "number" or "text"
+    css: str = ""  # class of its cells
+    group: bool = False  # a top-level group's score
+
+
+def columns(group_titles: list[str], sensitivity: bool) -> list[Column]:
+    """The ranking table's columns, in the order of `cells`; the company's is the second."""
+    found = [
+        Column("Rank", "number", "num"),
+        Column("Company", "text"),
+        Column("Sector", "text"),
+        Column("Country", "text"),
+        Column("Total", "number", "num total"),
+        Column("Grade", "text"),
+        *(Column(title, "number", "num", group=True) for title in group_titles),
+    ]
+    if sensitivity:
+        found += [
+            Column("Rank interval (5–95%)", "number", "num"),
+            Column("Cannot be told apart from ranks", "number", "num"),
+        ]
+    return found
+
+
+Cell = tuple[str, str]  # the value a column sorts by, and the text shown
+
+
+def cells(row: Row) -> list[Cell]:
+    """A row's cells in the order of `columns`; values are exact (full float precision)."""
+    found: list[Cell] = [
+        (str(row.rank), str(row.rank)),
+        (row.name, row.name),
+        (row.sector or "", row.sector or "—"),
+        (row.country or "", row.country or "—"),
+        (repr(row.total), display_number(row.total, 2)),
+        (row.grade, row.grade or "—"),
+        *(("" if v is None else repr(v), display_number(v, 1)) for v in row.groups),
+    ]
+    if (iv := row.interval) is not None:
+        apart = "none" if iv.alike_low == iv.alike_high else f"{iv.alike_low}–{iv.alike_high}"
+        found += [
+            (str(iv.median), f"{iv.low}–{iv.high} (median {iv.median})"),
+            (str(iv.alike_high - iv.alike_low), apart),
+        ]
+    return found
+
+
+def table_data(view: YearView) -> list[list[object]]:
+    """Every row of a year for the page's script, which sorts, filters and pages them:
+    company id, scorecard page, sector, country, grade, then the cells. A cell whose value
+    and text are the same is given once."""
+    return [
+        [
+            row.company_id,
+            row.page,
+            row.sector or "",
+            row.country or "",
+            row.grade,
+            [value if value == shown else [value, shown] for value, shown in cells(row)],
+        ]
+        for row in view.rows
+    ]
+
+
+FILTERS = (("sector", "Sector"), ("country", "Country"), ("grade", "Grade"))
+
+
+def filter_options(view: YearView) -> list[tuple[str, str, list[str]]]:
+    """Each filter's field, heading and values (sorted; "" for companies without one)."""
+    return [
+        (field, heading, sorted({getattr(row, field) or "" for row in view.rows}, key=str.lower))
+        for field, heading in FILTERS
+    ]
 
 
 def year_views(scores: Scores, sensitivity: Sensitivity | None = None) -> list[YearView]:

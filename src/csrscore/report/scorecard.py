@@ -71,3 +71,13 @@ def peer_chart(explanation: dict[str, Any], stats: SectorStats, group_titles: li
         _nullable(stats.best.tolist()),
         explanation["company"]["sector"],
     )
+
+
+def group_rows(groups: list[dict[str, Any]], depth: int = 0) -> list[tuple[int, dict[str, Any]]]:
+    """An explanation's group tree as table rows, parents first, with their depth."""
+    rows = []
+    for group in groups:
+        rows.append((depth, group))
+        subgroups = [child for child in group["children"] if "criterion" not in child]
+        rows += group_rows(subgroups, depth + 1)
+    return rows

@@ -9,30 +9,40 @@ character. Charts are plotly figures read by plotly.js, which is written once in
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, PackageLoader
-from markupsafe import Markup
 
 from csrscore import __version__
 from csrscore.engine import Scores
-from csrscore.errors import InputError, Location, UsageError
+from csrscore.errors import UsageError
+from csrscore.explain import Explainer
 from csrscore.precision import display_number
 from csrscore.report import charts
 from csrscore.report.auditpage import AUDIT_PAGE, audit_tables
-from csrscore.report.extra import plotly_script
+from csrscore.report.cards import Scorecards
+from csrscore.report.fragments import (
+    RubricFragments,
+    improvements_html,
+    inert,
+    lines_html,
+    trace_html,
+)
 from csrscore.report.methodology import methodology_context
-from csrscore.report.pages import METHODOLOGY_PAGE
-from csrscore.report.ranking import YearView, year_views
-from csrscore.report.scorecard import peer_chart, safe_link, sector_stats
-from csrscore.report.words import condition_lines, trace_lines, value_text
+from csrscore.report.pages import METHODOLOGY_PAGE, year_page
+from csrscore.report.ranking import (
+    YearView,
+    cells,
+    columns,
+    filter_options,
+    table_data,
+    year_views,
+)
+from csrscore.report.scorecard import safe_link, sector_stats
+from csrscore.report.words import condition_lines, value_text
+from csrscore.report.writer import SiteWriter
 from csrscore.sensitivity import Sensitivity
-from csrscore.textsafe import visible
-
-ASSETS = ("site.css", "site.js")
 
 
 @dataclass(frozen=True)
@@ -44,27 +54,28 @@ class Site:
     bytes: int
 
 
-def _inert(value: Any) -> Any:
-    """Every printed string without control or invisible characters (Markup is ours)."""
-    if not isinstance(value, str) or isinstance(value, Markup):
-        return value
-    # Printable ASCII holds none of the characters `visible` escapes: skip its regex.
-    return value if value.isascii() and value.isprintable() else visible(value)
+# Ranking rows in a page's HTML; the page's script pages through the rest (all of them in
+# the page's data). Laying out 5,000 table rows took most of the 2 s load budget.
+PAGE_ROWS = 100
 
 
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("csrscore.report", "templates"),
         autoescape=True,
-        finalize=_inert,
+        finalize=inert,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are package data: no stat per page rendered
     )
     env.filters["number"] = display_number
     env.filters["link"] = safe_link
     env.filters["value"] = value_text
-    env.globals["trace_lines"] = trace_lines
+    env.filters["trace"] = trace_html
+    env.globals["lines"] = lines_html
+    env.globals["improvements"] = improvements_html
     env.globals["condition_lines"] = condition_lines
+    env.globals["cells"] = cells
     return env
 
 
@@ -74,68 +85,66 @@ def build(
     *,
     sensitivity: Sensitivity | None = None,
     title: str | None = None,
+    workers: int | None = None,
 ) -> Site:
     """Write the site for `scores` into `out_dir` (created when missing).
 
     With a `sensitivity` run of the same scores (by year), the index shows each company's
-    rank interval and which ranks cannot be told apart.
+    rank interval and which ranks cannot be told apart. Scorecards are written by
+    `workers` processes (default: one per usable core).
     """
     if sensitivity is not None:
         _check_sensitivity(scores, sensitivity)
     root = Path(out_dir)
-    writer = _Writer(root)
+    writer = SiteWriter(root)
     env = environment()
     rubric = scores.rubric
-    views = year_views(scores, sensitivity)
+    years = sorted({int(year) for year in scores.years.tolist()}, reverse=True)
+    year_pages = {year: year_page(year, years[0]) for year in years}
     group_titles = [node.title for node in rubric.root.children]
     common = {
         "title": title or f"{rubric.title}",
         "rubric": rubric,
         "version": __version__,
-        "years": [(view.year, view.page) for view in views],
+        "years": list(year_pages.items()),
         "sensitivity": sensitivity,
         "group_titles": group_titles,
     }
     writer.copy_assets()
-    index = env.get_template("index.html")
-    for view in views:
-        writer.write(
-            view.page,
-            index.render(
-                common, root="", view=view, charts=_charts(view, group_titles, float(rubric.scale))
-            ),
-        )
-    summary, tables = audit_tables(scores)
-    writer.write(
-        AUDIT_PAGE,
-        env.get_template("audit.html").render(common, root="", summary=summary, tables=tables),
+    cards = Scorecards(
+        root=root,
+        template=env.get_template("scorecard.html"),
+        common=common,
+        explainer=Explainer(scores),
+        parts=RubricFragments.of(rubric),
+        stats=sector_stats(scores),
+        year_page=year_pages,
     )
-    writer.write(
-        METHODOLOGY_PAGE,
-        env.get_template("methodology.html").render(common, root="", **methodology_context(rubric)),
-    )
-    pages = {view.year: view for view in views}
-    page_of = {row.position: row.page for view in views for row in view.rows}
-    card = env.get_template("scorecard.html")
-    ladders = _ladders(scores)
-    stats = sector_stats(scores)
-    for position, explanation in enumerate(scores.explain_all()):
-        data = explanation.to_dict()
-        company = data["company"]
-        chart = peer_chart(data, stats[(company["year"], company["sector"])], group_titles)
-        criteria = {item["id"]: item for item in data["criteria"]}
-        writer.write(
-            page_of[position],
-            card.render(
+    with cards.writing(len(scores), workers) as scorecards_written:
+        index = env.get_template("index.html")
+        table_columns = columns(group_titles, sensitivity is not None)
+        for view in year_views(scores, sensitivity):
+            page = index.render(
                 common,
-                root="../",
-                e=data,
-                criteria=criteria,
-                ladders=ladders,
-                chart=chart,
-                year_page=pages[company["year"]].page,
-            ),
+                root="",
+                view=view,
+                columns=table_columns,
+                page_rows=PAGE_ROWS,
+                data=table_data(view),
+                filters=filter_options(view),
+                charts=_charts(view, group_titles, float(rubric.scale)),
+            )
+            writer.write(view.page, page)
+        summary, tables = audit_tables(scores)
+        audit_page = env.get_template("audit.html")
+        writer.write(AUDIT_PAGE, audit_page.render(common, root="", summary=summary, tables=tables))
+        methodology = env.get_template("methodology.html")
+        writer.write(
+            METHODOLOGY_PAGE, methodology.render(common, root="", **methodology_context(rubric))
         )
+        written = scorecards_written()
+    writer.pages += written.pages
+    writer.bytes += written.bytes
     return Site(root, writer.pages, writer.bytes)
 
 
@@ -149,19 +158,6 @@ def _check_sensitivity(scores: Scores, sensitivity: Sensitivity) -> None:
         )
 
 
-def _ladders(scores: Scores) -> dict[str, list[Markup]]:
-    """Each criterion's level headings, the same on every scorecard: built once."""
-    return {
-        criterion.id: [
-            Markup("Level {}, {} points: {}").format(
-                k, display_number(level.points, 2), visible(level.label)
-            )
-            for k, level in enumerate(criterion.levels, start=1)
-        ]
-        for criterion in scores.rubric.criteria
-    }
-
-
 def _charts(view: YearView, group_titles: list[str], scale: float) -> list[charts.Chart]:
     found = [
         charts.distribution(view, scale),
@@ -170,40 +166,3 @@ def _charts(view: YearView, group_titles: list[str], scale: float) -> list[chart
         charts.intervals(view),
     ]
     return [chart for chart in found if chart is not None]
-
-
-def _unwritable(path: Path, error: OSError) -> InputError:
-    return InputError(f"cannot write the site here: {error.strerror}", Location(source=str(path)))
-
-
-class _Writer:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.pages = 0
-        self.bytes = 0
-        try:
-            (root / "companies").mkdir(parents=True, exist_ok=True)
-            (root / "assets").mkdir(exist_ok=True)
-        except OSError as exc:
-            raise _unwritable(root, exc) from None
-
-    def write(self, relative: str, text: str) -> None:
-        data = text.encode("utf-8")
-        try:
-            (self.root / relative).write_bytes(data)
-        except OSError as exc:
-            raise _unwritable(self.root / relative, exc) from None
-        self.pages += 1
-        self.bytes += len(data)
-
-    def copy_assets(self) -> None:
-        here = Path(__file__).parent / "assets"
-        targets = [(here / name, name) for name in ASSETS]
-        targets.append((plotly_script(), "plotly.min.js"))
-        for source, name in targets:
-            target = self.root / "assets" / name
-            try:
-                shutil.copyfile(source, target)
-            except OSError as exc:
-                raise _unwritable(target, exc) from None
-            self.bytes += target.stat().st_size

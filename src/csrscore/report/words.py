@@ -6,6 +6,7 @@ The output is plain text lines with a depth; the templates escape and indent the
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from csrscore.rubric.conditions import (
@@ -43,8 +44,16 @@ TEST_WORDS = {
 COUNT_WORDS = {"gte": "at least", "gt": "more than", "lte": "at most", "lt": "fewer than"}
 
 
+_SCALAR_TEXT: dict[Any, str] = {True: "true", False: "false", None: "null"}
+
+
 def value_text(value: Any) -> str:
     """A disclosed or expected value as JSON text (strings quoted, lists bracketed)."""
+    # The common scalars without json.dumps's setup, which cost more than the encoding.
+    if value is None or type(value) is bool:
+        return _SCALAR_TEXT[value]
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return repr(value)
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 FieldType: TypeAlias = Literal["bool", "number", "text", "enum", "list", "date"]
-FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year"]
+FieldOrigin: TypeAlias = Literal["disclosure", "company", "report", "stats", "year", "derived"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class FieldSpec:
     unit: str | None = None
     description: str = ""
     gri: tuple[str, ...] = ()
+    # Decimal places a number is shown with (None: as given, without float noise).
+    decimals: int | None = None
 
 
 def _builtin(name: str, type_: FieldType, description: str, **extra: object) -> FieldSpec:
@@ -89,6 +91,7 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
     values = data.get("values")
     gri = data.get("gri")
     unit = data.get("unit")
+    decimals = data.get("decimals")
     return FieldSpec(
         name=name,
         type=data["type"],  # type: ignore[arg-type]
@@ -96,4 +99,5 @@ def field_spec_from_data(name: str, data: Mapping[str, object]) -> FieldSpec:
         unit=unit if isinstance(unit, str) else None,
         description=str(data.get("description", "")),
         gri=tuple(str(code) for code in gri) if isinstance(gri, list) else (),
+        decimals=decimals if isinstance(decimals, int) else None,
     )

@@ -13,11 +13,12 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from csrscore.boundedread import RefusedInputError, read_bounded
+from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
 from csrscore.rubric.defaults import apply_defaults, expanded
+from csrscore.rubric.derived_parse import parse_derived
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
 from csrscore.rubric.infer import inferred_fields
 from csrscore.rubric.lint import lint_rubric
@@ -49,6 +50,10 @@ def list_rubrics() -> list[str]:
 
 def _rubric_path(name_or_path: str | os.PathLike[str], base: Path | None) -> Path:
     text = os.fspath(name_or_path)
+    try:
+        refuse_url(text)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(text)) from None
     looks_like_path = any(sep in text for sep in "/\\") or text.endswith((".yaml", ".yml"))
     if looks_like_path:
         path = Path(text)
@@ -239,6 +244,10 @@ def load_catalog(
     With `confinement` (as when a rubric names its catalog), the path must lie inside it.
     """
     text = os.fspath(name_or_path)
+    try:
+        refuse_url(text)
+    except RefusedInputError as exc:
+        raise RubricError(str(exc), Location(text)) from None
     if text == DEFAULT_CATALOG:
         path = data_dir("rubrics") / "catalog.yaml"
     else:
@@ -274,10 +283,15 @@ def _build(
     extra = {
         name: field_spec_from_data(name, spec) for name, spec in data.get("fields", {}).items()
     }
-    extra.update(inferred_fields(data, catalog.extended(extra), findings))
     catalog = catalog.extended(extra) if extra else catalog
+    derived = parse_derived(data.get("derived", {}), catalog, findings)
+    if derived:
+        catalog = catalog.extended({field.name: field.spec for field in derived})
+    inferred = inferred_fields(data, catalog, findings)
+    catalog = catalog.extended(inferred) if inferred else catalog
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
+    rubric = replace(rubric, derived=derived)
     lines = {}
     if data is document.data:
         lines = {format_node_path(path): line for path, line in document.lines.items()}

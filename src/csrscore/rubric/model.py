@@ -12,6 +12,8 @@ from csrscore.precision import DEFAULT_ROUNDING, Rounding
 from csrscore.rubric.catalog import Catalog
 from csrscore.rubric.checklist import Checklist
 from csrscore.rubric.conditions import Condition, ViolationFilter, fields_of
+from csrscore.rubric.derived import DerivedField
+from csrscore.rubric.peers import PeerScoring
 
 Aggregation: TypeAlias = Literal["arithmetic", "geometric"]
 Direction: TypeAlias = Literal["higher", "lower"]
@@ -44,6 +46,8 @@ class ValueScoring:
     # A pre-scored indicator (`score:`): the publisher's own score on 0..scale, taken as it
     # is; `low` is then 0 and `high` the scale. None for a `value:` criterion.
     scale: float | None = None
+    # Scored on the peer statistic (low and high on its scale) instead of the raw value.
+    peers: PeerScoring | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Bands:
     field: str
     steps: tuple[Band, ...]
     direction: Direction = "higher"
+    peers: PeerScoring | None = None  # steps are then on the peer statistic's scale
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,12 @@ class Criterion:
         """The field a value, band or checklist criterion scores; None for a ladder."""
         scored = self.value or self.bands or self.checklist
         return None if scored is None else scored.field
+
+    @property
+    def peers(self) -> PeerScoring | None:
+        """How a value or band criterion is scored against peers; None for fixed scales."""
+        scored = self.value or self.bands
+        return None if scored is None else scored.peers
 
     @cached_property
     def fields_read(self) -> frozenset[str]:
@@ -199,6 +210,20 @@ class Rubric:
     locations: Mapping[str, Location] = field(default_factory=dict)
     # Node path (e.g. "groups[0].criteria[1].levels[2]") -> line, for single-file rubrics.
     lines: Mapping[str, int] = field(default_factory=dict)
+    # Computed fields, each after the derived fields it reads.
+    derived: tuple[DerivedField, ...] = ()
+
+    @cached_property
+    def cross_record(self) -> str | None:
+        """What makes one company's score depend on other records (a peer-relative
+        criterion or a change against the previous year), or None when nothing does."""
+        for criterion in self.criteria:
+            if criterion.peers is not None:
+                return f"criterion {criterion.id!r} is scored against peers"
+        for derived in self.derived:
+            if derived.cross_record:
+                return f"derived field {derived.name!r} reads the previous year's record"
+        return None
 
     @cached_property
     def criteria(self) -> tuple[Criterion, ...]:

@@ -39,6 +39,7 @@ from csrscore.rubric.model import (
     Rubric,
     ValueScoring,
 )
+from csrscore.rubric.peers import DEFAULT_RANGE, GROUPING_TYPES, PeerScoring
 from csrscore.rubric.regex import RegexError, compile_pattern
 
 ROOT_ID = "__root__"
@@ -152,16 +153,7 @@ class RubricParser:
         return None if applies is None else self.condition(applies, (*path, "applies_when"))
 
     def _weight(self, data: Mapping[str, Any], path: NodePath) -> float | None:
-        weight = data.get("weight")
-        # 0 keeps a node visible in explanations while it counts nothing, as publishers
-        # show an indicator they do not score this edition.
-        if weight is not None and weight < 0:
-            self.findings.error(
-                "weight",
-                f"weight must be 0 or more, got {weight:g}; to drop a node use 'drop' "
-                "or applies_when",
-                (*path, "weight"),
-            )
+        weight = data.get("weight")  # its bounds are the schema's (rubric/bounds.py)
         return None if weight is None else float(weight)
 
     def group(self, data: Mapping[str, Any], path: NodePath, inherited: Aggregation) -> Group:
@@ -234,6 +226,17 @@ class RubricParser:
         if data is None:
             return None
         self._numeric_field(data["field"], (*path, "field"))
+        peers = self._peers(data.get("peers"), (*path, "peers"))
+        if peers is not None and ("min" not in data or "max" not in data):
+            if peers.method not in DEFAULT_RANGE:
+                self.findings.error(
+                    "range",
+                    f"peers: {peers.method} has no fixed range; give 'min' and 'max' in "
+                    "standard deviations (for example -2 and 2)",
+                    path,
+                )
+            low, high = DEFAULT_RANGE.get(peers.method, (-2.0, 2.0))
+            data = {"min": low, "max": high, **data}
         if data["min"] >= data["max"]:
             self.findings.error(
                 "range",
@@ -251,6 +254,7 @@ class RubricParser:
             direction=data.get("direction", "higher"),
             input_grid=None if "input" not in grids else float(grids["input"]),
             points_grid=None if "points" not in grids else float(grids["points"]),
+            peers=peers,
         )
 
     def _score(self, data: Mapping[str, Any] | None, path: NodePath) -> ValueScoring | None:
@@ -271,6 +275,20 @@ class RubricParser:
             points=float(data.get("points", scale)),
             scale=scale,
         )
+
+    def _peers(self, data: Mapping[str, Any] | None, path: NodePath) -> PeerScoring | None:
+        if data is None:
+            return None
+        for i, name in enumerate(data.get("within", ())):
+            spec = self._field(name, (*path, "within", i))
+            if spec is not None and spec.type not in GROUPING_TYPES:
+                self.findings.error(
+                    "type",
+                    f"peers cannot be grouped by {name!r}, which is {spec.type}; group by "
+                    "text, enum, number or bool fields",
+                    (*path, "within", i),
+                )
+        return PeerScoring(data["method"], tuple(data.get("within", ())))
 
     def _checklist(self, data: Mapping[str, Any] | None, path: NodePath) -> Checklist | None:
         if data is None:
@@ -330,7 +348,8 @@ class RubricParser:
         thresholds = [step.at for step in steps]
         if len(set(thresholds)) != len(thresholds):
             self.findings.error("bands", "two steps share the same 'at' threshold", path)
-        return Bands(data["field"], steps, data.get("direction", "higher"))
+        peers = self._peers(data.get("peers"), (*path, "peers"))
+        return Bands(data["field"], steps, data.get("direction", "higher"), peers)
 
     def adjustment(self, data: Mapping[str, Any], path: NodePath) -> Adjustment:
         self._register(data["id"], path)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from csrscore.rubric import bounds
+
 SCHEMA_ID = "https://csrscore.org/schemas/rubric.schema.json"
 
 FIELD_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
-_scalar: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+_scalar: dict[str, Any] = {"type": ["string", "number", "boolean"], **bounds.VALUE_LIMITS}
+_number_or_text: dict[str, Any] = {"type": ["number", "string"], **bounds.VALUE_LIMITS}
 
 
 def _field_operand(value_schema: dict[str, Any]) -> dict[str, Any]:
@@ -27,9 +30,7 @@ def _field_operand(value_schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _field = {"type": "string", "pattern": FIELD_PATTERN}
-_count_compare = {
-    name: {"type": "integer", "minimum": 0} for name in ("gte", "gt", "lte", "lt", "eq")
-}
+_count_compare = dict.fromkeys(("gte", "gt", "lte", "lt", "eq"), bounds.COUNT)
 _one_or_many = {
     "anyOf": [
         {"type": "string"},
@@ -69,11 +70,11 @@ _condition = {
         "has_evidence": _field,
         **{name: _field_operand(_scalar) for name in ("eq", "ne")},
         **{
-            name: _field_operand({"type": ["number", "string"]})
+            name: _field_operand(_number_or_text)
             for name in ("gt", "gte", "lt", "lte")
         },
         "between": _field_operand(
-            {"type": "array", "items": {"type": ["number", "string"]}, "minItems": 2, "maxItems": 2}
+            {"type": "array", "items": _number_or_text, "minItems": 2, "maxItems": 2}
         ),
         **{
             name: _field_operand({"type": "array", "items": _scalar, "minItems": 1})
@@ -99,17 +100,23 @@ _references = {
     "type": "object",
     "additionalProperties": {
         "anyOf": [
-            {"type": ["string", "number"]},
-            {"type": "array", "items": {"type": ["string", "number"]}},
+            {"type": ["string", "number"], **bounds.VALUE_LIMITS},
+            {"type": "array", "items": {"type": ["string", "number"], **bounds.VALUE_LIMITS}},
         ]
     },
+}
+
+# 0 is a weight too (shown, counts nothing); between 0 and MIN_WEIGHT is not.
+_WEIGHT: dict[str, Any] = {
+    **bounds.bounded(0, bounds.MAX_WEIGHT),
+    "not": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": bounds.MIN_WEIGHT},
 }
 
 _node_common: dict[str, Any] = {
     "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": 128},
     "title": {"type": "string", "minLength": 1},
     "description": {"type": "string"},
-    "weight": {"type": "number", "minimum": 0},
+    "weight": _WEIGHT,
     "applies_when": {"$ref": "#/$defs/condition"},
     "references": {"$ref": "#/$defs/references"},
 }
@@ -118,7 +125,7 @@ _level = {
     "title": "level",
     "type": "object",
     "properties": {
-        "points": {"type": "number", "minimum": 0},
+        "points": bounds.POINTS,
         "label": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "when": {"$ref": "#/$defs/condition"},
@@ -127,31 +134,48 @@ _level = {
     "additionalProperties": False,
 }
 
-_grid = {"type": "number", "exclusiveMinimum": 0}
+
+_peers = {
+    "title": "peers",
+    "type": "object",
+    "properties": {
+        "method": {"enum": ["min-max", "percentile", "z-score"]},
+        "within": {"type": "array", "items": _field, "uniqueItems": True},
+    },
+    "required": ["method"],
+    "additionalProperties": False,
+}
 
 _value = {
     "title": "value scoring",
     "type": "object",
     "properties": {
         "field": _field,
-        "min": {"type": "number"},
-        "max": {"type": "number"},
+        "min": bounds.VALUE,
+        "max": bounds.VALUE,
         "direction": {"enum": ["higher", "lower"]},
-        "points": {"type": "number", "exclusiveMinimum": 0},
+        "points": bounds.POSITIVE_POINTS,
         "round_to": {
             "anyOf": [
-                _grid,
+                bounds.grid(bounds.MAX_VALUE),
                 {
                     "type": "object",
-                    "properties": {"input": _grid, "points": _grid},
+                    "properties": {
+                        "input": bounds.grid(bounds.MAX_VALUE),
+                        "points": bounds.grid(bounds.MAX_POINTS),
+                    },
                     "minProperties": 1,
                     "additionalProperties": False,
                 },
             ]
         },
+        "peers": _peers,
     },
-    "required": ["field", "min", "max", "points"],
+    "required": ["field", "points"],
     "additionalProperties": False,
+    # Against peers, min and max default to the statistic's range (z-scores have none).
+    "if": {"not": {"required": ["peers"]}},
+    "then": {"required": ["min", "max"]},
 }
 
 _score = {
@@ -159,8 +183,8 @@ _score = {
     "type": "object",
     "properties": {
         "field": _field,
-        "scale": {"type": "number", "exclusiveMinimum": 0},
-        "points": {"type": "number", "exclusiveMinimum": 0},
+        "scale": bounds.POSITIVE_POINTS,
+        "points": bounds.POSITIVE_POINTS,
     },
     # `scale` is required too, but usually given once in `criterion_defaults`: the parser
     # checks it after the defaults are merged, so that editors accept the shared form.
@@ -176,9 +200,9 @@ _checklist = {
         "items": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "any_item": {"const": True},
         "matching": {"type": "string", "maxLength": 500},
-        "points_each": {"type": "number", "exclusiveMinimum": 0},
-        "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
-        "cap": {"type": "number", "exclusiveMinimum": 0},
+        "points_each": bounds.POSITIVE_POINTS,
+        "weights": {"type": "object", "additionalProperties": bounds.POINTS},
+        "cap": bounds.POSITIVE_POINTS,
     },
     "required": ["field"],
     "additionalProperties": False,
@@ -197,14 +221,15 @@ _bands = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "at": {"type": "number"},
-                    "points": {"type": "number", "minimum": 0},
+                    "at": bounds.VALUE,
+                    "points": bounds.POINTS,
                     "label": {"type": "string"},
                 },
                 "required": ["at", "points"],
                 "additionalProperties": False,
             },
         },
+        "peers": _peers,
     },
     "required": ["field", "steps"],
     "additionalProperties": False,
@@ -270,17 +295,17 @@ _adjustment = {
         "description": {"type": "string"},
         "references": {"$ref": "#/$defs/references"},
         "when": {"$ref": "#/$defs/condition"},
-        "points_each": {"type": "number"},
+        "points_each": bounds.SIGNED_POINTS,
         "count": {
             "type": "object",
             "properties": {"violations": _violation_filter},
             "required": ["violations"],
             "additionalProperties": False,
         },
-        "floor": {"type": "number"},
-        "ceiling": {"type": "number"},
-        "points": {"type": "number"},
-        "cap": {"type": "number", "minimum": 0},
+        "floor": bounds.SIGNED_POINTS,
+        "ceiling": bounds.SIGNED_POINTS,
+        "points": bounds.SIGNED_POINTS,
+        "cap": bounds.POINTS,
     },
     "required": ["id", "title"],
     "additionalProperties": False,
@@ -299,9 +324,33 @@ _field_spec = {
         "unit": {"type": "string"},
         "description": {"type": "string"},
         "gri": {"type": "array", "items": {"type": "string"}},
+        "decimals": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 6,
+            "description": "decimal places the field's numbers are shown with",
+        },
     },
     "required": ["type"],
     "additionalProperties": False,
+}
+
+_two_fields = {"type": "array", "items": _field, "minItems": 2, "maxItems": 2}
+_derived = {
+    "title": "derived field",
+    "type": "object",
+    "properties": {
+        "ratio": _two_fields,
+        "share": _two_fields,
+        "difference": _two_fields,
+        "sum": {"type": "array", "items": _field, "minItems": 2},
+        "change": _field,
+        "as": {"enum": ["absolute", "percent"]},
+        "unit": {"type": "string"},
+        "description": {"type": "string"},
+    },
+    "additionalProperties": False,
+    "oneOf": [{"required": [form]} for form in ("ratio", "share", "difference", "sum", "change")],
 }
 
 _node_patch = {
@@ -331,7 +380,7 @@ def rubric_schema() -> dict[str, Any]:
             "version": {"type": "string", "minLength": 1},
             "title": {"type": "string", "minLength": 1},
             "description": {"type": "string"},
-            "scale": {"type": "number", "exclusiveMinimum": 0},
+            "scale": bounds.SCALE,
             "na_policy": {"enum": ["exclude", "zero"]},
             "weights": {"enum": ["max-points", "applicable-points"]},
             "rounding": {
@@ -351,10 +400,15 @@ def rubric_schema() -> dict[str, Any]:
                 "propertyNames": {"pattern": FIELD_PATTERN},
                 "additionalProperties": {"$ref": "#/$defs/field_spec"},
             },
+            "derived": {
+                "type": "object",
+                "propertyNames": {"pattern": FIELD_PATTERN},
+                "additionalProperties": {"$ref": "#/$defs/derived"},
+            },
             "grades": {
                 "type": "object",
                 "minProperties": 1,
-                "additionalProperties": {"type": "number", "minimum": 0},
+                "additionalProperties": bounds.POINTS,
             },
             "references": {"$ref": "#/$defs/references"},
             "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}, "minItems": 1},
@@ -388,6 +442,7 @@ def rubric_schema() -> dict[str, Any]:
             "criterion_defaults": _criterion_defaults,
             "adjustment": _adjustment,
             "field_spec": _field_spec,
+            "derived": _derived,
             "node_patch": _node_patch,
         },
     }

@@ -183,7 +183,19 @@ class _Converter:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
-        value = self.scalars.construct_object(node)
+        try:
+            value = self.scalars.construct_object(node)
+        except ValueError as exc:
+            if node.tag != "tag:yaml.org,2002:int":  # a date such as 2024-13-45
+                raise self._fail(f"{node.value!r} is not a valid date: {exc}", node, path) from None
+            # Python reads at most 4,300 digits into an int; no rubric number has 20.
+            digits = sum(char.isdigit() for char in node.value)
+            raise self._fail(
+                f"a {digits}-digit number is out of bounds (see 'Number bounds' in the "
+                "rubric reference)",
+                node,
+                path,
+            ) from None
         if isinstance(value, (dt.date, dt.datetime)):
             # Dates stay ISO text so that the document is plain JSON data for the schema.
             return value.isoformat()

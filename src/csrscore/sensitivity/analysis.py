@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -49,7 +49,7 @@ class Sensitivity:
     scores: Scores
     samples: int
     seed: int
-    by: str | None
+    by: str | tuple[str, ...] | None
     factors: tuple[Factor, ...]
     nominal_rank: IntArray
     median_rank: IntArray
@@ -165,7 +165,7 @@ def sensitivity(
     aggregation: SwitchSpec = False,
     na_policy: SwitchSpec = False,
     indices: bool = True,
-    by: str | None = "year",
+    by: str | Sequence[str] | None = "year",
     bootstrap: int = 200,
     chunk_size: int | None = None,
     threads: int | None = None,
@@ -183,7 +183,8 @@ def sensitivity(
       `indices` adds the Saltelli design: samples × (inputs + 1) more evaluations.
     - `seed`: the same seed gives the same result; ``None`` draws a fresh seed, which the
       result records.
-    - `by`: rank within each value of this company field, as `Scores.rank(by=...)`;
+    - `by`: rank within each value of this company field, as `Scores.rank(by=...)`, or
+      of these fields together (``("year", "sector")``: each sector within each year);
       ``None`` ranks all companies together.
     - `chunk_size`: samples ranked at once (default: about 4 MB per working array);
       `threads`: chunks ranked in parallel (default: one per CPU, up to 4). Neither
@@ -229,7 +230,7 @@ def sensitivity(
         scores=scores,
         samples=samples,
         seed=seed,
-        by=by,
+        by=by if by is None or isinstance(by, str) else tuple(by),
         factors=factors,
         nominal_rank=run.nominal[columns].astype(np.int64),
         median_rank=rank_quantiles[:, 1],

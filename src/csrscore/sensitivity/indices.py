@@ -8,10 +8,15 @@ columns of input i come from B, and Y the model output of each row:
 
 where V is the variance of Y over the 2n rows of A and B. S_i is the share of V that input
 i explains on its own; ST_i adds every interaction it takes part in.
+
+In theory 0 <= S_i <= ST_i <= 1; the estimates can leave that range by sampling noise, so
+`noise` names every estimate (or interval end) that does, and `suggested_samples` says when
+the intervals are too wide for the indices to be read at all.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +26,15 @@ import numpy as np
 from csrscore.engine.columns import FloatArray
 
 CONFIDENCE = 0.95
+# An index whose 95% interval is wider than this cannot tell, say, 0.3 from 0.5: the
+# indices are then reported as not meaningful at this sample count.
+MEANINGFUL_WIDTH = 0.2
+# Below this many base samples the bootstrap interval itself is unreliable (a few rows can
+# all agree by chance), whatever its width.
+MINIMUM_SAMPLES = 100
+# The suggested count aims at intervals this much narrower than MEANINGFUL_WIDTH, so that
+# a rerun clears the bar despite its own noise.
+SUGGESTION_MARGIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,59 @@ class SensitivityIndices:
         """Model runs the design took: n (K + 2)."""
         return self.base_samples * (len(self.factors) + 2)
 
+    @property
+    def widest_interval(self) -> float:
+        """The width of the widest interval of any index (NaN when none was computed)."""
+        widths = np.concatenate(
+            [
+                np.diff(self.first_order_interval, axis=1),
+                np.diff(self.total_effect_interval, axis=1),
+            ]
+        )
+        if not len(widths) or np.isnan(widths).all():
+            return float("nan")
+        return float(np.nanmax(widths))
+
+    @property
+    def suggested_samples(self) -> int | None:
+        """A sample count for meaningful indices, or None when this one is enough.
+
+        Too few: fewer than MINIMUM_SAMPLES, or an interval wider than MEANINGFUL_WIDTH.
+        Interval widths shrink as 1/sqrt(n), so the suggestion scales n by the square of
+        (widest / target width), rounded up to two significant digits. None also when the
+        indices are undefined (no input, or no output variance): more samples would not
+        change that, except where so few were drawn that nothing moved by chance.
+        """
+        n = self.base_samples
+        if not self.factors or not self.output_variance > 0.0:
+            return MINIMUM_SAMPLES if n < MINIMUM_SAMPLES and self.factors else None
+        widest = self.widest_interval
+        needed = n
+        if not np.isnan(widest) and widest > MEANINGFUL_WIDTH:
+            needed = math.ceil(n * (widest / (MEANINGFUL_WIDTH * SUGGESTION_MARGIN)) ** 2)
+        if n < MINIMUM_SAMPLES:
+            needed = max(needed, MINIMUM_SAMPLES)
+        return None if needed <= n else _two_digits_up(needed)
+
+    def noise(self, k: int) -> tuple[str, ...]:
+        """What in factor k's estimates contradicts 0 <= S <= ST <= 1 (sampling noise).
+
+        Codes: `first_order_below_0`, `first_order_above_1`, `total_effect_above_1`
+        (the estimates), `interval_outside_0_1` (an interval end), and
+        `first_order_above_total_effect`. The Jansen total is a mean of squares, never
+        below 0.
+        """
+        first, total = float(self.first_order[k]), float(self.total_effect[k])
+        ends = np.concatenate([self.first_order_interval[k], self.total_effect_interval[k]])
+        checks = (
+            ("first_order_below_0", first < 0.0),
+            ("first_order_above_1", first > 1.0),
+            ("total_effect_above_1", total > 1.0),
+            ("interval_outside_0_1", bool(((ends < 0.0) | (ends > 1.0)).any())),
+            ("first_order_above_total_effect", first > total),
+        )
+        return tuple(code for code, found in checks if found)
+
     def to_dict(self) -> dict[str, Any]:
         def number(value: float) -> float | None:
             return None if np.isnan(value) else float(value)
@@ -54,6 +121,9 @@ class SensitivityIndices:
             "evaluations": self.evaluations,
             "bootstrap": self.bootstrap,
             "confidence": CONFIDENCE,
+            "widest_interval": number(self.widest_interval),
+            "enough_samples": self.suggested_samples is None,
+            "suggested_samples": self.suggested_samples,
             "factors": [
                 {
                     "name": name,
@@ -61,10 +131,17 @@ class SensitivityIndices:
                     "first_order_interval": [number(v) for v in self.first_order_interval[i]],
                     "total_effect": number(self.total_effect[i]),
                     "total_effect_interval": [number(v) for v in self.total_effect_interval[i]],
+                    "estimator_noise": list(self.noise(i)),
                 }
                 for i, name in enumerate(self.factors)
             ],
         }
+
+
+def _two_digits_up(count: int) -> int:
+    """`count` rounded up to two significant digits: 2,561 -> 2,600."""
+    step: int = 10 ** max(0, len(str(count)) - 2)
+    return -(-count // step) * step
 
 
 def _centred(
