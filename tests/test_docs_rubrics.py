@@ -107,7 +107,7 @@ def kind_of(data: Any) -> str:
     if isinstance(data, list) and all(isinstance(item, dict) for item in data):
         if all("groups" in item or "criteria" in item for item in data):
             return "groups"
-        if all({"levels", "value", "bands", "checklist"} & set(item) for item in data):
+        if all({"levels", "value", "score", "bands", "checklist"} & set(item) for item in data):
             return "criteria"
     return "unknown"
 

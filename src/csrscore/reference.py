@@ -47,7 +47,10 @@ class ReferenceResult:
 
 def _evidence(disclosure: Disclosure) -> bool:
     evidence = disclosure.evidence or {}
-    return any(evidence.get(key) not in (None, "") for key in ("page", "url", "quote"))
+    # A page number counts; a url or quote counts unless it is empty or only whitespace.
+    if evidence.get("page") is not None:
+        return True
+    return any(str(evidence.get(key) or "").strip() != "" for key in ("url", "quote"))
 
 
 def _stats(report: Report) -> dict[str, float]:
@@ -372,10 +375,11 @@ def reference_score(
         if not applicable or weight == 0:
             score = None
         elif group.aggregation == "geometric":
-            if any(f <= 0 for _, f in used):
+            # A child of weight 0 counts nothing, so its 0 does not zero the group.
+            if any(f <= 0 and w > 0 for w, f in used):
                 score = 0.0
             else:
-                score = math.exp(sum(w * math.log(f) for w, f in used) / weight)
+                score = math.exp(sum(w * math.log(f) for w, f in used if w > 0) / weight)
         else:
             score = sum(w * f for w, f in used) / weight
         result.group_scores[group.id] = score

@@ -47,10 +47,14 @@ def test_show_prints_the_group_tree() -> None:
         lines[1],
         "scale 100, N/A policy exclude, 2 criteria, 2 groups, max 2 points",
         "",
-        "climate  Climate  [weight default, max 1]",
-        "  - ghg-policy  GHG policy  [levels, weight default, max 1]",
-        "emissions  Emissions  [weight default, max 1]",
-        "  - scope1  Scope 1 emissions  [levels, weight default, max 1]",
+        "climate  Climate  [weight default (50% of parent), up to 50 of the total's 100, "
+        "max 1 points]",
+        "  - ghg-policy  GHG policy  [levels, weight default (100% of parent), up to 50 of "
+        "the total's 100, max 1 points]",
+        "emissions  Emissions  [weight default (50% of parent), up to 50 of the total's 100, "
+        "max 1 points]",
+        "  - scope1  Scope 1 emissions  [levels, weight default (100% of parent), up to 50 of "
+        "the total's 100, max 1 points]",
         "",
         "grades: A >= 50, B >= 0",
     ]

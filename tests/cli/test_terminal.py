@@ -334,8 +334,9 @@ def many_warnings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_quiet_leaves_stdout_and_silences_warnings(many_warnings: Path) -> None:
-    normal = run_cli(["rank", str(many_warnings)])
-    quiet = run_cli(["rank", str(many_warnings), "--quiet"])
+    # Keys outside the catalog warn only with --warn-unknown-keys.
+    normal = run_cli(["rank", str(many_warnings), "--warn-unknown-keys"])
+    quiet = run_cli(["rank", str(many_warnings), "--warn-unknown-keys", "--quiet"])
     assert normal.code == quiet.code == 0
     assert len(normal.err_lines) == 12  # rejected count, 10 warnings, "... and 4 more"
     assert (quiet.out, quiet.err) == (normal.out, "")
@@ -348,7 +349,7 @@ def test_quiet_still_prints_errors() -> None:
 
 
 def test_verbose_lists_every_warning_and_rejection_and_the_timings(many_warnings: Path) -> None:
-    result = run_cli(["rank", str(many_warnings), "--verbose"])
+    result = run_cli(["rank", str(many_warnings), "--warn-unknown-keys", "--verbose"])
     assert result.code == 0
     assert result.out == run_cli(["rank", str(many_warnings)]).out
     lines = result.err_lines

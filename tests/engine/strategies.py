@@ -22,6 +22,7 @@ FIELDS: dict[str, dict[str, Any]] = {
     "t.l1": {"type": "list", "values": ["x", "y", "z"]},
     "t.l2": {"type": "list"},  # open items: checklists over it need a cap
 }
+SCORE_DEFAULTS: dict[str, Any] = {"score": {"scale": 3}}
 OPEN_ITEMS = ["x", "y", "w", "ww"]
 SECTORS = ["textiles", "mining", "finance"]
 NUMBERS = st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0, 2.5, 3.0, 10.0])
@@ -163,13 +164,14 @@ def checklists(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def criteria(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["levels", "levels", "value", "bands", "checklist"]))
+    kind = draw(st.sampled_from(["levels", "levels", "value", "score", "bands", "checklist"]))
     node: dict[str, Any] = {"id": f"{prefix}-c{draw(st.integers(0, 10**6))}", "title": "C"}
     if draw(st.integers(0, 4)) == 0:
         node["applies_when"] = draw(conditions(1))
     if draw(st.integers(0, 3)) == 0:
         # 0.1, 0.2 and 0.7 have no exact binary sums: the order of addition shows.
-        node["weight"] = draw(st.sampled_from([0.5, 1, 3, 0.1, 0.2, 0.7]))
+        # 0: shown but counting nothing (a group whose children all weigh 0 is N/A).
+        node["weight"] = draw(st.sampled_from([0.5, 1, 3, 0.1, 0.2, 0.7, 0]))
     if kind == "levels":
         count = draw(st.integers(1, 4))
         points = draw(st.lists(st.sampled_from([0, 1, 2, 3, 5]), min_size=count, max_size=count))
@@ -193,6 +195,14 @@ def criteria(draw: st.DrawFn, prefix: str) -> dict[str, Any]:
         grid = draw(st.sampled_from([None, 0.5, 1, {"points": 0.25}, {"input": 0.5, "points": 1}]))
         if grid is not None:
             node["value"]["round_to"] = grid
+    elif kind == "score":
+        # Without a scale it takes the rubric's `criterion_defaults` (SCORE_DEFAULTS).
+        node["score"] = {"field": draw(st.sampled_from(["t.n1", "t.n2", "t.n3"]))}
+        scale = draw(st.sampled_from([None, 1, 2.5, 10]))
+        if scale is not None:
+            node["score"]["scale"] = scale
+        if draw(st.booleans()):
+            node["score"]["points"] = draw(st.sampled_from([1, 4]))
     elif kind == "checklist":
         node["checklist"] = draw(checklists())
     else:
@@ -247,6 +257,7 @@ def rubrics(draw: st.DrawFn, penalties: bool = True) -> dict[str, Any]:
         "fields": FIELDS,
         "grades": {"A": 50, "B": 0},
         "groups": [draw(groups(f"g{i}", 2)) for i in range(count)],
+        "criterion_defaults": SCORE_DEFAULTS,
     }
     if draw(st.booleans()):
         data["aggregation"] = draw(st.sampled_from(["arithmetic", "geometric"]))
@@ -309,7 +320,9 @@ def report_records(draw: st.DrawFn, max_size: int = 8) -> list[dict[str, Any]]:
                         long["assured"] = draw(st.booleans())
                     if draw(st.booleans()):
                         long["evidence"] = draw(
-                            st.sampled_from([{}, {"page": 0}, {"quote": ""}, {"url": "u"}])
+                            st.sampled_from(
+                                [{}, {"page": 0}, {"quote": ""}, {"quote": " \t"}, {"url": "u"}]
+                            )
                         )
                     value = long
                 disclosures[name] = value

@@ -22,6 +22,12 @@ def test_prefix_and_whole_word_matches_come_before_similar_ids() -> None:
     assert suggest_company("zzz", IDS, NAMES) == ""
 
 
+def test_a_misspelt_name_suggests_its_company() -> None:
+    # Neither an id nor a word of a name starts with it, and no id is close: the name is.
+    assert suggest_company("Acme Textils", IDS, NAMES) == " (did you mean 'acme' (Acme Textiles)?)"
+    assert suggest_company("novus grop", IDS, NAMES) == " (did you mean 'novus' (Novus Group)?)"
+
+
 def test_names_shown_in_suggestions_are_inert() -> None:
     shown = suggest_company("evil", ["evil"], ["Evil\x1b[31m"])
     assert "\x1b" not in shown

@@ -95,24 +95,27 @@ def _check_context(scores: Scores, data: dict[str, Any], row: int) -> None:
 
     items = {item["id"]: item for item in data["criteria"]}
 
-    def check_group(node: dict[str, Any]) -> tuple[float, float, int]:
-        earned = possible = 0.0
+    zero_policy = scores.rubric.na_policy == "zero"
+
+    def check_group(node: dict[str, Any]) -> tuple[float, int]:
+        """Points possible: the maxima of the criteria the score counts; points earned:
+        that many times the score, so that the two agree with the percentage."""
+        possible = 0.0
         missing = 0
         for child in node["children"]:
             if "criterion" in child:
                 item = items[child["criterion"]]
-                if item["applicable"]:
-                    earned += item["points"]
+                if item["applicable"] or zero_policy:
                     possible += item["max_points"]
-                else:
-                    missing += 1
+                missing += not item["applicable"]
             else:
                 sub = check_group(child)
-                earned, possible, missing = earned + sub[0], possible + sub[1], missing + sub[2]
-        assert node["points_earned"] == pytest.approx(earned, abs=TOLERANCE)
+                possible, missing = possible + sub[0], missing + sub[1]
         assert node["points_possible"] == pytest.approx(possible, abs=TOLERANCE)
+        score = 0.0 if node["score"] is None else node["score"] / 100
+        assert node["points_earned"] == pytest.approx(score * possible, abs=TOLERANCE)
         assert node["not_applicable"] == missing
-        return earned, possible, missing
+        return possible, missing
 
     for group in data["groups"]:
         check_group(group)

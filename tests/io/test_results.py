@@ -57,7 +57,7 @@ def test_the_workbook_has_four_sheets_of_real_numbers(scores: Scores, tmp_path: 
     ranking = workbook["ranking"]
     assert ranking.freeze_panes == "A2"
     header = [cell.value for cell in ranking[1]]
-    assert header[:8] == [
+    assert header[:9] == [
         "rank",
         "company_id",
         "name",
@@ -65,6 +65,7 @@ def test_the_workbook_has_four_sheets_of_real_numbers(scores: Scores, tmp_path: 
         "country",
         "year",
         "total",
+        "published_total",
         "grade",
     ]
     totals = [row[6] for row in ranking.iter_rows(min_row=2, values_only=True)]

@@ -112,9 +112,8 @@ BAD_RUBRICS = [
         "negative_weight.yaml",
         11,
         "groups[0].criteria[0].weight",
-        "weight must be positive, got -1",
+        "weight must be 0 or more, got -1",
     ),
-    Bad("zero_weight.yaml", 8, "groups[0].weight", "weight must be positive, got 0"),
     Bad(
         "value_range.yaml",
         11,
@@ -125,7 +124,8 @@ BAD_RUBRICS = [
         "levels_and_value.yaml",
         9,
         "groups[0].criteria[0]",
-        "a criterion is scored by exactly one of 'levels', 'value' or 'bands'",
+        "a criterion is scored by exactly one of 'levels', 'value', 'score', 'bands' or "
+        "'checklist'",
     ),
     Bad(
         "cumulative_value.yaml",

@@ -200,6 +200,8 @@ def _outcome(data: dict[str, Any]) -> tuple[bool, bool]:
 
 
 def _within(number: float, low: float, high: float, exclusive: bool) -> bool:
+    if low == bounds.MIN_WEIGHT and number == 0:
+        return True  # a weight of 0: the node is shown and counts nothing
     return (number > low if exclusive else number >= low) and number <= high
 
 
@@ -257,15 +259,17 @@ def test_the_weight_message_names_the_bound() -> None:
 def test_a_speck_of_weight_is_refused() -> None:
     data = _base()
     data["groups"][1]["weight"] = 1e-300
-    with pytest.raises(RubricError, match=r"weight 1e-300 is too small: a weight is at least"):
+    with pytest.raises(RubricError, match=r"weight 1e-300 is too small: a weight is 0 \(shown"):
         load_rubric(data)
 
 
-def test_zero_and_negative_weights_keep_their_own_message() -> None:
+def test_negative_weights_keep_their_own_message_and_zero_loads() -> None:
     data = _base()
     data["groups"][1]["weight"] = -1
-    with pytest.raises(RubricError, match="weight must be positive"):
+    with pytest.raises(RubricError, match="weight must be 0 or more, got -1"):
         load_rubric(data)
+    data["groups"][1]["weight"] = 0
+    assert load_rubric(data).nodes[data["groups"][1]["id"]].weight == 0
 
 
 def test_a_5000_digit_yaml_number_is_one_located_line() -> None:

@@ -173,7 +173,7 @@ def test_error_written_in_an_override_is_located_at_the_override(tmp_path: Path)
           env-data: {weight: -1}
         """,
     )
-    with pytest.raises(RubricError, match="weight must be positive") as caught:
+    with pytest.raises(RubricError, match="weight must be 0 or more") as caught:
         _load(path)
     assert caught.value.location.source == str(path)
     assert caught.value.location.line == 6

@@ -243,7 +243,6 @@ ERRORS = [
     ("eq_number_on_bool.yaml", "type", "groups[0].criteria[0].levels[0].when.eq"),
     ("bad_regex.yaml", "regex", "groups[0].criteria[0].levels[0].when.matches"),
     ("negative_weight.yaml", "weight", "groups[0].criteria[0].weight"),
-    ("zero_weight.yaml", "weight", "groups[0].weight"),
     ("value_range.yaml", "range", "groups[0].criteria[0].value"),
     ("between_reversed.yaml", "range", "groups[0].criteria[0].levels[0].when.between"),
     ("enum_value.yaml", "value", "groups[0].criteria[0].levels[1].when.eq"),

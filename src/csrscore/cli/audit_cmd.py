@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = render(result, sections, markdown=args.format == "markdown")
     write_output(text, args.output)
-    warn_on_stderr(scores)
+    warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
     return 0
 
 

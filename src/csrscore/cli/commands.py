@@ -17,9 +17,11 @@ from csrscore.cli.reports import (
     read_reports,
 )
 from csrscore.cli.scores_schema import scores_schema
+from csrscore.cli.unused import unused_keys
 from csrscore.explain import explanation_schema
 from csrscore.io import mapping_schema
 from csrscore.records import report_schema
+from csrscore.records.check import UnknownKey
 from csrscore.rubric import load_rubric, rubric_schema
 from csrscore.textsafe import visible
 
@@ -45,8 +47,8 @@ def register(subparsers: Any) -> None:
     validate.add_argument("reports", metavar="REPORTS", help=REPORTS_HELP)
     validate.add_argument(
         "--rubric",
-        default="iso26000",
-        help="check against this rubric's catalog: shipped name or YAML path (default: iso26000)",
+        help="check against this rubric's catalog, and list the disclosure keys it never reads: "
+        "shipped name or YAML path (default: iso26000, without the list)",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     add_bad_values(validate)
@@ -65,7 +67,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
+    rubric = load_rubric(args.rubric or "iso26000", allow_paths=args.allow_path)
     loaded = read_reports(
         args.reports,
         max_bytes=args.max_input_size,
@@ -73,8 +75,9 @@ def run_validate(args: argparse.Namespace) -> int:
         bad_values=args.bad_values,
     )
     treated = loaded.treated_as_missing
+    unused = None if args.rubric is None else unused_keys(loaded, rubric)
     if args.format == "json":
-        document = {
+        document: dict[str, Any] = {
             "source": loaded.source,
             "rubric": rubric.name,
             "valid": len(loaded.reports),
@@ -82,6 +85,8 @@ def run_validate(args: argparse.Namespace) -> int:
             "treated_as_missing": [value.to_dict() for value in treated],
             "warnings": [str(warning) for warning in loaded.warnings],
         }
+        if unused is not None:
+            document["unused_keys"] = [key.to_dict() for key in unused]
         print(json.dumps(document, indent=2))
         return 1 if loaded.rejected else 0
     as_missing = f", {len(treated)} value(s) treated as missing" if treated else ""
@@ -95,10 +100,16 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"  {visible(str(rejection))}")
     for value in treated:
         print(f"  treated as missing: {visible(str(value))}")
-    for warning in loaded.warnings[:MAX_LISTED_REJECTIONS]:
+    if unused:
+        print(f"{len(unused)} disclosure key(s) the rubric never reads:")
+        for key in unused:
+            print(f"  {visible(str(key))}")
+    # With --rubric, keys outside the catalog are in the list above already.
+    warnings = [w for w in loaded.warnings if unused is None or not isinstance(w, UnknownKey)]
+    for warning in warnings[:MAX_LISTED_REJECTIONS]:
         terminal.warn(str(warning))
-    if len(loaded.warnings) > MAX_LISTED_REJECTIONS:
-        terminal.warn(f"... and {len(loaded.warnings) - MAX_LISTED_REJECTIONS} more warning(s)")
+    if len(warnings) > MAX_LISTED_REJECTIONS:
+        terminal.warn(f"... and {len(warnings) - MAX_LISTED_REJECTIONS} more warning(s)")
     return 1 if loaded.rejected else 0
 
 

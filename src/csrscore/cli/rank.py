@@ -263,13 +263,13 @@ def _finish(scores: Scores, args: argparse.Namespace, source: str | None) -> int
     ranks = scores.rank(args.ties, args.grouping or None)
     if args.format in TABLE_FORMATS:
         write_tables(scores, ranks, args.grouping or None, args.format, args.output)
-        warn_on_stderr(scores)
+        warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
         return 0
     sections = _rows(scores, args, ranks)
     renderer = {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[args.format]
     args.source = source
     write_output(renderer(scores, sections, ranks, args), args.output)
-    warn_on_stderr(scores)
+    warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
     return 0
 
 
@@ -368,9 +368,11 @@ def _csv(
         *attributes,
         "year",
         "total",
+        "published_total",
         "grade",
         *group_ids,
     ]
+    published = scores.rubric.rounding.round(scores.totals).tolist()
     body = []
     for k, i in enumerate(shown):
         groups = [scores.group_scores[i, scores.group_column(g)] * 100 for g in group_ids]
@@ -384,6 +386,7 @@ def _csv(
                 *(_csv_cell(values[k]) for values in attributes.values()),
                 int(scores.years[i]),
                 repr(float(scores.totals[i])),
+                repr(published[i]),
                 scores.grades[i],
                 *("" if value != value else repr(float(value)) for value in groups),
             ]

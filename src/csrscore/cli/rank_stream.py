@@ -28,6 +28,7 @@ from csrscore.cli.render import (
 from csrscore.cli.reports import MAX_LISTED_REJECTIONS, positive_int
 from csrscore.errors import CsrscoreError, ReportError, UsageError
 from csrscore.precision import display_number
+from csrscore.records.check import UnknownKey
 from csrscore.records.stream import DEFAULT_CHUNK_SIZE
 from csrscore.rubric import Rubric, load_rubric
 from csrscore.textsafe import spreadsheet_cell, visible
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         write_table(table, args.output, args.ties, grouping or None)
     else:
         write_output(_render(table, args, grouping, rubric), args.output)
-    _warn(table)
+    _warn(table, args.warn_unknown_keys)
     return 0
 
 
@@ -195,13 +196,14 @@ def _csv(table: ScoreTable, rows: list[int], ranks: list[int]) -> str:
     return csv_text([*headers, *table.group_ids], body)
 
 
-def _warn(table: ScoreTable) -> None:
+def _warn(table: ScoreTable, unknown_keys: bool) -> None:
     shown = None if terminal.current().verbose else MAX_LISTED_REJECTIONS
     for rejection in table.rejected[:shown]:
         terminal.warn(str(rejection), label="rejected")
     if shown is not None and len(table.rejected) > shown:
         terminal.warn(f"{len(table.rejected)} report(s) rejected")
-    for warning in table.warnings[:shown]:
+    warnings = [w for w in table.warnings if unknown_keys or not isinstance(w, UnknownKey)]
+    for warning in warnings[:shown]:
         terminal.warn(str(warning))
     for value in table.treated_as_missing[:shown]:
         terminal.warn(str(value), label="treated as missing")

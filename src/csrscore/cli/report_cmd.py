@@ -81,5 +81,5 @@ def run(args: argparse.Namespace) -> int:
         )
     root = Path(args.output)
     terminal.summary(f"wrote {built[0].pages} pages to {root}; open {root / 'index.html'}")
-    warn_on_stderr(scores)
+    warn_on_stderr(scores, unknown_keys=args.warn_unknown_keys)
     return 0

@@ -13,7 +13,7 @@ from csrscore.cli.safewrite import protect_input
 from csrscore.engine import Scores
 from csrscore.errors import Location, ReportError, UsageError
 from csrscore.records import ReportSet, load_reports
-from csrscore.records.check import BAD_VALUE_POLICIES, BadValues
+from csrscore.records.check import BAD_VALUE_POLICIES, BadValues, UnknownKey
 from csrscore.records.load import MAX_INPUT_BYTES
 from csrscore.rubric import Catalog
 
@@ -117,6 +117,12 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_allow_path(parser)
     add_size_limit(parser)
+    parser.add_argument(
+        "--warn-unknown-keys",
+        action="store_true",
+        help="warn about disclosure keys the catalog does not know (off by default: "
+        "`csrscore validate --rubric` lists them once)",
+    )
 
 
 def add_allow_path(parser: argparse.ArgumentParser) -> None:
@@ -146,9 +152,14 @@ def as_missing(scores: Scores) -> str:
     return f", {count} value(s) treated as missing" if count else ""
 
 
-def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
+def warn_on_stderr(
+    scores: Scores, rejections_listed: bool = False, unknown_keys: bool = False
+) -> None:
     """Rejected reports and values treated as missing (unless the output already lists
-    them) and catalog warnings; with --verbose every rejection, value and warning, located."""
+    them) and data warnings; with
+    --verbose every rejection and every warning, located. Keys outside the catalog only
+    with `unknown_keys`: data shared between indices carries keys for other rubrics, and a
+    warning on every run about them hides the others."""
     verbose = terminal.current().verbose
     if scores.rejected and not rejections_listed:
         if verbose:
@@ -166,10 +177,11 @@ def warn_on_stderr(scores: Scores, rejections_listed: bool = False) -> None:
                 f"{count} value(s) treated as missing; "
                 "see csrscore validate --bad-values as-missing"
             )
-    shown = len(scores.warnings) if verbose else MAX_LISTED_REJECTIONS
-    for warning in scores.warnings[:shown]:
+    warnings = [w for w in scores.warnings if unknown_keys or not isinstance(w, UnknownKey)]
+    shown = len(warnings) if verbose else MAX_LISTED_REJECTIONS
+    for warning in warnings[:shown]:
         terminal.warn(str(warning))
-    left_out = len(scores.warnings) - shown
+    left_out = len(warnings) - shown
     if left_out > 0:
         terminal.warn(
             f"... and {left_out} more warning(s); the JSON output (--format json) lists them all"

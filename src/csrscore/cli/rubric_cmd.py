@@ -63,20 +63,39 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tree(node: Group | Criterion, depth: int, lines: list[str], default: str) -> None:
+def _tree(
+    node: Group | Criterion,
+    depth: int,
+    lines: list[str],
+    default: str,
+    shares: tuple[float, float],
+    scale: float,
+) -> None:
+    """One node and what is below it. `shares` is the node's share of its parent and of
+    the total, from the weights as written (every child applicable): the points it can
+    bring to the total are its share of the total x the scale, which agrees with the
+    percentages however its own maximum points compare with its siblings'."""
     weight = "default" if node.weight is None else f"{node.weight:g}"
-    label = node.title
+    of_parent, of_total = shares
+    if isinstance(node, Group) and node.weight is None:
+        weight = default
+    details = (
+        f"weight {weight} ({100 * of_parent:.3g}% of parent), up to {of_total * scale:.4g} "
+        f"of the total's {scale:g}, max {node.max_points:g} points"
+    )
     if isinstance(node, Group):
-        if node.weight is None:
-            weight = default
-        lines.append(
-            f"{'  ' * depth}{node.id}  {label}  [weight {weight}, max {node.max_points:g}]"
-        )
-        for child in node.children:
-            _tree(child, depth + 1, lines, default)
+        lines.append(f"{'  ' * depth}{node.id}  {node.title}  [{details}]")
+        for child, share in zip(node.children, child_shares(node), strict=True):
+            _tree(child, depth + 1, lines, default, (share, share * of_total), scale)
     else:
-        details = f"{node.kind}, weight {weight}, max {node.max_points:g}"
-        lines.append(f"{'  ' * depth}- {node.id}  {label}  [{details}]")
+        lines.append(f"{'  ' * depth}- {node.id}  {node.title}  [{node.kind}, {details}]")
+
+
+def child_shares(group: Group) -> list[float]:
+    """Each child's share of the group: its effective weight over the children's sum."""
+    weights = [child.effective_weight for child in group.children]
+    total = sum(weights)
+    return [weight / total if total > 0 else 0.0 for weight in weights]
 
 
 def _default_group_weight(rubric: Rubric) -> str:
@@ -101,8 +120,8 @@ def run_show(args: argparse.Namespace) -> int:
         f"max {rubric.root.max_points:g} points",
         "",
     ]
-    for child in rubric.root.children:
-        _tree(child, 0, lines, _default_group_weight(rubric))
+    for child, share in zip(rubric.root.children, child_shares(rubric.root), strict=True):
+        _tree(child, 0, lines, _default_group_weight(rubric), (share, share), rubric.scale)
     if rubric.adjustments:
         lines += ["", "adjustments:"]
         lines += [f"  {a.id}  {a.title}  [{a.kind}]" for a in rubric.adjustments]

@@ -31,6 +31,11 @@ def scores_schema() -> dict[str, Any]:
             "rank": {"type": "integer", "minimum": 1},
             "percentile": {"type": "number", "minimum": 0, "maximum": 100},
             "total": _number,
+            "published_total": {
+                **_number,
+                "description": "the total as the rubric's rounding publishes it; ranks, "
+                "percentiles and grades are decided on it",
+            },
             "grade": {"type": "string"},
             "base": _number,
             "groups": {
@@ -59,6 +64,7 @@ def scores_schema() -> dict[str, Any]:
             "rank",
             "percentile",
             "total",
+            "published_total",
             "grade",
             "base",
             "groups",

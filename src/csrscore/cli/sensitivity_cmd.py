@@ -213,7 +213,11 @@ def run(args: argparse.Namespace) -> int:
     if args.rows == "indices":
         renderer = render_indices_csv
     write_output(renderer(result, args), args.output)
-    warn_on_stderr(scores, rejections_listed=args.format == "table")
+    warn_on_stderr(
+        scores,
+        rejections_listed=args.format == "table",
+        unknown_keys=args.warn_unknown_keys,
+    )
     return 0
 
 

@@ -24,11 +24,14 @@ NAN = math.nan
 
 
 def has_evidence(disclosure: Disclosure) -> bool:
-    """Evidence counts when it gives a page, or a non-empty url or quote."""
+    """Evidence counts when it gives a page, or a url or quote that is not blank: a quote
+    of spaces points at nothing, as an empty one does."""
     evidence = disclosure.evidence
     if not evidence:
         return False
-    return evidence.get("page") is not None or bool(evidence.get("url") or evidence.get("quote"))
+    if evidence.get("page") is not None:
+        return True
+    return bool((evidence.get("url") or "").strip() or (evidence.get("quote") or "").strip())
 
 
 STATS_FIELDS = (

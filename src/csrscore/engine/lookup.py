@@ -24,8 +24,8 @@ def rows_named(query: str, names: Sequence[str]) -> list[int]:
 
 def suggest_company(query: str, ids: Sequence[str], names: Sequence[str]) -> str:
     """' (did you mean ...?)' or ''. Ids or names that start with the query come first,
-    then those holding it as a whole word, then merely similar ids: 'ovs' finds 'ovs-spa'
-    (and 'OVS S.p.A.') before 'koovs'."""
+    then those holding it as a whole word, then merely similar ids, then merely similar
+    names: 'ovs' finds 'ovs-spa' (and 'OVS S.p.A.') before 'koovs'."""
     needle = query.strip().casefold()
     if not needle:
         return ""
@@ -41,6 +41,10 @@ def suggest_company(query: str, ids: Sequence[str], names: Sequence[str]) -> str
     found = sorted(prefix) + sorted(word)
     if not found:
         found = difflib.get_close_matches(query, list(companies), n=MAX_SUGGESTIONS, cutoff=0.6)
+    if not found:  # a misspelt name ("Nortwind Textile") is as likely as a misspelt id
+        by_name = {name.strip().casefold(): cid for cid, name in companies.items()}
+        close = difflib.get_close_matches(needle, list(by_name), n=MAX_SUGGESTIONS, cutoff=0.6)
+        found = [by_name[name] for name in close]
     if not found:
         return ""
     shown = ", ".join(f"{cid!r} ({visible(companies[cid])})" for cid in found[:MAX_SUGGESTIONS])

@@ -320,6 +320,7 @@ class Scores:
         """One plain dict per company, JSON-ready, full precision."""
         ranks = self.rank(method, by)
         pct = self.percentile(by)
+        published = self.rubric.rounding.round(self.totals).tolist()
         out: list[dict[str, Any]] = []
         root = len(self.group_ids) - 1
         for i in range(len(self)):
@@ -342,6 +343,8 @@ class Scores:
                     "rank": int(ranks[i]),
                     "percentile": float(pct[i]),
                     "total": float(self.totals[i]),
+                    # As ranks and grades see it (the rubric's `rounding`).
+                    "published_total": published[i],
                     "grade": self.grades[i],
                     "base": float(self.base[i]),
                     "groups": {

@@ -222,7 +222,8 @@ def detail_lines(data: dict[str, Any], decimals: Decimals) -> list[str]:
             value = item["value"]
             places = decimals.get(value["field"])
             shown = _value(value["actual"], places) if value["present"] else "missing"
-            lines.append(f"    value of {value['field']}: {shown}")
+            of_scale = f" on a scale of 0 to {value['scale']:g}" if "scale" in value else ""
+            lines.append(f"    value of {value['field']}: {shown}{of_scale}")
             if "scored_as" in value:
                 lines.append(
                     f"    scored as {value['scored_as']:g} (on a grid of {value['input_grid']:g})"

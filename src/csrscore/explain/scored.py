@@ -22,6 +22,8 @@ def value_detail(criterion: Criterion, field: str, report: Report) -> dict[str, 
     present, actual = display_value(report, field)
     detail: dict[str, Any] = {"field": field, "actual": actual, "present": present}
     spec = criterion.value
+    if spec is not None and spec.scale is not None:
+        detail["scale"] = spec.scale
     if spec is not None and spec.input_grid is not None:
         detail["input_grid"] = spec.input_grid
         if present and isinstance(actual, float):

@@ -130,22 +130,50 @@ def improvement_targets(scores: Scores) -> Targets:
 
 @dataclass(frozen=True)
 class GroupPoints:
-    earned: FloatArray  # N x G: points earned on the applicable criteria below the group
-    possible: FloatArray  # N x G: their maximum points
+    earned: FloatArray  # N x G: the group's score x `possible` (see `group_points`)
+    possible: FloatArray  # N x G: maximum points of the criteria the score counts
     not_applicable: IntArray  # N x G: criteria below the group that are N/A
 
 
+def _plain(group: Group, subgroups_weigh_counted: bool) -> bool:
+    """Whether a group's score is its criteria's points over their maxima: every node below
+    it weighs its maximum points, every mean is arithmetic, and a sub-group weighs the
+    maxima its score counts (not so under the default weights, where a sub-group with an
+    N/A criterion still weighs that criterion's maximum)."""
+    below = list(group.walk())[1:]
+    return (
+        group.aggregation == "arithmetic"
+        and all(node.weight is None for node in below)
+        and all(node.aggregation == "arithmetic" for node in below if isinstance(node, Group))
+        and (subgroups_weigh_counted or not any(isinstance(node, Group) for node in below))
+    )
+
+
 def group_points(scores: Scores) -> GroupPoints:
-    """Points earned and possible under every group, summed child by child in rubric order."""
+    """Points earned and possible under every group, consistent with its score.
+
+    `possible` sums the maximum points of the criteria below the group that its score
+    counts (the applicable ones; all of them under `na_policy: zero`). `earned` is the
+    group's score times `possible`, so that earned / possible is the percentage shown
+    beside them. Where every weight below is the default and every mean arithmetic, that
+    is exactly the sum of the criteria's points, which is then added up child by child
+    (no rounding noise); under explicit weights or a geometric mean the plain sum would
+    disagree with the score (175/200 beside 83.3%), so the score decides.
+    """
     plan = scores.plan
     n = len(scores)
     earned = np.zeros((n, len(plan.groups)))
     possible = np.zeros((n, len(plan.groups)))
     missing = np.zeros((n, len(plan.groups)), dtype=np.int64)
+    counted = (
+        np.ones_like(scores.applicable) if plan.rubric.na_policy == "zero" else scores.applicable
+    )
     counted_points = np.where(scores.applicable, scores.points, 0.0)
-    counted_max = np.where(scores.applicable, plan.max_points[None, :], 0.0)
+    counted_max = np.where(counted, plan.max_points[None, :], 0.0)
     criterion_index = {c.id: i for i, c in enumerate(plan.criteria)}
     group_index = {gp.group.id: g for g, gp in enumerate(plan.groups)}
+    rubric = plan.rubric
+    weigh_counted = rubric.na_policy == "zero" or rubric.weights == "applicable-points"
     for g, group_plan in enumerate(plan.groups):  # post-order: children are ready
         for child in group_plan.group.children:
             if isinstance(child, Group):
@@ -158,4 +186,7 @@ def group_points(scores: Scores) -> GroupPoints:
                 earned[:, g] += counted_points[:, c]
                 possible[:, g] += counted_max[:, c]
                 missing[:, g] += ~scores.applicable[:, c]
+        if not _plain(group_plan.group, weigh_counted):
+            score = np.nan_to_num(scores.group_scores[:, g], nan=0.0)
+            earned[:, g] = score * possible[:, g]
     return GroupPoints(earned, possible, missing)

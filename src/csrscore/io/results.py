@@ -64,6 +64,7 @@ def ranking_columns(
         **attribute_columns(scores, order),
         "year": scores.years[pick],
         "total": scores.totals[pick],
+        "published_total": scores.rubric.rounding.round(scores.totals[pick]),
         "grade": [scores.grades[i] for i in order],
         "percentile": percentile[pick],
     }

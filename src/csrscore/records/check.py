@@ -45,7 +45,8 @@ class UnknownKey:
 
     def __str__(self) -> str:
         return (
-            f"disclosure key {self.key!r} is not in the catalog; ignored "
+            f"disclosure key {self.key!r} is not in the catalog, so no criterion reads it "
+            "(it still counts in stats.disclosures) "
             f"({self.records} record{'s' * (self.records != 1)}, "
             f"first at record {self.first_index})"
         )

@@ -22,6 +22,7 @@ from csrscore.rubric.conditions import (
     leaves,
 )
 from csrscore.rubric.findings import Finding
+from csrscore.rubric.lint_scoring import scoring_lint
 from csrscore.rubric.model import Criterion, Group, Rubric
 
 # The pattern of company.sector in report records (records.model.SLUG_PATTERN).
@@ -170,7 +171,8 @@ def lint_rubric(rubric: Rubric) -> list[Finding]:
                         f"{re.sub(r'[^a-z0-9_-]+', '-', sector.strip().lower())!r}?",
                     )
     for group in _siblings(rubric):
-        explicit = [child.weight is not None for child in group.children]
+        # A weight of 0 (shown, counts nothing) mixes with either scale.
+        explicit = [child.weight is not None for child in group.children if child.weight != 0]
         if any(explicit) and not all(explicit):
             warn(
                 "mixed-weights",
@@ -179,4 +181,5 @@ def lint_rubric(rubric: Rubric) -> list[Finding]:
                 "some children have explicit weights and others default to their maximum "
                 "points; the two scales rarely mix as intended",
             )
+    scoring_lint(rubric, warn)
     return findings

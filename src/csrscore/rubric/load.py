@@ -17,8 +17,10 @@ from csrscore.boundedread import RefusedInputError, read_bounded, refuse_url
 from csrscore.errors import CsrscoreError, Location, RubricError
 from csrscore.rubric.catalog import Catalog, FieldSpec, declaration_problem, field_spec_from_data
 from csrscore.rubric.compose import iter_nodes, merge
+from csrscore.rubric.defaults import apply_defaults, expanded
 from csrscore.rubric.derived_parse import parse_derived
 from csrscore.rubric.findings import Finding, Findings, NodePath, format_node_path
+from csrscore.rubric.infer import inferred_fields
 from csrscore.rubric.lint import lint_rubric
 from csrscore.rubric.model import Rubric
 from csrscore.rubric.parse import RubricParser, suggest
@@ -174,7 +176,7 @@ def _resolve(
         raise RubricError(
             "not a csrscore rubric (no 'rubric' key at the top level)", Location(document.source)
         )
-    check_schema(data, findings)
+    check_schema(expanded(data), findings)
     findings.raise_if_errors()
     ids = _node_locations(document, data)
     catalog_ref = (str(data.get("catalog", DEFAULT_CATALOG)), path.parent)
@@ -210,7 +212,7 @@ def _resolve(
     for key in ("extends", "overrides", "drop", "replace", "add"):
         merged.pop(key, None)
     merged_findings = Findings(_Locator(merged, document, ids))
-    check_schema(merged, merged_findings)
+    check_schema(expanded(merged), merged_findings)
     merged_findings.raise_if_errors()
     return merged, ids, (catalog_ref if "catalog" in data else parent_catalog), document
 
@@ -294,9 +296,10 @@ def _build(
     confinement = Confinement.of(folder, allowed)
     data, ids, (catalog_name, catalog_base), document = _resolve(path, (), confinement, given)
     catalog = load_catalog(catalog_name, catalog_base, confinement)
+    apply_defaults(data)
+    findings = Findings(_Locator(data, document, ids))
     extra = _field_specs(data.get("fields", {}), path, "fields")
     catalog = catalog.extended(extra) if extra else catalog
-    findings = Findings(_Locator(data, document, ids))
     for name in data.get("fields", {}):
         problem = declaration_problem(name)
         if problem is not None:
@@ -304,6 +307,8 @@ def _build(
     derived = parse_derived(data.get("derived", {}), catalog, findings)
     if derived:
         catalog = catalog.extended({field.name: field.spec for field in derived})
+    inferred = inferred_fields(data, catalog, findings)
+    catalog = catalog.extended(inferred) if inferred else catalog
     rubric = RubricParser(catalog, findings).rubric(data, document.source)
     findings.raise_if_errors()
     rubric = replace(rubric, derived=derived)

@@ -43,6 +43,9 @@ class ValueScoring:
     # and the points to a multiple of `points_grid` after it (halves away from zero).
     input_grid: float | None = None
     points_grid: float | None = None
+    # A pre-scored indicator (`score:`): the publisher's own score on 0..scale, taken as it
+    # is; `low` is then 0 and `high` the scale. None for a `value:` criterion.
+    scale: float | None = None
     # Scored on the peer statistic (low and high on its scale) instead of the raw value.
     peers: PeerScoring | None = None
 
@@ -78,9 +81,9 @@ class Criterion:
     checklist: Checklist | None = None
 
     @property
-    def kind(self) -> Literal["levels", "value", "bands", "checklist"]:
+    def kind(self) -> Literal["levels", "value", "score", "bands", "checklist"]:
         if self.value is not None:
-            return "value"
+            return "value" if self.value.scale is None else "score"
         if self.bands is not None:
             return "bands"
         if self.checklist is not None:

@@ -202,7 +202,8 @@ class RubricParser:
             references=data.get("references", {}),
             levels=levels,
             cumulative=bool(data.get("cumulative", False)),
-            value=self._value(data.get("value"), (*path, "value")),
+            value=self._value(data.get("value"), (*path, "value"))
+            or self._score(data.get("score"), (*path, "score")),
             bands=self._bands(data.get("bands"), (*path, "bands")),
             checklist=self._checklist(data.get("checklist"), (*path, "checklist")),
         )
@@ -254,6 +255,25 @@ class RubricParser:
             input_grid=None if "input" not in grids else float(grids["input"]),
             points_grid=None if "points" not in grids else float(grids["points"]),
             peers=peers,
+        )
+
+    def _score(self, data: Mapping[str, Any] | None, path: NodePath) -> ValueScoring | None:
+        """A pre-scored indicator: the published score on 0..scale, as points out of
+        `points` (the scale itself unless given)."""
+        if data is None:
+            return None
+        self._numeric_field(data["field"], (*path, "field"))
+        if "scale" not in data:
+            self.findings.error(
+                "score", "a score needs its 'scale' (here or in criterion_defaults)", path
+            )
+        scale = float(data.get("scale", 1.0))
+        return ValueScoring(
+            field=data["field"],
+            low=0.0,
+            high=scale,
+            points=float(data.get("points", scale)),
+            scale=scale,
         )
 
     def _peers(self, data: Mapping[str, Any] | None, path: NodePath) -> PeerScoring | None:

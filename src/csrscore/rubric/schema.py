@@ -106,11 +106,17 @@ _references = {
     },
 }
 
+# 0 is a weight too (shown, counts nothing); between 0 and MIN_WEIGHT is not.
+_WEIGHT: dict[str, Any] = {
+    **bounds.bounded(0, bounds.MAX_WEIGHT),
+    "not": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": bounds.MIN_WEIGHT},
+}
+
 _node_common: dict[str, Any] = {
     "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": 128},
     "title": {"type": "string", "minLength": 1},
     "description": {"type": "string"},
-    "weight": bounds.WEIGHT,
+    "weight": _WEIGHT,
     "applies_when": {"$ref": "#/$defs/condition"},
     "references": {"$ref": "#/$defs/references"},
 }
@@ -172,6 +178,20 @@ _value = {
     "then": {"required": ["min", "max"]},
 }
 
+_score = {
+    "title": "pre-scored indicator",
+    "type": "object",
+    "properties": {
+        "field": _field,
+        "scale": bounds.POSITIVE_POINTS,
+        "points": bounds.POSITIVE_POINTS,
+    },
+    # `scale` is required too, but usually given once in `criterion_defaults`: the parser
+    # checks it after the defaults are merged, so that editors accept the shared form.
+    "required": ["field"],
+    "additionalProperties": False,
+}
+
 _checklist = {
     "title": "checklist",
     "type": "object",
@@ -223,6 +243,7 @@ _criterion: dict[str, Any] = {
         "levels": {"type": "array", "items": _level, "minItems": 1},
         "cumulative": {"type": "boolean"},
         "value": _value,
+        "score": _score,
         "bands": _bands,
         "checklist": _checklist,
     },
@@ -231,9 +252,23 @@ _criterion: dict[str, Any] = {
     "oneOf": [
         {"required": ["levels"]},
         {"required": ["value"]},
+        {"required": ["score"]},
         {"required": ["bands"]},
         {"required": ["checklist"]},
     ],
+}
+
+# Shared criterion keys (see rubric/defaults.py); a scoring form here may be partial,
+# since each criterion is checked in full once the defaults are merged into it.
+_criterion_defaults: dict[str, Any] = {
+    "title": "criterion defaults",
+    "type": "object",
+    "properties": {
+        key: {"type": "object"} if key in ("value", "score", "bands", "checklist") else value
+        for key, value in _criterion["properties"].items()
+        if key != "id"
+    },
+    "additionalProperties": False,
 }
 
 _group: dict[str, Any] = {
@@ -241,6 +276,7 @@ _group: dict[str, Any] = {
     "type": "object",
     "properties": {
         **_node_common,
+        "criterion_defaults": {"$ref": "#/$defs/criterion_defaults"},
         "aggregation": {"$ref": "#/$defs/aggregation"},
         "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
         "criteria": {"type": "array", "items": {"$ref": "#/$defs/criterion"}},
@@ -362,6 +398,7 @@ def rubric_schema() -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "aggregation": {"$ref": "#/$defs/aggregation"},
+            "criterion_defaults": {"$ref": "#/$defs/criterion_defaults"},
             "catalog": {"type": "string", "minLength": 1},
             "fields": {
                 "type": "object",
@@ -407,6 +444,7 @@ def rubric_schema() -> dict[str, Any]:
             "violation_status": {"enum": ["open", "responded", "corrected", "closed"]},
             "group": _group,
             "criterion": _criterion,
+            "criterion_defaults": _criterion_defaults,
             "adjustment": _adjustment,
             "field_spec": _field_spec,
             "derived": _derived,

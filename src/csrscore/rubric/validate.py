@@ -25,7 +25,8 @@ _JSON_TYPES = {
 }
 
 _ONE_OF = {
-    "criterion": "a criterion is scored by exactly one of 'levels', 'value' or 'bands'",
+    "criterion": "a criterion is scored by exactly one of 'levels', 'value', 'score', "
+    "'bands' or 'checklist'",
     "adjustment": "an adjustment needs one of: 'points_each' with 'count', "
     "'points' with 'when', or 'cap' with 'when'",
     "group": "a group needs 'groups' or 'criteria' (or both)",
@@ -85,6 +86,8 @@ def _message(error: ValidationError) -> tuple[str, NodePath]:
         return f"expected {expected}, got {_describe(instance)}{_yaml11_hint(instance)}", path
     if kind in _BOUND_WORDS:
         return _out_of_bounds(kind, instance, error.validator_value, path), path
+    if kind == "not" and path and path[-1] == "weight":  # between 0 and MIN_WEIGHT
+        return _out_of_bounds("minimum", instance, MIN_WEIGHT, path), path
     if kind == "pattern":
         return f"{instance!r} does not match the required pattern {schema['pattern']!r}", path
     if kind == "propertyNames":
@@ -97,14 +100,14 @@ def _message(error: ValidationError) -> tuple[str, NodePath]:
 
 def _out_of_bounds(kind: str, number: Any, bound: Any, path: NodePath) -> str:
     if path and path[-1] == "weight" and kind == "minimum":
-        if number <= 0:
+        if number < 0:
             return (
-                f"weight must be positive, got {shown(number)}; to drop a node use 'drop' "
+                f"weight must be 0 or more, got {shown(number)}; to drop a node use 'drop' "
                 "or applies_when"
             )
         return (
-            f"weight {shown(number)} is too small: a weight is at least {MIN_WEIGHT:g} "
-            "(give the other weights larger numbers instead)"
+            f"weight {shown(number)} is too small: a weight is 0 (shown, counts nothing) or "
+            f"at least {MIN_WEIGHT:g} (give the other weights larger numbers instead)"
         )
     return f"{shown(number)} is out of bounds: must be {_BOUND_WORDS[kind]} {shown(bound)}"
 
@@ -135,6 +138,8 @@ def check_schema(data: Any, findings: Findings) -> None:
                 chosen = best_match(typed) or error
         message, path = _message(chosen)
         code = "schema"
-        if chosen.validator in _BOUND_WORDS:
-            code = "weight" if path and path[-1] == "weight" else "bounds"
+        if chosen.validator in (*_BOUND_WORDS, "not") and path and path[-1] == "weight":
+            code = "weight"
+        elif chosen.validator in _BOUND_WORDS:
+            code = "bounds"
         findings.error(code, message, path)
