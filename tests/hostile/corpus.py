@@ -696,8 +696,8 @@ def build_items(folder: Path) -> list[Case]:
             "catalog-not-a-catalog",
             ("rubric", "check", "catalog_notes.yaml"),
             1,
-            "a catalog needs a 'fields' mapping",
-            stdout_excludes=("secret-line", "root:"),
+            "notes.yaml: a catalog needs a 'fields' mapping",
+            stdout_excludes=("secret-line", "root:", FOLDER),
         ),
         Case("extends-up-refused", ("rubric", "check", "up/sub/child.yaml"), 1, "outside"),
         Case(
