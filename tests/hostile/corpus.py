@@ -506,6 +506,8 @@ def build_items(folder: Path) -> list[Case]:
                     f"{dup_top} reports: {TWO_REPORTS}",
                 ),
                 ("explain", ("explain", dup_top, "good"), f"{dup_top} reports: {TWO_REPORTS}"),
+                ("audit", ("audit", dup_top), f"{dup_top} reports: {TWO_REPORTS}"),
+                ("report", ("report", dup_top, "-o", "site"), f"{dup_top} reports: {TWO_REPORTS}"),
             )
         ),
         Case(
