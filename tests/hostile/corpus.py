@@ -787,8 +787,11 @@ def build_outputs(folder: Path) -> list[OutputCase]:
 if __name__ == "__main__":
     target = Path(sys.argv[1])
     target.mkdir(parents=True, exist_ok=True)
-    listed: list[Case | ProcessCase] = [*build(target)]
+    listed: list[Case | ProcessCase | OutputCase] = [*build(target)]
     cases, processes = build_numbers_and_streams(target)
     listed += [*cases, *processes, *build_items(target)]
+    outputs = target / "outputs"
+    outputs.mkdir(exist_ok=True)
+    listed += build_outputs(outputs)  # run these from `outputs`: they write there
     for case in listed:
         print(f"{case.name}: csrscore {' '.join(case.argv)}  -> exit {case.code}")
