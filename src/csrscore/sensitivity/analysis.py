@@ -10,6 +10,7 @@ from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
@@ -362,13 +363,22 @@ class _Run:
         below = np.floor(position).astype(np.int64)
         above = np.minimum(below + 1, s - 1)
         fraction = position - below
-        ranks = np.sort(self.ranks[:, block].T, axis=1)
+        ranks = _sorted_ranks(self.ranks[:, block].T, len(self.scorer.columns))
         totals = np.sort(self.totals[:, block].T, axis=1)
         low, high = totals[:, below], totals[:, above]
         rank_quantiles: IntArray = ranks[:, rank_index].astype(np.int64)
         std = totals.std(axis=1, ddof=1) if s > 1 else np.zeros(len(totals))
         moments = np.stack([totals.mean(axis=1), std], axis=1)
         return rank_quantiles, np.concatenate([moments, low + (high - low) * fraction], axis=1)
+
+
+def _sorted_ranks(ranks: RankArray, limit: int) -> NDArray[np.integer[Any]]:
+    """Each row sorted; no rank exceeds `limit`. Ranks below 2**16 sort as 16-bit
+    integers, which numpy's stable sort orders by counting (a radix sort): a few times
+    faster than comparing them, and the same values in the same order."""
+    if limit < 1 << 16:
+        return np.sort(ranks.astype(np.uint16), axis=1, kind="stable")
+    return np.sort(ranks, axis=1)
 
 
 def _group_sizes(keys: list[Any] | None, n: int) -> IntArray:
