@@ -5,7 +5,8 @@
 each row. No condition is evaluated per sample: the points, the applicability and the
 adjustment effects are the ones `Scores` holds.
 
-Weights stay positive, so which children count in a group (methodology §4), whether a
+Drawn weights keep the nominal ones' zeros and stay positive elsewhere (`design`), so
+which children count in a group (methodology §4; a child of weight 0 never does), whether a
 group has a score at all, and whether a score is forced to 0 (a geometric group with a
 zero child) depend on the company, the N/A policy and the aggregations, never on the
 weights. They are worked out once per configuration. What remains per sample is arithmetic
@@ -178,7 +179,7 @@ class BatchScorer:
         fraction_zero = self._fractions <= 0.0
         for g, group_plan in enumerate(plan.groups):
             crit, sub = group_plan.criterion_children, group_plan.group_children
-            counts = _child_counts(group_plan, self._applicable, valid, policy)
+            counts = _child_counts(plan, group_plan, self._applicable, valid, policy)
             child_zero = np.concatenate([fraction_zero[:, crit], zero[:, sub] | ~valid[:, sub]], 1)
             if aggregations[g] == "geometric":
                 forced = (counts & child_zero).any(axis=1)
@@ -209,7 +210,9 @@ class BatchScorer:
                 for k in range(len(bounds) - 1)
             )
             children = tuple(
-                _child_counts(g, self._applicable[first], valid[first], policy).astype(float)
+                _child_counts(
+                    self.plan, g, self._applicable[first], valid[first], policy
+                ).astype(float)
                 for g in self.plan.groups
             )
             linear = tuple(np.ascontiguousarray(self._fractions[block].T) for block, _ in blocks)
@@ -229,7 +232,9 @@ class BatchScorer:
                 np.ascontiguousarray(
                     np.concatenate(
                         [
-                            _child_counts(group_plan, self._applicable, valid, policy),
+                            _child_counts(
+                                self.plan, group_plan, self._applicable, valid, policy
+                            ),
                             ~valid[:, g : g + 1],
                         ],
                         axis=1,
@@ -462,7 +467,7 @@ def _validity(
     """N x G: the group has a score (methodology §4; under `exclude`: it counts)."""
     valid = np.zeros(group_applicable.shape, dtype=bool)
     for g, group_plan in enumerate(plan.groups):
-        counts = _child_counts(group_plan, applicable, valid, policy)
+        counts = _child_counts(plan, group_plan, applicable, valid, policy)
         valid[:, g] = group_applicable[:, g] & counts.any(axis=1)
     return valid
 
@@ -485,13 +490,22 @@ def _applicable_ratio(plan: Plan, applicable: BoolArray) -> FloatArray | None:
 
 
 def _child_counts(
-    group_plan: GroupPlan, applicable: BoolArray, valid: BoolArray, policy: NaPolicy
+    plan: Plan, group_plan: GroupPlan, applicable: BoolArray, valid: BoolArray, policy: NaPolicy
 ) -> BoolArray:
-    """N x k: which children of a group take part in it (criteria, then sub-groups)."""
+    """N x k: which children of a group take part in it (criteria, then sub-groups).
+
+    A child of weight 0 never does: it adds nothing to the sums, so a group whose counting
+    children all weigh 0 has no score, as in the engine (methodology §4), rather than 0/0.
+    Drawn weights keep the nominal zeros (`design`), so this holds in every sample.
+    """
     crit, sub = group_plan.criterion_children, group_plan.group_children
+    weighed = np.concatenate([plan.criterion_weights[crit] > 0.0, plan.group_weights[sub] > 0.0])
     if policy == "zero":
-        return np.ones((len(applicable), len(crit) + len(sub)), dtype=bool)
-    return np.concatenate([applicable[:, crit], valid[:, sub]], axis=1)
+        return np.repeat(weighed[None, :], len(applicable), axis=0)
+    counts = np.concatenate([applicable[:, crit], valid[:, sub]], axis=1)
+    if not weighed.all():
+        counts &= weighed
+    return counts
 
 
 def _class_codes(applicable: BoolArray, valid: BoolArray, policy: NaPolicy) -> IntArray:
