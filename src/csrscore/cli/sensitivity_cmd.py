@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from csrscore import __version__
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "--rows indices is a CSV of the indices: use --format csv, not --no-indices"
         )
-    with Progress(["loading", "scoring", "sampling"]) as progress:
+    with Progress(["loading", "scoring", *SAMPLING_STAGES]) as progress:
         rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
         loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
         args.grouping = scores.ranking_fields(args.by)
         refuse_rejections(scores, args.strict)
         check_sample_memory(args.samples, len(scores))
-        progress.advance("sampling")
+        on_progress = _sampling_progress(progress)
         result = sensitivity(
             scores,
             args.samples,
@@ -207,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
             na_policy=args.switch_na_policy,
             indices=args.indices,
             by=args.grouping[0] if len(args.grouping) == 1 else args.grouping,
+            progress=on_progress,
         )
     # Output starts once the progress bar has been erased, so they never interleave.
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
@@ -219,6 +221,25 @@ def run(args: argparse.Namespace) -> int:
         unknown_keys=args.warn_unknown_keys,
     )
     return 0
+
+
+# The sampling is one call, which reports how much of its work is done: the bar moves
+# through these stages a tenth at a time.
+SAMPLING_STAGES = [f"sampling {percent}%" for percent in range(0, 100, 10)]
+
+
+def _sampling_progress(progress: Progress) -> Callable[[int, int], None]:
+    progress.advance(SAMPLING_STAGES[0])
+    reached = 0
+
+    def advance(done: int, total: int) -> None:
+        nonlocal reached
+        tenth = min(len(SAMPLING_STAGES) - 1, len(SAMPLING_STAGES) * done // max(total, 1))
+        if tenth > reached:
+            reached = tenth
+            progress.advance(SAMPLING_STAGES[tenth])
+
+    return advance
 
 
 # --- sensitivity -----------------------------------------------------------------------------

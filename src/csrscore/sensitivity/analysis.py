@@ -170,6 +170,7 @@ def sensitivity(
     bootstrap: int = 200,
     chunk_size: int | None = None,
     threads: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Sensitivity:
     """Monte-Carlo uncertainty analysis of the ranks, with variance-based indices.
 
@@ -190,6 +191,9 @@ def sensitivity(
     - `chunk_size`: samples ranked at once (default: about 4 MB per working array);
       `threads`: chunks ranked in parallel (default: one per CPU, up to 4). Neither
       changes a rank.
+    - `progress`: called as ``progress(done, total)`` in the calling thread each time a
+      step of the work is finished (a matrix of samples scored, a chunk ranked, a block
+      of companies summarised), for a progress bar; `done` reaches `total` at the end.
     """
     if samples < 1:
         raise ValueError(f"samples must be at least 1, got {samples}")
@@ -213,7 +217,7 @@ def sensitivity(
     chunk = chunk_size or max(
         1, min(CHUNK_ELEMENTS // max(run.scorer.n, 1), -(-samples // workers))
     )
-    statistics = run.execute(chunk, workers)
+    statistics = run.execute(chunk, workers, progress)
     found = None
     if b is not None:
         found = saltelli_indices(
@@ -297,7 +301,9 @@ class _Run:
             shifts=np.zeros((1 if b is None else 2 + len(factors), samples)),
         )
 
-    def execute(self, chunk: int, workers: int) -> tuple[IntArray, FloatArray]:
+    def execute(
+        self, chunk: int, workers: int, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[IntArray, FloatArray]:
         """Run every matrix of the design, then take the per-company statistics.
 
         Returns, in working order, the rank percentiles (N x 3) and the score statistics
@@ -308,12 +314,24 @@ class _Run:
         blocks = [
             slice(i, min(i + STATISTICS_COMPANIES, n)) for i in range(0, n, STATISTICS_COMPANIES)
         ]
+        steps = len(self.shifts) * (1 + len(chunks)) + len(blocks)
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, steps)
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
 
             def each(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-                if workers == 1:
-                    return [work(item) for item in items]
-                return list(pool.map(work, items))
+                # Results come back in order, in this thread, as the workers finish them.
+                results = []
+                for result in map(work, items) if workers == 1 else pool.map(work, items):
+                    results.append(result)
+                    tick()
+                return results
 
             scratch = self.totals if len(self.shifts) == 1 else np.empty_like(self.totals)
             for matrix in range(len(self.shifts)):
@@ -322,6 +340,7 @@ class _Run:
                 # the sorting: BLAS threads left waiting for the next product would
                 # otherwise compete with the sorts for the CPUs.
                 self.score(matrix, totals)
+                tick()
                 each(partial(self.rank, matrix, totals=totals), chunks)
             found = each(self.statistics, blocks)
         if not found:

@@ -210,9 +210,9 @@ class BatchScorer:
                 for k in range(len(bounds) - 1)
             )
             children = tuple(
-                _child_counts(
-                    self.plan, g, self._applicable[first], valid[first], policy
-                ).astype(float)
+                _child_counts(self.plan, g, self._applicable[first], valid[first], policy).astype(
+                    float
+                )
                 for g in self.plan.groups
             )
             linear = tuple(np.ascontiguousarray(self._fractions[block].T) for block, _ in blocks)
@@ -232,9 +232,7 @@ class BatchScorer:
                 np.ascontiguousarray(
                     np.concatenate(
                         [
-                            _child_counts(
-                                self.plan, group_plan, self._applicable, valid, policy
-                            ),
+                            _child_counts(self.plan, group_plan, self._applicable, valid, policy),
                             ~valid[:, g : g + 1],
                         ],
                         axis=1,
