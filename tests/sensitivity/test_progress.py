@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import csrscore
 import csrscore.cli.progress
 import csrscore.cli.sensitivity_cmd
 from csrscore import Scores
@@ -45,7 +46,7 @@ def test_the_callback_counts_every_step_in_the_calling_thread(
 def test_the_bar_moves_through_the_sampling_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each ranked chunk takes a while, with the bar's delay made 0: the bar shows the
     sampling's progress on stderr, a tenth at a time, and is erased before the output."""
-    original = csrscore.cli.sensitivity_cmd.sensitivity
+    original = csrscore.sensitivity_analysis
 
     def slow(*args: Any, progress: Any = None, **kwargs: Any) -> Any:
         def step(done: int, total: int) -> None:
