@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from typing import Any
 
@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
-from csrscore.sensitivity.batch import BatchScorer, RankArray, competition_ranks
+from csrscore.sensitivity.batch import BatchScorer, Piece, RankArray, competition_ranks
 from csrscore.sensitivity.design import (
     Draws,
     Factor,
@@ -195,66 +195,130 @@ def sensitivity(
       step of the work is finished (a matrix of samples scored, a chunk ranked, a block
       of companies summarised), for a progress bar; `done` reaches `total` at the end.
     """
-    if samples < 1:
-        raise ValueError(f"samples must be at least 1, got {samples}")
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    if bootstrap < 0:
-        raise ValueError(f"bootstrap must be at least 0, got {bootstrap}")
-    plan = scores.plan
-    factors = factors_for(plan, weights, aggregation, na_policy)
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
-    # Three independent streams: A, B and the bootstrap. A never depends on `indices`.
-    streams = [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3)]
-    a = draw(plan, factors, samples, streams[0])
-    b = draw(plan, factors, samples, streams[1]) if indices else None
-    keys = None if by is None else scores.company_field(by)
-    run = _Run.start(scores, keys, factors, a, b)
+    setup = Setup.of(
+        scores,
+        samples,
+        seed,
+        weights=weights,
+        aggregation=aggregation,
+        na_policy=na_policy,
+        indices=indices,
+        by=by,
+        bootstrap=bootstrap,
+    )
+    run = setup.run
     workers = threads or min(4, os.cpu_count() or 1)
     # Memory decides the chunk, over the distinct companies actually ranked; a chunk per
     # worker at least, so that few distinct companies still keep every worker busy.
     chunk = chunk_size or max(
         1, min(CHUNK_ELEMENTS // max(run.scorer.n, 1), -(-samples // workers))
     )
-    statistics = run.execute(chunk, workers, progress)
-    found = None
-    if b is not None:
-        found = saltelli_indices(
-            tuple(factor.name for factor in factors),
-            run.shifts[0],
-            run.shifts[1],
-            run.shifts[2:],
-            bootstrap=bootstrap,
-            rng=streams[2],
-        )
-    # From the distinct companies in working order to every company in the order of `scores`.
-    columns = run.scorer.columns
-    rank_quantiles, score_statistics = statistics[0][columns], statistics[1][columns]
-    return Sensitivity(
-        scores=scores,
-        samples=samples,
-        seed=seed,
-        by=by if by is None or isinstance(by, str) else tuple(by),
-        factors=factors,
-        nominal_rank=run.nominal[columns].astype(np.int64),
-        median_rank=rank_quantiles[:, 1],
-        rank_low=rank_quantiles[:, 0],
-        rank_high=rank_quantiles[:, 2],
-        score_mean=score_statistics[:, 0],
-        score_std=score_statistics[:, 1],
-        score_quantiles=score_statistics[:, 2:],
-        mean_rank_shift=run.shifts[0],
-        indices=found,
-        group_sizes=_group_sizes(keys, len(scores)),
-        working_ranks=run.ranks,
-        working_totals=run.totals,
-        working_columns=columns,
-    )
+    return setup.result(run.execute(chunk, workers, progress))
 
 
 @dataclass(frozen=True)
-class _Run:
+class Setup:
+    """An analysis before its samples are evaluated: the draws, the batch scorer and the
+    output buffers (`run`), and what turns the evaluations into a `Sensitivity`.
+
+    `sensitivity` evaluates `run` in this process; `csrscore.dask_sensitivity` on a
+    cluster. Both start here and end in `result`, so the same seed gives the same draws.
+    """
+
+    scores: Scores
+    samples: int
+    seed: int
+    by: str | tuple[str, ...] | None
+    keys: list[Any] | None
+    factors: tuple[Factor, ...]
+    run: SampleRun
+    indices: bool
+    bootstrap: int
+    bootstrap_rng: np.random.Generator
+
+    @classmethod
+    def of(
+        cls,
+        scores: Scores,
+        samples: int,
+        seed: int | None,
+        *,
+        weights: WeightSpec,
+        aggregation: SwitchSpec,
+        na_policy: SwitchSpec,
+        indices: bool,
+        by: str | Sequence[str] | None,
+        bootstrap: int,
+    ) -> Setup:
+        if samples < 1:
+            raise ValueError(f"samples must be at least 1, got {samples}")
+        if bootstrap < 0:
+            raise ValueError(f"bootstrap must be at least 0, got {bootstrap}")
+        plan = scores.plan
+        factors = factors_for(plan, weights, aggregation, na_policy)
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+        # Three independent streams: A, B and the bootstrap. A never depends on `indices`.
+        streams = [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3)]
+        a = draw(plan, factors, samples, streams[0])
+        b = draw(plan, factors, samples, streams[1]) if indices else None
+        keys = None if by is None else scores.company_field(by)
+        return cls(
+            scores=scores,
+            samples=samples,
+            seed=seed,
+            by=by if by is None or isinstance(by, str) else tuple(by),
+            keys=keys,
+            factors=factors,
+            run=SampleRun.start(scores, keys, factors, a, b),
+            indices=indices,
+            bootstrap=bootstrap,
+            bootstrap_rng=streams[2],
+        )
+
+    def result(self, statistics: tuple[IntArray, FloatArray]) -> Sensitivity:
+        """The analysis, once `run` holds every evaluation and `statistics` its summary."""
+        run, factors = self.run, self.factors
+        found = None
+        if self.indices:
+            found = saltelli_indices(
+                tuple(factor.name for factor in factors),
+                run.shifts[0],
+                run.shifts[1],
+                run.shifts[2:],
+                bootstrap=self.bootstrap,
+                rng=self.bootstrap_rng,
+            )
+        # From the distinct companies in working order to every company in the order of
+        # `scores`.
+        columns = run.scorer.columns
+        rank_quantiles, score_statistics = statistics[0][columns], statistics[1][columns]
+        return Sensitivity(
+            scores=self.scores,
+            samples=self.samples,
+            seed=self.seed,
+            by=self.by,
+            factors=factors,
+            nominal_rank=run.nominal[columns].astype(np.int64),
+            median_rank=rank_quantiles[:, 1],
+            rank_low=rank_quantiles[:, 0],
+            rank_high=rank_quantiles[:, 2],
+            score_mean=score_statistics[:, 0],
+            score_std=score_statistics[:, 1],
+            score_quantiles=score_statistics[:, 2:],
+            mean_rank_shift=run.shifts[0],
+            indices=found,
+            group_sizes=_group_sizes(self.keys, len(self.scores)),
+            working_ranks=run.ranks,
+            working_totals=run.totals,
+            working_columns=columns,
+        )
+
+
+@dataclass(frozen=True)
+class SampleRun:
     """One analysis's inputs and output buffers; chunks write disjoint rows of them."""
 
     scorer: BatchScorer
@@ -274,7 +338,7 @@ class _Run:
         factors: tuple[Factor, ...],
         a: Draws,
         b: Draws | None,
-    ) -> _Run:
+    ) -> SampleRun:
         scorer = BatchScorer(scores, keys)
         scorer.prepare(
             switch_aggregation=bool(a.switch_aggregation.any())
@@ -343,9 +407,18 @@ class _Run:
                 tick()
                 each(partial(self.rank, matrix, totals=totals), chunks)
             found = each(self.statistics, blocks)
-        if not found:
-            return np.empty((0, 3), np.int64), np.empty((0, 2 + len(SCORE_QUANTILES)))
-        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+        return _joined(found)
+
+    def summarise(self, workers: int) -> tuple[IntArray, FloatArray]:
+        """The per-company statistics alone, once the buffers hold every evaluation."""
+        n = self.totals.shape[1]
+        blocks = [
+            slice(i, min(i + STATISTICS_COMPANIES, n)) for i in range(0, n, STATISTICS_COMPANIES)
+        ]
+        if workers == 1:
+            return _joined([self.statistics(block) for block in blocks])
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return _joined(list(pool.map(self.statistics, blocks)))
 
     def score(self, matrix: int, out: FloatArray) -> None:
         rows = np.arange(len(out))
@@ -353,20 +426,76 @@ class _Run:
 
     def rank(self, matrix: int, rows: IntArray, *, totals: FloatArray) -> None:
         span = slice(int(rows[0]), int(rows[-1]) + 1)
-        counts = self.scorer.counts
-        rounding = self.scorer.plan.rubric.rounding
-        ranks = competition_ranks(totals[span], self.scorer.segments, rounding, counts)
+        ranks = self._ranks(totals[span])
         if matrix == 0:
             self.ranks[span] = ranks
-        if ranks.shape[1]:
-            np.subtract(ranks, self.nominal, out=ranks)
-            np.abs(ranks, out=ranks)
-            # Integer sums, so the shift does not depend on how companies were grouped.
-            if len(counts) == len(self.scorer.columns):  # every company distinct
-                shifted = ranks.sum(axis=1, dtype=np.int64)
-            else:
-                shifted = np.dot(ranks, counts)
-            self.shifts[matrix, span] = shifted / len(self.scorer.columns)
+        self.shifts[matrix, span] = self._shifted(ranks)
+
+    def _ranks(self, totals: FloatArray) -> RankArray:
+        scorer = self.scorer
+        return competition_ranks(
+            totals, scorer.segments, scorer.plan.rubric.rounding, scorer.counts
+        )
+
+    def _shifted(self, ranks: RankArray) -> FloatArray:
+        """Each row's mean absolute rank shift over every company; `ranks` is spent."""
+        counts = self.scorer.counts
+        if not ranks.shape[1]:
+            return np.zeros(len(ranks))
+        np.subtract(ranks, self.nominal, out=ranks)
+        np.abs(ranks, out=ranks)
+        # Integer sums, so the shift does not depend on how companies were grouped.
+        if len(counts) == len(self.scorer.columns):  # every company distinct
+            shifted = ranks.sum(axis=1, dtype=np.int64)
+        else:
+            shifted = np.dot(ranks, counts)
+        result: FloatArray = shifted / len(self.scorer.columns)
+        return result
+
+    # --- evaluation elsewhere (`csrscore.dask_sensitivity`) ----------------------------
+
+    def pieces(self, matrix: int) -> list[Piece]:
+        """The products `score` computes for one matrix of the design, in its order."""
+        rows = np.arange(len(self.a))
+        return self.scorer.pieces(saltelli_rows(self.a, self.b, self.factors, matrix, rows))
+
+    def evaluate(self, matrix: int, pieces: Sequence[Piece]) -> Evaluated:
+        """The rows of some pieces of one matrix, scored and ranked as `score` and `rank`
+        score and rank them: the same products, so the same bits."""
+        rows = np.concatenate([piece.rows for piece in pieces])
+        totals = np.empty((len(rows), self.scorer.n))
+        start = 0
+        for piece in pieces:
+            draws = saltelli_rows(self.a, self.b, self.factors, matrix, piece.rows)
+            self.scorer.base(draws, piece, totals[start : start + len(piece.rows)])
+            start += len(piece.rows)
+        self.scorer.finish(totals)
+        ranks = self._ranks(totals)
+        kept = ranks.copy() if matrix == 0 else None
+        return Evaluated(matrix, rows, totals if matrix == 0 else None, kept, self._shifted(ranks))
+
+    def store(self, evaluated: Evaluated) -> None:
+        """Write what `evaluate` returned into this run's buffers."""
+        rows = evaluated.rows
+        if evaluated.totals is not None and evaluated.ranks is not None:
+            self.totals[rows] = evaluated.totals
+            self.ranks[rows] = evaluated.ranks
+        self.shifts[evaluated.matrix, rows] = evaluated.shifts
+
+    def without_outputs(self) -> SampleRun:
+        """This run with empty buffers: what a worker needs, without the samples x N
+        matrices."""
+        n = self.scorer.n
+        return replace(
+            self,
+            ranks=np.empty((0, n), dtype=np.int32),
+            totals=np.empty((0, n)),
+            shifts=np.empty((len(self.shifts), 0)),
+        )
+
+    @property
+    def matrices(self) -> int:
+        return len(self.shifts)
 
     def statistics(self, block: slice) -> tuple[IntArray, FloatArray]:
         """Per company of the block: rank 5th/50th/95th percentiles, then the score's
@@ -389,6 +518,24 @@ class _Run:
         std = totals.std(axis=1, ddof=1) if s > 1 else np.zeros(len(totals))
         moments = np.stack([totals.mean(axis=1), std], axis=1)
         return rank_quantiles, np.concatenate([moments, low + (high - low) * fraction], axis=1)
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """Some rows of one matrix of the design: their mean rank shifts, and for the matrix
+    of the samples (0) their totals and ranks as well."""
+
+    matrix: int
+    rows: IntArray
+    totals: FloatArray | None
+    ranks: RankArray | None
+    shifts: FloatArray
+
+
+def _joined(found: list[tuple[IntArray, FloatArray]]) -> tuple[IntArray, FloatArray]:
+    if not found:
+        return np.empty((0, 3), np.int64), np.empty((0, 2 + len(SCORE_QUANTILES)))
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
 def _sorted_ranks(ranks: RankArray, limit: int) -> NDArray[np.integer[Any]]:

@@ -55,6 +55,15 @@ _OTHER_POLICY: dict[NaPolicy, NaPolicy] = {"exclude": "zero", "zero": "exclude"}
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Rows of a batch of draws, all of one configuration, scored in one product."""
+
+    switch_aggregation: bool
+    switch_policy: bool
+    rows: IntArray
+
+
+@dataclass(frozen=True)
 class _Configuration:
     """What one (aggregations, N/A policy) fixes per company."""
 
@@ -278,6 +287,30 @@ class BatchScorer:
         """
         s = len(draws)
         result = np.empty((s, self.n)) if out is None else out
+        pieces = self.pieces(draws)
+        # Every row of one configuration: each piece is a run of rows, written in place.
+        whole = len({(p.switch_aggregation, p.switch_policy) for p in pieces}) == 1
+        for piece in pieces:
+            rows = piece.rows
+            if whole:
+                span = slice(int(rows[0]), int(rows[-1]) + 1)
+                self.base(draws.take(rows), piece, result[span])
+            else:
+                found = np.empty((len(rows), self.n))
+                self.base(draws.take(rows), piece, found)
+                result[rows] = found
+        self.finish(result)
+        return result
+
+    def pieces(self, draws: Draws) -> list[Piece]:
+        """How `totals` splits the rows of `draws` into matrix products: by configuration,
+        then in runs that keep each product's working arrays within their budget.
+
+        BLAS may sum a product's terms in another order for another number of rows, so a
+        total is the same bits only when its row is computed in the same piece: a Dask run
+        (`csrscore.dask_sensitivity`) hands these same pieces to its workers.
+        """
+        pieces = []
         for switch_aggregation in (False, True):
             for switch_policy in (False, True):
                 selected = np.flatnonzero(
@@ -292,21 +325,23 @@ class BatchScorer:
                     step = max(1, SHARE_ELEMENTS // max(1, classes.count * len(self.plan.criteria)))
                 else:
                     step = max(1, GROUP_PATH_ELEMENTS // max(1, self.n))
-                whole = len(selected) == s
-                for start in range(0, len(selected), step):
-                    rows = selected[start : start + step]
-                    if whole:
-                        span = slice(int(rows[0]), int(rows[-1]) + 1)
-                        self._base(draws.take(rows), configuration, classes, result[span])
-                    else:
-                        piece = np.empty((len(rows), self.n))
-                        self._base(draws.take(rows), configuration, classes, piece)
-                        result[rows] = piece
+                pieces += [
+                    Piece(switch_aggregation, switch_policy, selected[start : start + step])
+                    for start in range(0, len(selected), step)
+                ]
+        return pieces
+
+    def base(self, draws: Draws, piece: Piece, out: FloatArray) -> None:
+        """The base totals of one piece's rows (`draws`, in the piece's order) into `out`."""
+        configuration = self._configuration(piece.switch_aggregation, piece.switch_policy)
+        self._base(draws, configuration, self._linear_classes(configuration), out)
+
+    def finish(self, result: FloatArray) -> None:
+        """Base totals to totals, in place: row by row, company by company."""
         result += self._offset
         if self._has_cap:
             np.minimum(result, self._cap, out=result)
         np.clip(result, 0.0, self.scale, out=result)
-        return result
 
     def _base(
         self,
