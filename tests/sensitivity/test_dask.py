@@ -126,3 +126,15 @@ def test_any_scheduler_without_a_cluster() -> None:
     scores = _scores("synthetic")
     expected = sensitivity(scores, 40, 3, aggregation=0.5)
     assert_same(sensitivity_dask(scores, 40, 3, aggregation=0.5, scheduler="threads"), expected)
+
+
+def test_cli_dask_local_prints_what_one_process_prints() -> None:
+    pytest.importorskip("distributed")
+    from tests.cli.runner import EXAMPLES, run_cli
+
+    argv = ["sensitivity", EXAMPLES, "--rubric", "citi", "--samples", "60", "--format", "json"]
+    plain = run_cli(argv)
+    on_dask = run_cli([*argv, "--dask", "local", "--switch-aggregation"])
+    assert plain.code == on_dask.code == 0
+    assert run_cli([*argv, "--switch-aggregation"]).out == on_dask.out
+    assert json.loads(on_dask.out)["samples"] == 60
