@@ -14,7 +14,13 @@ from numpy.typing import NDArray
 
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
-from csrscore.sensitivity.batch import BatchScorer, Piece, RankArray, competition_ranks
+from csrscore.sensitivity.batch import (
+    BatchScorer,
+    Piece,
+    RankArray,
+    Shares,
+    competition_ranks,
+)
 from csrscore.sensitivity.design import (
     Draws,
     Factor,
@@ -329,6 +335,7 @@ class SampleRun:
     ranks: RankArray  # samples x N, working order: the samples of A
     totals: FloatArray
     shifts: FloatArray  # matrices x samples: mean absolute rank shift of each evaluation
+    kept: Shares = field(default_factory=Shares)  # A's effective weights, for A_B^(i)
 
     @classmethod
     def start(
@@ -422,7 +429,16 @@ class SampleRun:
 
     def score(self, matrix: int, out: FloatArray) -> None:
         rows = np.arange(len(out))
-        self.scorer.totals(saltelli_rows(self.a, self.b, self.factors, matrix, rows), out)
+        draws = saltelli_rows(self.a, self.b, self.factors, matrix, rows)
+        keep, known = None, None
+        if matrix == 0 and self.matrices > 1:
+            keep = self.kept
+        elif matrix >= 2 and self.factors[matrix - 2].kind == "weights":
+            # A_B^(i) is A but for the weights of group i's children: A's effective weights
+            # hold everywhere else.
+            group_id = self.factors[matrix - 2].group_id
+            known = (self.kept, self.scorer.plan.group_ids.index(group_id))
+        self.scorer.totals(draws, out, keep=keep, known=known)
 
     def rank(self, matrix: int, rows: IntArray, *, totals: FloatArray) -> None:
         span = slice(int(rows[0]), int(rows[-1]) + 1)
@@ -491,6 +507,7 @@ class SampleRun:
             ranks=np.empty((0, n), dtype=np.int32),
             totals=np.empty((0, n)),
             shifts=np.empty((len(self.shifts), 0)),
+            kept=Shares(),
         )
 
     @property

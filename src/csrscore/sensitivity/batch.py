@@ -46,6 +46,9 @@ RankArray = NDArray[np.int32]
 # and the S x Q x C effective weights of the one-product path (about 4 and 32 MB).
 GROUP_PATH_ELEMENTS = 1 << 19
 SHARE_ELEMENTS = 1 << 22
+# The effective weights of the samples of A kept for the other matrices of the design
+# (`Shares`), in float64 elements: 64 MB at most; beyond it they are computed again.
+KEPT_SHARE_ELEMENTS = 1 << 23
 
 _OTHER_AGGREGATION: dict[Aggregation, Aggregation] = {
     "arithmetic": "geometric",
@@ -61,6 +64,18 @@ class Piece:
     switch_aggregation: bool
     switch_policy: bool
     rows: IntArray
+
+
+@dataclass
+class Shares:
+    """The effective weights of each piece of one matrix's products, kept to score another
+    matrix that differs only in the weights of one group's children (A_B^(i) of the
+    Saltelli design against A): below that group the shares change, everywhere else they
+    are the same numbers, which are copied instead of computed again. None for a piece
+    that was not kept (the group-by-group path, or over `KEPT_SHARE_ELEMENTS`)."""
+
+    pieces: list[tuple[IntArray, FloatArray, FloatArray] | None] = field(default_factory=list)
+    elements: int = 0
 
 
 @dataclass(frozen=True)
@@ -278,29 +293,64 @@ class BatchScorer:
 
     # --- scoring -----------------------------------------------------------------------
 
-    def totals(self, draws: Draws, out: FloatArray | None = None) -> FloatArray:
+    def totals(
+        self,
+        draws: Draws,
+        out: FloatArray | None = None,
+        *,
+        keep: Shares | None = None,
+        known: tuple[Shares, int] | None = None,
+    ) -> FloatArray:
         """S x N totals: base, the adjustments' point effects, then caps, then the clamp.
 
         Point adjustments do not depend on the weights, so their summed effect is added as
         it is. Caps do (a base can rise above a cap), so the lowest cap that applies to a
         company is re-applied to each sample, and so is the clamp to [0, scale].
+
+        `keep` collects the effective weights of these draws; `known` = (shares, g) gives
+        those of draws that differ from these only in the weights of group g's children.
         """
         s = len(draws)
         result = np.empty((s, self.n)) if out is None else out
         pieces = self.pieces(draws)
         # Every row of one configuration: each piece is a run of rows, written in place.
         whole = len({(p.switch_aggregation, p.switch_policy) for p in pieces}) == 1
-        for piece in pieces:
+        for k, piece in enumerate(pieces):
             rows = piece.rows
-            if whole:
-                span = slice(int(rows[0]), int(rows[-1]) + 1)
-                self.base(draws.take(rows), piece, result[span])
-            else:
-                found = np.empty((len(rows), self.n))
-                self.base(draws.take(rows), piece, found)
+            start = None if known is None else self._known_shares(known, k, rows)
+            target = result[int(rows[0]) : int(rows[-1]) + 1] if whole else None
+            found = np.empty((len(rows), self.n)) if target is None else target
+            shares = self._base(draws.take(rows), *self._inputs_of(piece), found, start)
+            if target is None:
                 result[rows] = found
+            if keep is not None:
+                size = 0 if shares is None else shares[0].size + shares[1].size
+                kept = shares is not None and keep.elements + size <= KEPT_SHARE_ELEMENTS
+                keep.pieces.append((rows, *shares) if kept and shares is not None else None)
+                keep.elements += size if kept else 0
         self.finish(result)
         return result
+
+    def _inputs_of(self, piece: Piece) -> tuple[_Configuration, _Classes | None]:
+        configuration = self._configuration(piece.switch_aggregation, piece.switch_policy)
+        return configuration, self._linear_classes(configuration)
+
+    def _known_shares(
+        self, known: tuple[Shares, int], k: int, rows: IntArray
+    ) -> tuple[FloatArray, FloatArray, list[int]] | None:
+        """Piece k's kept shares and the groups whose shares must be computed again: the
+        changed group and every group below it, parents first. None when nothing was kept
+        for the same rows."""
+        shares, changed = known
+        entry = shares.pieces[k] if k < len(shares.pieces) else None
+        if entry is None or not np.array_equal(entry[0], rows):
+            return None
+        below = [changed]
+        for g in below:  # breadth first: each group after its parent
+            below.extend(int(child) for child in self.plan.groups[g].group_children)
+        # The plan numbers groups in post-order, so a higher index is never below a lower
+        # one's descendants: descending order has every parent before its children.
+        return entry[1], entry[2], sorted(below, reverse=True)
 
     def pieces(self, draws: Draws) -> list[Piece]:
         """How `totals` splits the rows of `draws` into matrix products: by configuration,
@@ -333,8 +383,7 @@ class BatchScorer:
 
     def base(self, draws: Draws, piece: Piece, out: FloatArray) -> None:
         """The base totals of one piece's rows (`draws`, in the piece's order) into `out`."""
-        configuration = self._configuration(piece.switch_aggregation, piece.switch_policy)
-        self._base(draws, configuration, self._linear_classes(configuration), out)
+        self._base(draws, *self._inputs_of(piece), out)
 
     def finish(self, result: FloatArray) -> None:
         """Base totals to totals, in place: row by row, company by company."""
@@ -349,17 +398,21 @@ class BatchScorer:
         configuration: _Configuration,
         classes: _Classes | None,
         out: FloatArray,
-    ) -> None:
-        """Root fraction × scale into `out` (S x N), for rows of one configuration."""
+        start: tuple[FloatArray, FloatArray, list[int]] | None = None,
+    ) -> tuple[FloatArray, FloatArray] | None:
+        """Root fraction × scale into `out` (S x N), for rows of one configuration; the
+        effective weights of the one-product path (group, criterion), else None."""
         root = self.plan.root_index
+        shares = None
         if classes is not None:
-            self._linear_base(draws, configuration, classes, out)
+            shares = self._linear_base(draws, configuration, classes, out, start)
         else:
             out[...] = self._group_base(draws, configuration)
         if configuration.aggregations[root] == "geometric":
             np.exp(out, out=out)
             out *= configuration.keep[root]
         out *= self.scale
+        return shares
 
     def _linear_base(
         self,
@@ -367,14 +420,20 @@ class BatchScorer:
         configuration: _Configuration,
         classes: _Classes,
         out: FloatArray,
-    ) -> None:
+        start: tuple[FloatArray, FloatArray, list[int]] | None = None,
+    ) -> tuple[FloatArray, FloatArray]:
         plan = self.plan
         s = len(draws)
-        group_share = np.zeros((s, classes.count, len(plan.groups)))
-        criterion_share = np.zeros((s, classes.count, len(plan.criteria)))
-        group_share[:, :, plan.root_index] = 1.0
-        # Parents before children: the reverse of the plan's post-order.
-        for g in range(len(plan.groups) - 1, -1, -1):
+        if start is None:
+            group_share = np.zeros((s, classes.count, len(plan.groups)))
+            criterion_share = np.zeros((s, classes.count, len(plan.criteria)))
+            group_share[:, :, plan.root_index] = 1.0
+            # Parents before children: the reverse of the plan's post-order.
+            order: Sequence[int] = range(len(plan.groups) - 1, -1, -1)
+        else:
+            group_share, criterion_share = start[0].copy(), start[1].copy()
+            order = start[2]
+        for g in order:
             crit, sub = plan.groups[g].criterion_children, plan.groups[g].group_children
             weights = np.concatenate(
                 [draws.criterion_weights[:, crit], draws.group_weights[:, sub]], axis=1
@@ -391,6 +450,7 @@ class BatchScorer:
         inputs = classes.inputs(geometric)
         for (block, klass), block_inputs in zip(classes.blocks, inputs, strict=True):
             np.matmul(criterion_share[:, klass, :], block_inputs, out=out[:, block])
+        return group_share, criterion_share
 
     def _group_base(self, draws: Draws, configuration: _Configuration) -> FloatArray:
         """Each group's score (its log for a geometric group) in turn, children first."""
