@@ -529,7 +529,14 @@ class SampleRun:
         above = np.minimum(below + 1, s - 1)
         fraction = position - below
         ranks = _sorted_ranks(self.ranks[:, block].T, len(self.scorer.columns))
-        totals = np.sort(self.totals[:, block].T, axis=1)
+        # Company-major and contiguous before sorting in place: `np.sort` of the transposed
+        # view would sort strided rows, and copy them once more. The sorted values then go
+        # back to the sample-major layout the mean and the deviation have always been
+        # summed in: numpy sums a contiguous row pairwise and a strided one term by term,
+        # and the two differ in the last bits.
+        totals = np.ascontiguousarray(self.totals[:, block].T)
+        totals.sort(axis=1)
+        totals = np.asfortranarray(totals)
         low, high = totals[:, below], totals[:, above]
         rank_quantiles: IntArray = ranks[:, rank_index].astype(np.int64)
         std = totals.std(axis=1, ddof=1) if s > 1 else np.zeros(len(totals))
@@ -559,9 +566,9 @@ def _sorted_ranks(ranks: RankArray, limit: int) -> NDArray[np.integer[Any]]:
     """Each row sorted; no rank exceeds `limit`. Ranks below 2**16 sort as 16-bit
     integers, which numpy's stable sort orders by counting (a radix sort): a few times
     faster than comparing them, and the same values in the same order."""
-    if limit < 1 << 16:
-        return np.sort(ranks.astype(np.uint16), axis=1, kind="stable")
-    return np.sort(ranks, axis=1)
+    ordered = ranks.astype(np.uint16 if limit < 1 << 16 else np.int32, order="C")
+    ordered.sort(axis=1, kind="stable" if ordered.dtype == np.uint16 else None)
+    return ordered
 
 
 def _group_sizes(keys: list[Any] | None, n: int) -> IntArray:
