@@ -33,6 +33,7 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from typing import Any
 
 import numpy as np
@@ -313,6 +314,14 @@ def measure_case(name: str, rounds: int, profile: bool) -> dict[str, Any]:
         "peak_before_mib": peak_scored,
         "peak_after_mib": _peak_mib(),
     }
+    if scores is not None:
+        # The analysis's own peak: numpy reports its buffers to tracemalloc.
+        tracemalloc.start()
+        kept = sensitivity(scores, SAMPLES, 1, indices=indices)
+        out["analysis_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        out["result_mib"] = (kept.working_ranks.nbytes + kept.working_totals.nbytes) / 2**20
+        del kept
     if profile and scores is not None:
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
@@ -362,7 +371,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"load: {_load()}")
     print(
         f"{'case':18} {'distinct':>8} {'indices':>7} {'wall s':>7} {'cpu s':>6} "
-        f"{'score wall':>10} {'score cpu':>9} {'cpu/score':>9} {'peak MiB':>14}"
+        f"{'score wall':>10} {'score cpu':>9} {'cpu/score':>9} {'peak RSS MiB':>14} "
+        f"{'analysis MiB':>12} {'kept MiB':>8}"
     )
     for name in args.cases:
         command = [sys.executable, "-m", "benchmarks.bench_sensitivity", "--child", name]
@@ -372,7 +382,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{name:18} {found['distinct']:8d} {'yes' if found['indices'] else 'no':>7} "
             f"{found['wall']:7.3f} {found['cpu']:6.3f} {found['score_wall']:10.3f} "
             f"{found['score_cpu']:9.3f} {found['cpu'] / found['score_cpu']:9.2f} "
-            f"{found['peak_before_mib']:6.0f} -> {found['peak_after_mib']:5.0f}",
+            f"{found['peak_before_mib']:6.0f} -> {found['peak_after_mib']:5.0f} "
+            f"{found['analysis_peak_mib']:12.0f} {found['result_mib']:8.0f}",
             flush=True,
         )
         for line in found.get("profile", []):
