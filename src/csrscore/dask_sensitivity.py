@@ -28,9 +28,10 @@ from typing import Any
 
 from csrscore.engine.scores import Scores
 from csrscore.errors import CsrscoreError
-from csrscore.sensitivity.analysis import DEFAULT_WEIGHTS, Evaluated, SampleRun, Sensitivity, Setup
+from csrscore.sensitivity.analysis import DEFAULT_WEIGHTS, Sensitivity, Setup
 from csrscore.sensitivity.batch import Piece
 from csrscore.sensitivity.design import SwitchSpec, WeightSpec
+from csrscore.sensitivity.run import Evaluated, SampleRun
 
 __all__ = ["sensitivity_dask"]
 
