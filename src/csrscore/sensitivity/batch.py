@@ -348,8 +348,8 @@ class BatchScorer:
         below = [changed]
         for g in below:  # breadth first: each group after its parent
             below.extend(int(child) for child in self.plan.groups[g].group_children)
-        # The plan numbers groups in post-order, so a higher index is never below a lower
-        # one's descendants: descending order has every parent before its children.
+        # The plan numbers groups in post-order (children before their parent), so in
+        # descending order every parent comes before its children.
         return entry[1], entry[2], sorted(below, reverse=True)
 
     def pieces(self, draws: Draws) -> list[Piece]:
