@@ -16,13 +16,14 @@ Regenerate (only when an explanation is meant to change) with
 
 from __future__ import annotations
 
-import lzma
 import json
+import lzma
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from benchmarks.realistic import example_records, spread
+
 from csrscore import Scores, load_rubric, score
 from csrscore.cli.render import json_text
 from csrscore.rubric.yamlsafe import load_yaml
