@@ -15,28 +15,24 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from csrscore.compile.plan import conditions_of
-from csrscore.engine.aggregate import aggregate
-from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.engine.columns import FloatArray
 from csrscore.engine.scores import Scores
-from csrscore.explain.advice import value_words
 from csrscore.explain.derived import DerivedExplainer
 from csrscore.explain.fresh import fresh
 from csrscore.explain.improve import Suggester
+from csrscore.explain.path import Improvable, ImprovementPath
 from csrscore.explain.peers import Peers, compute_peers
 from csrscore.explain.relative import PeerExplainer
 from csrscore.explain.scored import checklist_detail, value_detail
 from csrscore.explain.shares import (
     GroupPoints,
     Shares,
-    Targets,
     compute_shares,
     group_points,
-    improvement_targets,
 )
 from csrscore.explain.trace import (
     TraceBuilder,
     Tracer,
-    failing_tests,
     matching_violations,
     violation_filter_dict,
 )
@@ -112,18 +108,6 @@ class _GroupStatic(NamedTuple):
     children: list[_GroupStatic | str]  # sub-groups, and criteria by id
 
 
-class _Improvable(NamedTuple):
-    """Flat arrays, company after company; company i's entries are start[i]:start[i + 1]."""
-
-    start: list[int]
-    criterion: IntArray
-    next_gain: FloatArray
-    top_gain: FloatArray
-    next_points: FloatArray
-    top_points: FloatArray
-    target: IntArray  # the ladder level to reach; 0 for bands and value scoring
-
-
 class Explainer:
     def __init__(self, scores: Scores) -> None:
         self.scores = scores
@@ -152,18 +136,8 @@ class Explainer:
         )
 
     @cached_property
-    def targets(self) -> Targets:
-        return improvement_targets(self.scores)
-
-    @cached_property
-    def gains(self) -> tuple[np.ndarray, np.ndarray]:
-        """Total points gained per (company, criterion) at the next level and at the top."""
-        scores, shares = self.scores, self.shares
-        next_points, top_points = self.targets.next_points, self.targets.top_points
-        scale = scores.rubric.scale / scores.plan.max_points[None, :]
-        next_gain = shares.criterion_share * (next_points - scores.points) * scale
-        top_gain = shares.criterion_share * (top_points - scores.points) * scale
-        return next_gain, top_gain
+    def path(self) -> ImprovementPath:
+        return ImprovementPath(self.scores, self.shares, self.suggester)
 
     @cached_property
     def ranks(self) -> dict[str, np.ndarray]:
@@ -203,9 +177,13 @@ class Explainer:
 
     def explain(self, row: int) -> Explanation:
         with paused_gc(promote=True):
-            return self._explain(row)
+            path = self.path
+            if "everyone" in path.__dict__:  # a batch has found every company's candidates
+                return self._explain(row, path.everyone, row)
+            # Alone, only this company's: on a geometric rubric the whole set's take seconds.
+            return self._explain(row, path.improvable(np.array([row])), 0)
 
-    def _explain(self, row: int) -> Explanation:
+    def _explain(self, row: int, improvable: Improvable, k: int) -> Explanation:
         scores = self.scores
         rubric = scores.rubric
         report = scores.reports[row]
@@ -239,7 +217,7 @@ class Explainer:
             "groups": [self._group(group) for group in self.group_statics],
             "criteria": criteria,
             "adjustments": self._adjustments(row, report),
-            "improvements": self._improvements(row, criteria),
+            "improvements": self.path.entries(improvable, k, report, self._row["points"], criteria),
             "peers": self._peers(row),
         }
         return Explanation(data, self._field_decimals)
@@ -256,10 +234,12 @@ class Explainer:
         # back on while the caller holds the iterator, so an abandoned iterator, even one
         # caught in a reference cycle that only the collector could free, never keeps it off.
         rows = len(self.scores)
+        everyone = self.path.everyone
         for start in range(0, rows, EXPLAIN_BATCH):
             with paused_gc(promote=True):
                 batch = [
-                    self._explain(row) for row in range(start, min(start + EXPLAIN_BATCH, rows))
+                    self._explain(row, everyone, row)
+                    for row in range(start, min(start + EXPLAIN_BATCH, rows))
                 ]
             yield from batch
             del batch
@@ -550,144 +530,6 @@ class Explainer:
                 }
             )
         return out
-
-    @cached_property
-    def improvable(self) -> _Improvable:
-        """Every (company, criterion) that can gain points, listed company by company in
-        the improvement path's order: by gain at the next level, then at the top, then id."""
-        scores, targets = self.scores, self.targets
-        next_gain, top_gain = self.gains
-        rows, cols = np.nonzero((scores.levels >= 0) & (targets.next_points > scores.points))
-        next_at, top_at = next_gain[rows, cols], top_gain[rows, cols]
-        order = np.lexsort((self._id_order[cols], -top_at, -next_at, rows))
-        rows, cols = rows[order], cols[order]
-        ends = np.cumsum(np.bincount(rows, minlength=len(scores)))
-        return _Improvable(
-            [0, *ends.tolist()],
-            cols,
-            next_at[order],
-            top_at[order],
-            targets.next_points[rows, cols],
-            targets.top_points[rows, cols],
-            targets.next_level[rows, cols],
-        )
-
-    def _improvements(self, row: int, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        scores = self.scores
-        found = self.improvable
-        span = slice(found.start[row], found.start[row + 1])
-        improvable = found.criterion[span].tolist()
-        next_gain = found.next_gain[span].tolist()
-        top_gain = found.top_gain[span].tolist()
-        next_row = found.next_points[span].tolist()
-        top_row = found.top_points[span].tolist()
-        targets = found.target[span].tolist()
-        points_row = self._row["points"]
-        arithmetic = self._arithmetic_path
-        criteria_plan = scores.plan.criteria
-        report = scores.reports[row]
-        suggest = self.suggester.failing
-        templates = self._improvement_templates
-        out = []
-        for k, c in enumerate(improvable):
-            criterion = criteria_plan[c]
-            gain_next, gain_top = next_gain[k], top_gain[k]
-            if not arithmetic[c]:
-                # Gains found by re-aggregation are sorted again below.
-                gain_next = self._exact_gain(row, c, next_row[k])
-                gain_top = self._exact_gain(row, c, top_row[k])
-            target = targets[k] or None
-            entry = templates[c].copy()
-            entry["current_points"] = points_row[c]
-            entry["next_points"] = next_row[k]
-            entry["top_points"] = top_row[k]
-            entry["gain_next"] = gain_next
-            entry["gain_top"] = gain_top
-            entry["target_level"] = target
-            entry["missing"] = []
-            if target is not None:
-                # The target's levels are already traced in this company's criterion entry.
-                traced = criteria[c]["levels"]
-                wanted = range(target) if criterion.cumulative else (target - 1,)
-                failing: list[dict[str, Any]] = []
-                patch: dict[str, Any] | None = {}
-                advice: list[str] = []
-                for index in wanted:
-                    if traced[index]["holds"]:
-                        continue
-                    failing += failing_tests(traced[index]["trace"])
-                    if patch is not None:
-                        when = criterion.levels[index].when
-                        part = suggest(when, report)
-                        # A part is already this explanation's own copy: merge only when
-                        # more than one level is missing.
-                        patch = None if part is None else {**patch, **part} if patch else part
-                        if part is not None:
-                            words = self.suggester.words(when, report, part)
-                            advice += [w for w in words if w not in advice]
-                entry["missing"] = failing
-                entry["suggestion"] = patch
-                entry["advice"] = advice if patch else []
-            elif criterion.scored_field is not None:
-                entry["missing"] = [{"kind": "value", "field": criterion.scored_field}]
-                entry["advice"] = [self._value_advice[c]]
-            else:
-                entry["advice"] = []
-            out.append(entry)
-        if not all(arithmetic):
-            out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
-        return out
-
-    @cached_property
-    def _improvement_templates(self) -> list[dict[str, Any]]:
-        """Per criterion, an improvement entry's fields in output order, to copy and fill."""
-        return [
-            {
-                "criterion": criterion.id,
-                "title": criterion.title,
-                "current_points": 0.0,
-                "next_points": 0.0,
-                "top_points": 0.0,
-                "gain_next": 0.0,
-                "gain_top": 0.0,
-                "target_level": None,
-                "missing": None,
-                "suggestion": None,
-                "advice": None,
-            }
-            for criterion in self.scores.plan.criteria
-        ]
-
-    @cached_property
-    def _value_advice(self) -> list[str]:
-        """Per criterion, what raises a value, band or checklist criterion, in words."""
-        catalog = self.scores.rubric.catalog
-        return [value_words(criterion, catalog) for criterion in self.scores.plan.criteria]
-
-    @cached_property
-    def _id_order(self) -> IntArray:
-        """Each criterion's position when criteria are sorted by id."""
-        ids = self.scores.criterion_ids
-        order = np.empty(len(ids), dtype=np.int64)
-        order[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
-        return order
-
-    @cached_property
-    def _arithmetic_path(self) -> list[bool]:
-        return [bool(flag) for flag in self.shares.arithmetic_path]
-
-    def _exact_gain(self, row: int, c: int, points: float) -> float:
-        """Gain under geometric aggregation, by re-aggregating this one company."""
-        scores = self.scores
-        changed = scores.points[row : row + 1].copy()
-        changed[0, c] = points
-        after = aggregate(
-            scores.plan,
-            changed,
-            scores.applicable[row : row + 1],
-            scores.group_applicable[row : row + 1],
-        )
-        return float(after.base[0] - scores.base[row])
 
     def _peers(self, row: int) -> dict[str, Any]:
         scores, peers = self.scores, self.peers
