@@ -7,23 +7,21 @@ one company, or all of them, never scores anything again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from csrscore.compile.plan import conditions_of
 from csrscore.engine.columns import FloatArray
 from csrscore.engine.scores import Scores
-from csrscore.explain.derived import DerivedExplainer
-from csrscore.explain.fresh import fresh
+from csrscore.explain.criteria import CriterionEntries
+from csrscore.explain.explanation import Explanation
+from csrscore.explain.groups import GroupEntries
 from csrscore.explain.improve import Suggester
 from csrscore.explain.path import Improvable, ImprovementPath
 from csrscore.explain.peers import Peers, compute_peers
-from csrscore.explain.relative import PeerExplainer
-from csrscore.explain.scored import checklist_detail, value_detail
 from csrscore.explain.shares import (
     GroupPoints,
     Shares,
@@ -31,14 +29,11 @@ from csrscore.explain.shares import (
     group_points,
 )
 from csrscore.explain.trace import (
-    TraceBuilder,
     Tracer,
     matching_violations,
     violation_filter_dict,
 )
 from csrscore.gcpause import paused_gc
-from csrscore.rubric.conditions import Condition
-from csrscore.rubric.model import Criterion, Group
 
 # Explanations built at once, with the garbage collector paused, by `explain_all`.
 EXPLAIN_BATCH = 256
@@ -49,63 +44,9 @@ SCHEMA_VERSION = "1"
 ZERO_NOISE = 1e-12
 
 
-def _flat_list_keys(references: Mapping[str, Any]) -> tuple[str, ...] | None:
-    keys = []
-    for key, value in references.items():
-        if isinstance(value, list) and not any(isinstance(v, (list, Mapping)) for v in value):
-            keys.append(key)
-        elif isinstance(value, (list, tuple, Mapping)):
-            return None
-    return tuple(keys)
-
-
 def _clean(value: float) -> float:
     """Float for JSON: rounds away -0.0 and tiny negative noise."""
     return 0.0 if abs(value) < ZERO_NOISE else float(value)
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why one company got its score: data first (`to_dict`), text via `str()`."""
-
-    data: dict[str, Any]
-    # Decimal places of the catalog fields that set them, for the text (the data keeps
-    # every number as computed).
-    decimals: Mapping[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
-
-    def __str__(self) -> str:
-        from csrscore.explain.render import render_text
-
-        return render_text(self.data, self.decimals)
-
-    def to_markdown(self) -> str:
-        """The explanation as Markdown: tables for the groups, criteria and improvements."""
-        from csrscore.explain.markdown import render_markdown
-
-        return render_markdown(self.data, self.decimals)
-
-
-class _CriterionStatic(NamedTuple):
-    """What an explanation says of a criterion whatever the company."""
-
-    criterion: Criterion
-    # The entry's fixed fields in output order, copied and then filled in per company.
-    item: dict[str, Any]
-    # References keys holding flat lists, copied one by one; None when a deep copy is needed.
-    list_references: tuple[str, ...] | None
-    labels: list[tuple[str | None, str | None] | None]  # by level; None where unlabelled
-    level_builders: list[tuple[dict[str, Any], int, TraceBuilder]]
-    scored_field: str | None
-    fields_used: list[str]
-
-
-class _GroupStatic(NamedTuple):
-    entry: dict[str, Any]  # the fixed fields in output order, copied and filled in
-    column: int  # in the group arrays of Scores
-    children: list[_GroupStatic | str]  # sub-groups, and criteria by id
 
 
 class Explainer:
@@ -118,9 +59,12 @@ class Explainer:
     # --- arrays for the whole set -------------------------------------------------------
 
     @cached_property
-    def fields_used(self) -> list[list[str]]:
-        """Per criterion, the fields its levels or value scoring read, sorted."""
-        return [sorted(criterion.fields_read) for criterion in self.scores.plan.criteria]
+    def criteria(self) -> CriterionEntries:
+        return CriterionEntries(self.scores, self.tracer)
+
+    @cached_property
+    def groups(self) -> GroupEntries:
+        return GroupEntries(self.scores)
 
     @cached_property
     def shares(self) -> Shares:
@@ -156,23 +100,6 @@ class Explainer:
     def group_points(self) -> GroupPoints:
         return group_points(self.scores)
 
-    @cached_property
-    def na_conditions(self) -> dict[str, list[tuple[str, Condition]]]:
-        """Per criterion id, the applicability conditions from the outermost group inward."""
-        out: dict[str, list[tuple[str, Condition]]] = {}
-
-        def walk(node: Group, above: list[tuple[str, Condition]]) -> None:
-            for child in node.children:
-                condition = child.applies_when
-                here = above if condition is None else [*above, (child.id, condition)]
-                if isinstance(child, Group):
-                    walk(child, here)
-                else:
-                    out[child.id] = here
-
-        walk(self.scores.rubric.root, [])
-        return out
-
     # --- one company ---------------------------------------------------------------------
 
     def explain(self, row: int) -> Explanation:
@@ -187,6 +114,7 @@ class Explainer:
         scores = self.scores
         rubric = scores.rubric
         report = scores.reports[row]
+        groups = self.groups
         self.tracer.start(row, report)
         # Plain lists for this company: indexing numpy scalars one by one is slow.
         self._row = {
@@ -202,7 +130,7 @@ class Explainer:
             "possible": self.group_points.possible[row].tolist(),
             "not_applicable": self.group_points.not_applicable[row].tolist(),
         }
-        criteria = self._criteria(row)
+        criteria = self.criteria.entries(row, self._row)
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "rubric": {"name": rubric.name, "version": rubric.version, "hash": rubric.content_hash},
@@ -214,7 +142,7 @@ class Explainer:
                 "year": int(scores.years[row]),
             },
             "summary": self._summary(row),
-            "groups": [self._group(group) for group in self.group_statics],
+            "groups": [groups.entry(group, self._row) for group in groups.statics],
             "criteria": criteria,
             "adjustments": self._adjustments(row, report),
             "improvements": self.path.entries(improvable, k, report, self._row["points"], criteria),
@@ -287,214 +215,6 @@ class Explainer:
         noise = np.abs(numbers[:, 2:4]) < ZERO_NOISE  # adjustments and clamp, as _clean does
         numbers[:, 2:4][noise] = 0.0
         return numbers
-
-    @cached_property
-    def group_statics(self) -> list[_GroupStatic]:
-        """The top-level groups, each with its sub-groups, as the tree explanations mirror."""
-        column = {group_id: g for g, group_id in enumerate(self.scores.group_ids)}
-
-        def static(group: Group) -> _GroupStatic:
-            entry = {
-                "id": group.id,
-                "title": group.title,
-                "score": None,
-                "weight": group.effective_weight,
-                "weight_in_total": 0.0,
-                "contribution": 0.0,
-                "points_earned": 0.0,
-                "points_possible": 0.0,
-                "not_applicable": 0,
-                "children": None,
-            }
-            return _GroupStatic(
-                entry,
-                column[group.id],
-                [
-                    static(child) if isinstance(child, Group) else child.id
-                    for child in group.children
-                ],
-            )
-
-        return [
-            static(child) for child in self.scores.rubric.root.children if isinstance(child, Group)
-        ]
-
-    def _group(self, static: _GroupStatic) -> dict[str, Any]:
-        template, column, children = static
-        row = self._row
-        entry = template.copy()
-        value = row["group_scores"][column]
-        if value == value:  # NaN: the group is N/A and has no score
-            entry["score"] = value * 100.0
-        entry["weight"] = row["group_weights"][column]
-        entry["weight_in_total"] = row["group_share"][column]
-        entry["contribution"] = row["group_contribution"][column]
-        entry["points_earned"] = row["earned"][column]
-        entry["points_possible"] = row["possible"][column]
-        entry["not_applicable"] = row["not_applicable"][column]
-        entry["children"] = listed = []
-        for child in children:
-            listed.append({"criterion": child} if isinstance(child, str) else self._group(child))
-        return entry
-
-    @cached_property
-    def level_builders(self) -> list[list[tuple[dict[str, Any], int, TraceBuilder]]]:
-        """Per criterion, each level's entry to copy (its number, points and label), result
-        column and trace builder."""
-        return [
-            [
-                (
-                    {"level": k, "points": lv.points, "label": lv.label, "holds": False},
-                    *self.tracer.compiled(lv.when),
-                )
-                for k, lv in enumerate(criterion.levels, start=1)
-            ]
-            for criterion in self.scores.plan.criteria
-        ]
-
-    @cached_property
-    def criterion_statics(self) -> list[_CriterionStatic]:
-        statics = []
-        for c, criterion in enumerate(self.scores.plan.criteria):
-            labels: list[tuple[str | None, str | None] | None]
-            if criterion.kind == "levels":
-                labels = [None] + [(lv.label, lv.description) for lv in criterion.levels]
-            elif criterion.bands is not None:
-                labels = [None] + [
-                    (step.label or f"step {k}", None)
-                    for k, step in enumerate(criterion.bands.steps, start=1)
-                ]
-            else:
-                labels = [None]
-            item = {
-                "id": criterion.id,
-                "title": criterion.title,
-                "description": criterion.description,
-                "references": None,
-                "kind": criterion.kind,
-                "applicable": True,
-                "level": 0,
-                "label": None,
-                "level_description": None,
-                "points": 0.0,
-                "max_points": criterion.max_points,
-                "contribution": 0.0,
-                "weight_in_total": 0.0,
-            }
-            statics.append(
-                _CriterionStatic(
-                    criterion,
-                    item,
-                    _flat_list_keys(criterion.references),
-                    labels,
-                    self.level_builders[c],
-                    criterion.scored_field,
-                    self.fields_used[c],
-                )
-            )
-        return statics
-
-    def _criteria(self, row: int) -> list[dict[str, Any]]:
-        report = self.scores.reports[row]
-        disclosures = report.disclosures
-        holds = self.tracer.holds
-        levels, points = self._row["levels"], self._row["points"]
-        contributions, shares = self._row["contribution"], self._row["share"]
-        out = []
-        statics = self.criterion_statics
-        for c, (
-            criterion,
-            template,
-            list_references,
-            labels,
-            level_builders,
-            scored_field,
-            fields_used,
-        ) in enumerate(statics):
-            level = levels[c]
-            if list_references is None:
-                references = fresh(criterion.references)
-            else:
-                references = dict(criterion.references)
-                for key in list_references:
-                    references[key] = list(references[key])
-            # Copying a prepared dict is about twice as fast as building one this size.
-            item = template.copy()
-            item["references"] = references
-            item["level"] = level
-            item["points"] = points[c]
-            item["contribution"] = contributions[c]
-            item["weight_in_total"] = shares[c]
-            out.append(item)
-            if level < 0:
-                item["applicable"] = False
-                item["not_applicable_because"] = self._na_reason(criterion, report.not_applicable)
-                continue
-            reached = labels[level] if level < len(labels) else None
-            if reached is not None:
-                item["label"], item["level_description"] = reached
-            traced = []
-            for entry, column, trace in level_builders:
-                entry = entry.copy()
-                entry["holds"] = holds[column]
-                entry["trace"] = trace()
-                traced.append(entry)
-            item["levels"] = traced
-            if criterion.checklist is not None:
-                item["checklist"] = checklist_detail(criterion, report)
-            elif scored_field is not None:
-                item["value"] = value_detail(criterion, scored_field, report)
-                self._computed_value(item["value"], c, scored_field, row)
-            if disclosures.keys().isdisjoint(fields_used):  # most criteria, in one C call
-                item["evidence"] = []
-                continue
-            item["evidence"] = [
-                {
-                    "field": key,
-                    "value": list(d.value) if isinstance(d.value, tuple) else d.value,
-                    "unit": d.unit,
-                    "assured": d.assured,
-                    "evidence": dict(d.evidence) if d.evidence else None,
-                }
-                for key in fields_used
-                if (d := disclosures.get(key)) is not None
-            ]
-        return out
-
-    @cached_property
-    def derived(self) -> DerivedExplainer:
-        scores = self.scores
-        return DerivedExplainer(scores.derived, scores.reports, scores.rubric.catalog)
-
-    @cached_property
-    def relative(self) -> dict[int, PeerExplainer]:
-        return {
-            c: PeerExplainer(result, self.scores.company_ids)
-            for c, result in self.scores.peers.items()
-        }
-
-    def _computed_value(self, value: dict[str, Any], c: int, field: str, row: int) -> None:
-        """A derived field's value with how it was computed; a peer-relative criterion's
-        peers and where the company stands among them."""
-        if field in self.scores.derived:
-            number = self.derived.value(field, row)
-            value["actual"], value["present"] = number, number is not None
-            value["derived"] = self.derived.detail(field, row)
-        if c in self.relative:
-            value["peers"] = self.relative[c].detail(row, self.scores.reports[row])
-
-    def _na_reason(self, criterion: Criterion, declared: Mapping[str, str]) -> dict[str, Any]:
-        fields = sorted(criterion.fields_read.intersection(declared))
-        if fields:  # declared by the company itself
-            return {
-                "node": criterion.id,
-                "trace": None,
-                "declared": [{"field": key, "reason": declared[key]} for key in fields],
-            }
-        for node_id, condition in self.na_conditions[criterion.id]:
-            if not self.tracer.passed(condition):  # the outermost exclusion is the reason
-                return {"node": node_id, "trace": self.tracer.trace(condition)}
-        return {"node": criterion.id, "trace": None}
 
     def _adjustments(self, row: int, report: Any) -> list[dict[str, Any]]:
         scores = self.scores
