@@ -17,10 +17,11 @@ from csrscore.engine.columns import FloatArray, IntArray
 from csrscore.engine.scores import Scores
 from csrscore.explain.advice import value_words
 from csrscore.explain.gains import exact_gains
-from csrscore.explain.improve import Suggester
+from csrscore.explain.improve import Patch, Suggester, copy_patch
 from csrscore.explain.shares import Shares, Targets, improvement_targets
 from csrscore.explain.trace import failing_tests
 from csrscore.records.model import Report
+from csrscore.rubric.conditions import fields_of
 
 
 class Improvable(NamedTuple):
@@ -42,6 +43,10 @@ class ImprovementPath:
         self.scores = scores
         self.shares = shares
         self.suggester = suggester
+        # Suggestions for reports that disclose none of the fields: read-only, copied out.
+        self._blank_suggestions: dict[
+            tuple[int, tuple[int, ...]], tuple[Patch | None, list[str]]
+        ] = {}
 
     @cached_property
     def targets(self) -> Targets:
@@ -134,6 +139,49 @@ class ImprovementPath:
         ]
 
     @cached_property
+    def _level_fields(self) -> list[frozenset[str]]:
+        """Per criterion, every field its levels' conditions read."""
+        return [
+            frozenset().union(*(fields_of(level.when) for level in criterion.levels))
+            for criterion in self.scores.plan.criteria
+        ]
+
+    def _suggestion(
+        self, c: int, missing_levels: tuple[int, ...], report: Report
+    ) -> tuple[Patch | None, list[str]]:
+        """The disclosures that would make these levels of criterion c hold, and the same in
+        words. For a report that discloses none of the fields the levels read, they depend
+        on which levels are missing alone (see `Suggester`), so they are made once per
+        such case and copied: made afresh they were a fifth of a batch explanation."""
+        if not report.disclosures.keys().isdisjoint(self._level_fields[c]):
+            return self._suggest(c, missing_levels, report)
+        key = (c, missing_levels)
+        made = self._blank_suggestions.get(key)
+        if made is None:
+            made = self._blank_suggestions[key] = self._suggest(c, missing_levels, report)
+        patch, advice = made
+        return copy_patch(patch), list(advice)
+
+    def _suggest(
+        self, c: int, missing_levels: tuple[int, ...], report: Report
+    ) -> tuple[Patch | None, list[str]]:
+        criterion = self.scores.plan.criteria[c]
+        suggester = self.suggester
+        patch: Patch | None = {}
+        advice: list[str] = []
+        for index in missing_levels:
+            when = criterion.levels[index].when
+            part = suggester.failing(when, report)
+            # A part is already this explanation's own copy: merge only when more than one
+            # level is missing.
+            patch = None if part is None else {**patch, **part} if patch else part
+            if part is None:
+                break  # no patch for this level, so none for the target
+            words = suggester.words(when, report, part)
+            advice += [w for w in words if w not in advice]
+        return patch, advice if patch else []
+
+    @cached_property
     def _value_advice(self) -> list[str]:
         """Per criterion, what raises a value, band or checklist criterion, in words."""
         catalog = self.scores.rubric.catalog
@@ -157,7 +205,6 @@ class ImprovementPath:
         top_row = found.top_points[span].tolist()
         targets = found.target[span].tolist()
         criteria_plan = self.scores.plan.criteria
-        suggester = self.suggester
         templates = self._templates
         out = []
         for i, c in enumerate(improvable):
@@ -176,24 +223,15 @@ class ImprovementPath:
                 traced = criteria[c]["levels"]
                 wanted = range(target) if criterion.cumulative else (target - 1,)
                 failing: list[dict[str, Any]] = []
-                patch: dict[str, Any] | None = {}
-                advice: list[str] = []
+                missing_levels = []
                 for index in wanted:
-                    if traced[index]["holds"]:
-                        continue
-                    failing += failing_tests(traced[index]["trace"])
-                    if patch is not None:
-                        when = criterion.levels[index].when
-                        part = suggester.failing(when, report)
-                        # A part is already this explanation's own copy: merge only when
-                        # more than one level is missing.
-                        patch = None if part is None else {**patch, **part} if patch else part
-                        if part is not None:
-                            words = suggester.words(when, report, part)
-                            advice += [w for w in words if w not in advice]
+                    if not traced[index]["holds"]:
+                        failing += failing_tests(traced[index]["trace"])
+                        missing_levels.append(index)
                 entry["missing"] = failing
-                entry["suggestion"] = patch
-                entry["advice"] = advice if patch else []
+                entry["suggestion"], entry["advice"] = self._suggestion(
+                    c, tuple(missing_levels), report
+                )
             elif criterion.scored_field is not None:
                 entry["missing"] = [{"kind": "value", "field": criterion.scored_field}]
                 entry["advice"] = [self._value_advice[c]]
