@@ -50,3 +50,20 @@ def test_explanations_are_as_pinned(case: Case) -> None:
             _same(found, pinned[str(row)], f"{case.name} row {row}, explain_all")
     for row in reversed(rows):  # and again, from the set's shared arrays
         _same(outputs(scores, row), pinned[str(row)], f"{case.name} row {row}, after the batch")
+
+
+def test_prepared_explainer_gives_the_same_explanations() -> None:
+    """After `prepare`, single explanations read every company's candidates from the set."""
+    case = next(case for case in CASES if case.name == "iso26000-geometric")
+    pinned = read(case)
+    explainer = Explainer(case.scores())
+    explainer.prepare()
+    assert "everyone" in explainer.path.__dict__
+    for row in sorted(int(row) for row in pinned)[:4]:
+        explanation = explainer.explain(row)
+        found = {
+            "json": json_text(explanation.to_dict()),
+            "markdown": explanation.to_markdown(),
+            "text": str(explanation),
+        }
+        _same(found, pinned[str(row)], f"{case.name} row {row}, prepared")
