@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from tests.cli.runner import run_cli
-from tests.hostile.corpus import Case, ProcessCase, build, build_numbers_and_streams
+from tests.hostile.corpus import (
+    FOLDER,
+    Case,
+    OutputCase,
+    ProcessCase,
+    build,
+    build_items,
+    build_numbers_and_streams,
+    build_outputs,
+)
 
 TIMEOUT = 20  # seconds; RE2 answers these in milliseconds, a backtracking engine never
 
@@ -230,3 +239,130 @@ def test_ctrl_c_after_the_output_is_written_is_one_line_and_130(corpus_b: Path) 
     assert "Traceback" not in err
     # The process may have ended before the signal came; if not, it says so and exits 130.
     assert (code, err) in ((0, ""), (130, "csrscore: interrupted\n"))
+
+
+# --- Data the loader must not lose, more output formats, -o, also-fix ---------------------
+
+
+def _items() -> list[Case]:
+    with tempfile.TemporaryDirectory() as scratch:
+        build(Path(scratch))
+        return build_items(Path(scratch))
+
+
+@pytest.fixture(scope="module")
+def corpus_c(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus_c")
+    build(folder)
+    build_items(folder)
+    return folder
+
+
+def _run(case: Case, folder: Path) -> tuple[int, str, str]:
+    if case.stdin:
+        with open(folder / case.stdin, "rb") as stdin:
+            done = subprocess.run(
+                [*COMMAND, *case.argv],
+                cwd=folder,
+                stdin=stdin,
+                capture_output=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+        return done.returncode, done.stdout.decode(), done.stderr.decode()
+    result = run_cli(case.argv)
+    return result.code, result.out, result.err
+
+
+@pytest.mark.parametrize("case", _items(), ids=lambda case: case.name)
+def test_item_case(case: Case, corpus_c: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(corpus_c)
+    before = _files(corpus_c)
+    code, out, err = _run(case, corpus_c)
+    assert code == case.code, err
+    assert "Traceback" not in out + err
+    lines = err.splitlines()
+    if case.message:
+        assert len(lines) == 1, err
+        assert case.message in lines[0]
+    else:
+        assert lines == [], err
+    for fragment in case.stdout_excludes:
+        assert fragment.replace(FOLDER, str(corpus_c)) not in out + err
+    for fragment in case.stdout_includes:
+        assert fragment in out
+    assert _files(corpus_c) == before  # no partial file, no temporary file
+
+
+def _outputs() -> list[OutputCase]:
+    with tempfile.TemporaryDirectory() as scratch:
+        return build_outputs(Path(scratch))
+
+
+@pytest.mark.parametrize("case", _outputs(), ids=lambda case: case.name)
+def test_output_case(case: OutputCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_outputs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = _files(tmp_path)
+    kept = {name: (tmp_path / name).read_bytes() for name in case.unchanged}
+    null = os.stat("/dev/null").st_rdev
+    result = run_cli(case.argv)
+    assert result.code == case.code, result.err
+    assert "Traceback" not in result.out + result.err
+    if case.message:
+        (line,) = result.err_lines
+        assert case.message in line
+    else:
+        assert result.err_lines == []
+    for name, data in kept.items():
+        assert (tmp_path / name).read_bytes() == data
+    created = [case.written] if case.written and case.written not in before else []
+    assert _files(tmp_path) == sorted([*before, *created])  # no temporary file is left
+    if case.written:
+        assert (tmp_path / case.written).read_text(encoding="utf-8").startswith("rank,")
+    if case.link:
+        assert (tmp_path / case.link).is_symlink()
+    assert os.stat("/dev/null").st_rdev == null  # still the device, never a file
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.5])
+def test_a_signal_during_rank_o_leaves_the_whole_file_or_none(
+    tmp_path: Path, signum: signal.Signals, delay: float
+) -> None:
+    """Whenever SIGTERM or SIGHUP lands, `-o` leaves either the complete results or no file
+    at all: never a partial file or a `.NAME.tmp` beside it, never a traceback."""
+    build_outputs(tmp_path)
+    reference = subprocess.run(
+        [*COMMAND, "rank", "in.json", "--format", "csv"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=True,
+        timeout=TIMEOUT,
+    ).stdout
+    before = _files(tmp_path)
+    ready, started = os.pipe()
+    code = f"import os; from _csrscore_launch import run; os.write({started}, b'.'); run()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "rank", "in.json", "--format", "csv", "-o", "out.csv"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=(started,),
+    )
+    os.close(started)
+    os.read(ready, 1)
+    os.close(ready)
+    time.sleep(delay)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=TIMEOUT)
+    assert "Traceback" not in err.decode()
+    assert len(err.splitlines()) <= 1
+    if (tmp_path / "out.csv").exists():
+        assert process.returncode in (0, 128 + signum)
+        assert (tmp_path / "out.csv").read_bytes() == reference
+        assert _files(tmp_path) == sorted([*before, "out.csv"])
+    else:
+        assert process.returncode in (-signum, 128 + signum)
+        assert _files(tmp_path) == before

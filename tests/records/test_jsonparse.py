@@ -157,10 +157,10 @@ def test_a_repeat_beside_what_only_the_standard_library_reads_is_found() -> None
 def test_the_message_names_the_path_and_how_often() -> None:
     with pytest.raises(DuplicateKeyError) as caught:
         parse_json('{"reports": [], "reports": [], "reports": []}')
-    assert str(caught.value).startswith("reports: key appears 3 times in its object;")
+    assert str(caught.value).startswith("reports: key 'reports' appears 3 times in its object;")
     assert DuplicateKey((0, "disclosures", "env.ghg.scope1"), 2).located() == (
         '[0].disclosures["env.ghg.scope1"]',
-        "key appears twice in its object; give each key once"
+        "key 'env.ghg.scope1' appears twice in its object; give each key once"
         " (a JSON reader would silently keep only the last value)",
     )
 

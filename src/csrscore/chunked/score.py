@@ -79,7 +79,9 @@ def score_file(
     except ReportError as exc:
         what = "the file" if read == 0 else f"the rest of the file, from record {read},"
         message = f"{what} could not be read: {exc.message}"
-        tables.append(_rejected(plan, Rejection(read, message, source=name)))
+        where = exc.location  # the field (a repeated top-level key) and line, if known
+        rejection = Rejection(read, message, where.path or "", line=where.line, source=name)
+        tables.append(_rejected(plan, rejection))
     return ScoreTable.concat(tables, plan.group_ids[:-1])
 
 

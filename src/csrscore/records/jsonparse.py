@@ -49,7 +49,7 @@ class DuplicateKey:
         """(field path, message), as a rejection shows them."""
         times = "twice" if self.count == 2 else f"{self.count} times"
         message = (
-            f"key appears {times} in its object; give each key once"
+            f"key {str(self.path[-1])!r} appears {times} in its object; give each key once"
             " (a JSON reader would silently keep only the last value)"
         )
         return format_path(self.path), message

@@ -220,24 +220,27 @@ def _resolve(
 @lru_cache(maxsize=16)
 def _load_catalog_cached(path: str, stamp: tuple[int, int]) -> Catalog:
     document = _read(Path(path))
+    # Messages name the file as the user would (relative to the working folder); the
+    # resolved path is only the cache's key.
+    shown = shown_path(Path(path))
     data = document.data
     fields = data.get("fields") if isinstance(data, dict) else None
     if not isinstance(fields, dict):
-        raise RubricError("a catalog needs a 'fields' mapping", Location(path))
+        raise RubricError("a catalog needs a 'fields' mapping", Location(shown))
     for error in Draft202012Validator(catalog_schema()).iter_errors(data):
         where = tuple(error.absolute_path)
         raise RubricError(
             error.message[:200],
-            Location(path, document.line_of(where), path=format_node_path(where)),
+            Location(shown, document.line_of(where), path=format_node_path(where)),
         )
     for name in fields:
         problem = declaration_problem(name)
         if problem is not None:
             where = ("fields", name)
             raise RubricError(
-                problem, Location(path, document.line_of(where), path=format_node_path(where))
+                problem, Location(shown, document.line_of(where), path=format_node_path(where))
             )
-    specs = _field_specs(fields, path, "fields")
+    specs = _field_specs(fields, shown, "fields")
     return Catalog(str(data.get("catalog", Path(path).stem)), str(data.get("version", "")), specs)
 
 
