@@ -517,14 +517,20 @@ def rubric_file(setup: Setup, directory: Path) -> Path:
     return path
 
 
-def measure_commands(setup: Setup, directory: Path, n: int) -> list[CommandResult]:
+def measure_commands(
+    setup: Setup,
+    directory: Path,
+    n: int,
+    data_sets: Sequence[str] = FILE_DATA,
+    pairs: int = END_TO_END_PAIRS,
+) -> list[CommandResult]:
     results = []
-    for data in FILE_DATA:
+    for data in data_sets:
         rubric = str(rubric_file(setup, directory)) if data == "synthetic" else "iso26000"
         for form in FILE_FORMATS:
             path = write_data_file(setup, directory, data, n, form)
             name = data if data == "synthetic" else f"{data} iso26000"
-            results.append(measure_command(path, rubric, f"{name}, {form.upper()}", n))
+            results.append(measure_command(path, rubric, f"{name}, {form.upper()}", n, pairs))
             gc.collect()
     return results
 
@@ -643,9 +649,9 @@ class Table:
                 f"rank {best_rank.wall:.3f} s wall (CPU {best_rank.cpu:.3f}); "
                 f"{r.decoder} parse {best_parse.wall:.3f} s wall (CPU {best_parse.cpu:.3f}); "
                 f"fastest of {len(r.rank)} each",
-                f"{ratio:.2f}x the parse (pair by pair: "
+                f"{ratio:.2f}x the parse, wall (pair by pair: "
                 + ", ".join(f"{x:.2f}x" for x in r.ratios)
-                + ")",
+                + f"); CPU {best_rank.cpu / best_parse.cpu:.2f}x",
                 f"peak RSS {peak / mib:,.0f} MiB ({peak / r.file_bytes:.1f}x the file; "
                 f"parse alone {r.parse_peak_kib / 1024:,.0f} MiB)",
             )
@@ -704,7 +710,13 @@ def machine() -> str:
 MEASURES = ("engine", "reference", "files", "commands", "ingest")
 
 
-def report(large: bool, directory: Path, only: Sequence[str] = MEASURES) -> Table:
+def report(
+    large: bool,
+    directory: Path,
+    only: Sequence[str] = MEASURES,
+    data_sets: Sequence[str] = FILE_DATA,
+    pairs: int = END_TO_END_PAIRS,
+) -> Table:
     """The measures in `only` once each, in one process (end to end and commands in child
     processes); the table."""
     table = Table()
@@ -731,7 +743,7 @@ def report(large: bool, directory: Path, only: Sequence[str] = MEASURES) -> Tabl
             table.end_to_end(measure_end_to_end(setup, realistic_file, rubric="iso26000"))
     if "commands" in only:
         size = COMMAND_SIZES[1] if large else COMMAND_SIZES[0]
-        for result in measure_commands(setup, directory, size):
+        for result in measure_commands(setup, directory, size, data_sets, pairs):
             table.command(result)
     if "ingest" in only:
         reports = load_reports(write_file(setup, directory, n)).reports
@@ -842,6 +854,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--only", nargs="+", choices=MEASURES, default=MEASURES, help="with --report: these only"
     )
+    parser.add_argument(
+        "--data", nargs="+", choices=FILE_DATA, default=FILE_DATA, help="the data sets of (6)"
+    )
+    parser.add_argument("--pairs", type=int, default=END_TO_END_PAIRS, help="runs of (6)")
     args = parser.parse_args(argv)
     large = args.large or LARGE
     with tempfile.TemporaryDirectory(prefix="csrscore-bench-") as temporary:
@@ -854,7 +870,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(profile_end_to_end(args.n, directory))
         else:
             started, source, loop = time.perf_counter(), source_state(), yardstick()
-            table = report(large, directory, args.only)
+            table = report(large, directory, args.only, args.data, args.pairs)
             print(f"machine: {machine()}, {loop:.2f} s before the run")
             print(f"source: {source}")
             if source_state().split(", ", 1)[1] != source.split(", ", 1)[1]:
