@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from csrscore import progress
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
 from csrscore.sensitivity.batch import BatchScorer, RankArray, competition_ranks
@@ -347,6 +348,7 @@ class _Run:
             else:
                 shifted = np.dot(ranks, counts)
             self.shifts[matrix, span] = shifted / len(self.scorer.columns)
+        progress.advance("sampling", len(rows), self.shifts.size)  # evaluations ranked
 
     def statistics(self, block: slice) -> tuple[IntArray, FloatArray]:
         """Per company of the block: rank 5th/50th/95th percentiles, then the score's
