@@ -8,6 +8,7 @@ not here.
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -135,7 +136,7 @@ def test_the_help_lines_are_the_commands_own() -> None:
     full = build_parser()
     lazy = build_parser("")
     assert lazy.format_help() == full.format_help()
-    (action,) = [a for a in full._actions if a.dest == "command"]
+    (action,) = [a for a in full._actions if isinstance(a, argparse._SubParsersAction)]
     helps = {choice.dest: choice.help for choice in action._choices_actions}
     assert helps == {name: line for name, (_, line) in COMMANDS.items()}
 
@@ -143,6 +144,8 @@ def test_the_help_lines_are_the_commands_own() -> None:
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_each_command_parses_as_in_the_full_parser(name: str) -> None:
     only = build_parser(name)
-    (action,) = [a for a in only._actions if a.dest == "command"]
-    (full_action,) = [a for a in build_parser()._actions if a.dest == "command"]
+    (action,) = [a for a in only._actions if isinstance(a, argparse._SubParsersAction)]
+    (full_action,) = [
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ]
     assert action.choices[name].format_help() == full_action.choices[name].format_help()
