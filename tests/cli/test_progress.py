@@ -149,13 +149,6 @@ def test_without_rich_a_plain_line_shows_the_share_and_is_erased(
     assert last.strip() == ""
 
 
-def test_a_quick_run_draws_nothing_with_the_real_delay() -> None:
-    code, screen = on_terminal(
-        ("rank", "examples/reports.json", "--format", "csv"), prelude="", stdout=subprocess.DEVNULL
-    )
-    assert (code, screen) == (0, "")
-
-
 def test_the_library_reports_to_one_listener_at_a_time() -> None:
     seen: list[tuple[str, int, int]] = []
     csrscore.progress.advance("loading", 1, 2)  # nobody listens: nothing happens
