@@ -6,9 +6,9 @@ stderr is a pipe or a file, or under --quiet, so logs and piped output stay clea
 rich (the `cli` extra) it is rich's bar; without it, one plain line (`csrscore: loading
 45%`) rewritten in place. Either is erased before the command prints its output.
 
-What the stage has done comes from the library (`csrscore.progress`): records validated
-while loading, samples ranked in a sensitivity run. A stage the library says nothing about
-(scoring) shows as running, without a share.
+What a stage has done comes from the library (`csrscore.progress`): records validated
+while loading. A stage the library says nothing about (scoring) shows as running, without a
+share; `sensitivity` moves through its own stages as its `progress` callback reports.
 """
 
 from __future__ import annotations
