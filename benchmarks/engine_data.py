@@ -39,7 +39,9 @@ __all__ = [
     "engine_input",
     "make_rubric",
     "make_universe",
+    "realistic_input",
     "records",
+    "tiled",
     "write_reports_json",
 ]
 
@@ -540,6 +542,10 @@ class EngineInput:
     violations: ViolationTable
     publication_delay: FloatArray
     company_ids: list[str]
+    # Where a company declares a criterion's field not applicable (`engine.declared`).
+    declared: Mapping[int, BoolArray] | None = None
+    # Ranked within these (the year, as `csrscore rank` does across editions), if given.
+    groups: Sequence[object] | None = None
 
     @property
     def n(self) -> int:
@@ -631,6 +637,12 @@ def engine_input(sample: Sample, plan: Plan) -> EngineInput:
     )
 
 
+def _uniform(array: np.ndarray[Any, Any]) -> bool:
+    if array.dtype.kind == "f" and np.isnan(array[0]):
+        return bool(np.isnan(array).all())
+    return bool((array == array[0]).all())
+
+
 def _frozen(array: np.ndarray[Any, Any]) -> Any:
     array.setflags(write=False)
     return array
@@ -670,6 +682,106 @@ def violation_table(sample: Sample) -> ViolationTable:
         year=sample.violation_year.astype(np.float64),
         report_year=sample.year[sample.violation_row].astype(np.float64),
         n_reports=sample.n,
+    )
+
+
+# ----------------------------------------------------------------------------- realistic
+
+
+def realistic_input(plan: Plan, records: Sequence[Json]) -> EngineInput:
+    """The engine's input for `records` (shipped-example records, see
+    benchmarks/realistic.py), ingested as `score_reports` ingests them; ranked by year.
+
+    Larger sets are this one `tiled`: a million pydantic reports would cost far more than
+    the engine, and tiling the columns gives the engine exactly the input of the records
+    copied under new ids, which is what `realistic.replicated` is. `test_realistic_tiles_
+    score_like_the_records` in bench_engine.py checks this against `score()` on the copies.
+    """
+    from csrscore.engine.declared import declared_not_applicable
+    from csrscore.engine.derived import derived_columns, number_column
+    from csrscore.engine.ingest import build_violations, columns_for, publication_delay
+    from csrscore.records.load import load_reports
+
+    loaded = load_reports(list(records), catalog=plan.rubric.catalog)
+    reports = loaded.reports
+    ids = tuple(r.company.id for r in reports)
+    years = np.array([r.year for r in reports], dtype=np.int64)
+    columns = columns_for(reports, plan.fields, set(plan.provenance))
+    derived = derived_columns(plan.derived, columns, ids, years)
+    columns.update({name: number_column(column.values) for name, column in derived.items()})
+    return EngineInput(
+        plan=plan,
+        columns=columns,
+        violations=build_violations(reports),
+        publication_delay=publication_delay(reports),
+        company_ids=list(ids),
+        declared=declared_not_applicable(plan, reports),
+        groups=years.tolist(),
+    )
+
+
+def tiled(data: EngineInput, n: int) -> EngineInput:
+    """`data`'s rows repeated until there are `n` (the last copy cut short), ids made
+    unique per copy. Arrays that hold one value throughout stay one shared read-only
+    array, as in `engine_input`."""
+    base = data.n
+    copies, rest = divmod(n, base)
+    rows = np.arange(n) % base
+
+    def take(array: np.ndarray[Any, Any]) -> Any:
+        if len(array) and _uniform(array):
+            return _frozen(np.full(n, array[0], dtype=array.dtype))
+        return array[rows]
+
+    def items(item_rows: IntArray) -> tuple[IntArray, IntArray]:
+        """Flat per-row items (list values, violation records) copied with their rows:
+        their new rows, and the index of each in the old arrays."""
+        offsets = (np.arange(copies, dtype=np.int64) * base)[:, None]
+        kept = np.flatnonzero(item_rows < rest)
+        new_rows = np.concatenate(
+            [(item_rows[None, :] + offsets).ravel(), item_rows[kept] + copies * base]
+        )
+        index = np.concatenate([np.tile(np.arange(len(item_rows)), copies), kept])
+        return new_rows, index
+
+    def column(c: Column) -> Column:
+        list_rows, index = items(c.list_rows)
+        return Column(
+            present=take(c.present),
+            assured=take(c.assured),
+            evidence=take(c.evidence),
+            booleans=take(c.booleans),
+            truth=take(c.truth),
+            numbers=take(c.numbers),
+            codes=take(c.codes),
+            vocabulary=c.vocabulary,
+            list_rows=list_rows,
+            list_codes=c.list_codes[index],
+        )
+
+    v = data.violations
+    violation_rows, index = items(v.row)
+    violations = ViolationTable(
+        row=violation_rows,
+        status=v.status,
+        status_codes=v.status_codes[index],
+        category_codes=v.category_codes[index],
+        categories=v.categories,
+        public_response=v.public_response[index],
+        date=v.date[index],
+        year=v.year[index],
+        report_year=v.report_year[index],
+        n_reports=n,
+    )
+    copy_number = np.arange(n) // base
+    return EngineInput(
+        plan=data.plan,
+        columns={name: column(c) for name, c in data.columns.items()},
+        violations=violations,
+        publication_delay=data.publication_delay[rows],
+        company_ids=[f"{data.company_ids[r]}:{k}" for r, k in zip(rows, copy_number, strict=True)],
+        declared={c: mask[rows] for c, mask in (data.declared or {}).items()},
+        groups=None if data.groups is None else [data.groups[r] for r in rows.tolist()],
     )
 
 

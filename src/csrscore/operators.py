@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 
-from csrscore.engine.columns import BoolArray, Column, equals_any
-from csrscore.rubric.catalog import FieldType
-from csrscore.rubric.regex import Pattern
+if TYPE_CHECKING:
+    # Types only: the engine evaluates with this table and the rubric checks conditions
+    # against it, so importing either package from here would close a circle.
+    from csrscore.engine.columns import BoolArray, Column
+    from csrscore.rubric.catalog import FieldType
+    from csrscore.rubric.regex import Pattern
 
 OperandKind: TypeAlias = Literal["none", "scalar", "order", "range", "list", "item", "regex"]
 
@@ -88,6 +91,8 @@ def _v_ne(column: Column, operand: Any) -> BoolArray:
 
 
 def _v_in(column: Column, operand: tuple[Any, ...]) -> BoolArray:
+    from csrscore.engine.columns import equals_any  # see the import of Column above
+
     numbers = [v for v in operand if kind_of(v) == "number"]
     texts = {v for v in operand if isinstance(v, str)}
     hit = (

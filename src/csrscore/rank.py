@@ -13,7 +13,7 @@ from typing import Literal, TypeAlias
 
 import numpy as np
 
-from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.arrays import FloatArray, IntArray
 from csrscore.precision import DEFAULT_ROUNDING, Rounding
 from csrscore.precision import TIE_DECIMALS as TIE_DECIMALS
 

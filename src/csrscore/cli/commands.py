@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -17,21 +18,29 @@ from csrscore.cli.reports import (
     read_reports,
 )
 from csrscore.cli.scores_schema import scores_schema
-from csrscore.cli.unused import unused_keys
-from csrscore.explain import explanation_schema
-from csrscore.io import mapping_schema
-from csrscore.records import report_schema
 from csrscore.records.check import UnknownKey
-from csrscore.rubric import load_rubric, rubric_schema
+from csrscore.rubric import load_rubric
 from csrscore.textsafe import visible
+
+
+def _schema(module: str, name: str) -> Callable[[], dict[str, Any]]:
+    """A schema function imported when called: `validate` and `schema rubric` need
+    neither the explainer nor the table readers."""
+
+    def schema() -> dict[str, Any]:
+        made: dict[str, Any] = getattr(importlib.import_module(module), name)()
+        return made
+
+    return schema
+
 
 # The formats `csrscore schema NAME` prints; the docs' schema reference is built from it too.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
-    "report": report_schema,
-    "rubric": rubric_schema,
-    "explanation": explanation_schema,
+    "report": _schema("csrscore.records", "report_schema"),
+    "rubric": _schema("csrscore.rubric", "rubric_schema"),
+    "explanation": _schema("csrscore.explain", "explanation_schema"),
     "scores": scores_schema,
-    "mapping": mapping_schema,
+    "mapping": _schema("csrscore.io", "mapping_schema"),
 }
 
 
@@ -75,7 +84,11 @@ def run_validate(args: argparse.Namespace) -> int:
         bad_values=args.bad_values,
     )
     treated = loaded.treated_as_missing
-    unused = None if args.rubric is None else unused_keys(loaded, rubric)
+    unused = None
+    if args.rubric is not None:
+        from csrscore.cli.unused import unused_keys  # compiles the rubric: only when asked
+
+        unused = unused_keys(loaded, rubric)
     if args.format == "json":
         document: dict[str, Any] = {
             "source": loaded.source,

@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csrscore.boundedread import describe_size
 from csrscore.cli import terminal
+from csrscore.cli.progress import loading
 from csrscore.cli.safewrite import protect_input
-from csrscore.engine import Scores
 from csrscore.errors import Location, ReportError, UsageError
 from csrscore.records import ReportSet, load_reports
 from csrscore.records.check import BAD_VALUE_POLICIES, BadValues, UnknownKey
 from csrscore.records.load import MAX_INPUT_BYTES
 from csrscore.rubric import Catalog
+
+if TYPE_CHECKING:  # `validate` reads reports without the engine
+    from csrscore.engine import Scores
 
 
 class _NamedStream:
@@ -49,11 +52,12 @@ def read_reports(
     options: dict[str, Any] = {
         "strict": strict, "max_bytes": max_bytes, "catalog": catalog, "bad_values": bad_values
     }  # fmt: skip
-    if name == "-":
-        stdin: Any = _NamedStream(sys.stdin.buffer, "<stdin>")
-        return load_reports(stdin, **options)
-    protect_input(name)
-    return load_reports(name, **options)
+    with loading():  # the progress bar, for commands that draw none of their own
+        if name == "-":
+            stdin: Any = _NamedStream(sys.stdin.buffer, "<stdin>")
+            return load_reports(stdin, **options)
+        protect_input(name)
+        return load_reports(name, **options)
 
 
 def add_bad_values(parser: argparse.ArgumentParser) -> None:

@@ -225,15 +225,22 @@ def _console_like(console: Console, width: int) -> Console:
 
 def progress_bar() -> RichProgress | None:
     """A transient rich progress bar on the stderr terminal, or None (piped, --quiet, or
-    rich missing: then nothing is drawn)."""
+    rich missing: then `cli.progress` draws a plain line instead, on a terminal)."""
     terminal = current()
     if terminal.stderr is None or terminal.quiet:
         return None
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     return Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),
+        TaskProgressColumn(),  # the share done, where the stage reports one
         TimeElapsedColumn(),
         console=terminal.stderr,
         transient=True,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csrscore.engine.columns import BoolArray, FloatArray, IntArray
+from csrscore.arrays import BoolArray, FloatArray, IntArray
 from csrscore.rubric.catalog import FieldSpec
 from csrscore.rubric.conditions import Condition, FieldTest, leaves
 from csrscore.rubric.derived import DerivedField

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-BoolArray = NDArray[np.bool_]
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-LevelArray = NDArray[np.signedinteger[Any]]  # level numbers: int8, or int16 for long ladders
+from csrscore.arrays import BoolArray as BoolArray
+from csrscore.arrays import FloatArray as FloatArray
+from csrscore.arrays import IntArray as IntArray
+from csrscore.arrays import LevelArray as LevelArray
 
 
 @dataclass(frozen=True)

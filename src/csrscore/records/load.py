@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from csrscore import progress, readers
 from csrscore.boundedread import RefusedInputError, read_bounded, read_stream
 from csrscore.errors import Location, ReportError
 from csrscore.gcpause import paused_gc
@@ -203,6 +204,8 @@ def register_reader(reader: Reader) -> None:
 def _load(
     source: ReportSource, max_bytes: int, catalog: Catalog | None, bad_values: BadValues
 ) -> ReportSet:
+    if _may_be_table(source):
+        readers.import_pending()
     for reader in _READERS:
         loaded = reader(source, max_bytes, catalog, bad_values)
         if loaded is not None:
@@ -235,6 +238,14 @@ def _load(
     if isinstance(source, Mapping):
         return _from_document(source, None)
     return _validate_records(list(source), None)
+
+
+def _may_be_table(source: ReportSource) -> bool:
+    """Whether a table reader might read `source`: not JSON by its name, nor bytes, a
+    stream or records already in memory (a data frame is none of these)."""
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).suffix.lower() not in (".json", *_JSONL_SUFFIXES)
+    return not isinstance(source, (bytes, list, tuple, Mapping)) and not hasattr(source, "read")
 
 
 def _load_bytes(data: bytes, source: str | None) -> ReportSet:
@@ -368,7 +379,13 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
     lines: list[int | None] = []
     first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     index = 0
+    size, consumed, reported = _size(handle), 0, 0  # bytes, for the progress bar
     for line_number, line in enumerate(handle, start=1):
+        if size:
+            consumed += len(line)
+            if line_number % PROGRESS_LINES == 0:
+                progress.advance("loading", consumed - reported, size)
+                reported = consumed
         try:
             text = line.decode("utf-8") if isinstance(line, bytes) else line
         except UnicodeDecodeError as exc:
@@ -396,11 +413,21 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
                 positions.append(index)
                 lines.append(line_number)
         index += 1
+    if size:
+        progress.advance("loading", size - reported, size)
     if index == 0:
         raise ReportError(_EMPTY, Location(source))
     return ReportSet(
         tuple(reports), tuple(rejected), source, {}, tuple(positions), lines=tuple(lines)
     )
+
+
+PROGRESS_LINES = 1024  # JSON Lines read between two progress reports
+
+
+def _size(handle: Iterable[bytes | str]) -> int:
+    """The byte size of an in-memory file (what the JSON Lines path reads); 0 otherwise."""
+    return len(handle.getbuffer()) if isinstance(handle, io.BytesIO) else 0
 
 
 def _validate_records(
@@ -412,7 +439,7 @@ def _validate_records(
     rejected: list[Rejection] = []
     first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     positions: list[int] = []
-    for index, raw in enumerate(records):
+    for index, raw in enumerate(progress.counted(records, "loading")):
         if repeating and index in repeating:
             rejected.append(_repeated_keys(raw, repeating[index], index, None, source))
         elif _accept(raw, index, source, None, reports, rejected, first_seen):
