@@ -49,7 +49,9 @@ HOSTILE_NAME = "[bold red]x[/] \x1b[31mred\x1b[0m :smile:"
 
 def _environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
-    return {**env, "TERM": "xterm-256color", **extra}
+    # Screens compared here must not depend on the machine's speed: on a loaded machine a
+    # run can pass the bar's one-second wait. The bar has its own tests.
+    return {**env, "TERM": "xterm-256color", "CSRSCORE_PROGRESS_DELAY": "3600", **extra}
 
 
 def in_terminal(argv: tuple[str, ...], stdout: Any = None, **env: str) -> tuple[int, str]:
@@ -289,10 +291,23 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal_or_quiet() -> None:
     assert run_cli([*TINY_RANK, "--quiet"], terminal=True).err == ""
 
 
-def test_no_progress_bar_on_a_quick_run() -> None:
+def test_no_progress_bar_on_a_run_shorter_than_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The wait is made long so that a loaded machine cannot turn this run into a slow one.
+    monkeypatch.setenv("CSRSCORE_PROGRESS_DELAY", "60")
     result = run_cli(["rank", EXAMPLES, "--rubric", "citi"], terminal=True)
     assert result.code == 0
     assert result.err == ""
+
+
+@pytest.mark.parametrize(
+    ("setting", "seconds"),
+    [("0", 0.0), ("2.5", 2.5), ("-1", 1.0), ("inf", 1.0), ("nan", 1.0), ("soon", 1.0), ("", 1.0)],
+)
+def test_the_wait_before_the_bar_can_be_set(
+    monkeypatch: pytest.MonkeyPatch, setting: str, seconds: float
+) -> None:
+    monkeypatch.setenv("CSRSCORE_PROGRESS_DELAY", setting)
+    assert csrscore.cli.progress.delay_seconds() == seconds
 
 
 # --- --quiet and --verbose ----------------------------------------------------------------------

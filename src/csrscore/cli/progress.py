@@ -13,6 +13,7 @@ share; `sensitivity` moves through its own stages as its `progress` callback rep
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -24,6 +25,19 @@ from csrscore import progress
 from csrscore.cli import terminal
 
 DELAY_SECONDS = 1.0
+DELAY_VARIABLE = "CSRSCORE_PROGRESS_DELAY"
+
+
+def delay_seconds() -> float:
+    """How long a run stays silent before its bar appears: `CSRSCORE_PROGRESS_DELAY` when it
+    is a finite number of seconds >= 0, else one second. A terminal recorder or a screen test
+    sets it to keep a slow machine's run free of the bar; anything unreadable is ignored
+    rather than fatal, as a display setting should be."""
+    try:
+        chosen = float(os.environ.get(DELAY_VARIABLE, ""))
+    except ValueError:
+        return DELAY_SECONDS
+    return chosen if 0 <= chosen < float("inf") else DELAY_SECONDS
 PLAIN_REFRESH_SECONDS = 0.2
 
 
@@ -98,7 +112,7 @@ class Progress:
         self._outer, _active = _active, self
         self._listening.__enter__()
         if self._bar is not None or self._plain is not None:
-            self._timer = threading.Timer(DELAY_SECONDS, self._start)
+            self._timer = threading.Timer(delay_seconds(), self._start)
             self._timer.daemon = True
             self._timer.start()
         return self
