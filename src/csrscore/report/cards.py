@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from csrscore.explain import Explainer
 from csrscore.gcpause import paused_gc
-from csrscore.report.fragments import RubricFragments, group_rows_html
+from csrscore.report.carddata import card_data
 from csrscore.report.pages import scorecard_page
-from csrscore.report.scorecard import SectorStats, group_rows, peer_chart
+from csrscore.report.scorecard import SectorStats, peer_chart
 from csrscore.report.writer import unwritable
 
 CHUNK = 100  # scorecards a worker renders between two reports back
@@ -47,7 +48,7 @@ class Scorecards:
     template: Template
     common: dict[str, Any]  # what every page of the site shares
     explainer: Explainer
-    parts: RubricFragments
+    cumulative: list[bool]  # per criterion of the rubric: whether its levels add up
     stats: dict[tuple[int, str | None], SectorStats]
     year_page: dict[int, str]
 
@@ -58,8 +59,9 @@ class Scorecards:
             self.common,
             root="../",
             e=data,
-            parts=self.parts,
-            group_rows=group_rows_html(group_rows(data["groups"])),
+            data=htmlsafe_json_dumps(
+                card_data(data, self.cumulative), ensure_ascii=False, separators=(",", ":")
+            ),
             chart=peer_chart(data, stats, self.common["group_titles"]),
             year_page=self.year_page[company["year"]],
         )

@@ -23,7 +23,8 @@ from csrscore.precision import display_number
 from csrscore.report import charts
 from csrscore.report.auditpage import AUDIT_PAGE, audit_tables
 from csrscore.report.cards import Scorecards
-from csrscore.report.fragments import RubricFragments, improvements_html, inert, lines_html
+from csrscore.report.cardshared import RUBRIC_SCRIPT, shared_script
+from csrscore.report.fragments import inert, lines_html
 from csrscore.report.methodology import methodology_context
 from csrscore.report.pages import METHODOLOGY_PAGE, year_page
 from csrscore.report.ranking import (
@@ -66,7 +67,6 @@ def environment() -> Environment:
     env.filters["number"] = display_number
     env.globals["lines"] = lines_html
     env.globals["condition_lines"] = condition_lines
-    env.globals["improvements"] = improvements_html
     env.globals["cells"] = cells
     return env
 
@@ -103,12 +103,13 @@ def build(
         "group_titles": group_titles,
     }
     writer.copy_assets()
+    writer.write_asset(RUBRIC_SCRIPT, shared_script(scores))
     cards = Scorecards(
         root=root,
         template=env.get_template("scorecard.html"),
         common=common,
         explainer=Explainer(scores),
-        parts=RubricFragments.of(rubric),
+        cumulative=[criterion.cumulative for criterion in scores.plan.criteria],
         stats=sector_stats(scores),
         year_page=year_pages,
     )
