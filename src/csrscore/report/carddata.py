@@ -9,7 +9,9 @@ this company-year adds, as compact JSON in the page, which `assets/scorecard.js`
   hold ("1100"), per level the trace's nodes, the scored value in words, the N/A reason];
   a list ends at its last given entry. A trace node is `2 * tail + passed`, where `tail`
   is an index into `tails`, the company's side of the node's line (`words.trace_tail`);
-  the rubric's side, the head, is in `rubric.js`;
+  the rubric's side, the head, is in `rubric.js`. Only the traces the page shows are
+  given (of the level reached, of the next one, and those the improvement path points
+  into); the others are null;
 - `disclosures`: per field a criterion shows, [value, assured, page, quote, URL, link]
   (`link` is the URL when it may be a link: http or https with a host);
 - `improvements`: [criterion, gain at the next level, gain at the top, what is missing
@@ -28,7 +30,13 @@ from typing import Any
 
 from csrscore.report.fragments import inert
 from csrscore.report.scorecard import group_rows, safe_link
-from csrscore.report.words import trace_lines, trace_nodes, trace_tail, value_text
+from csrscore.report.words import (
+    PROVENANCE_TESTS,
+    trace_lines,
+    trace_nodes,
+    trace_tail,
+    value_text,
+)
 
 
 def _trimmed(entry: list[Any]) -> list[Any]:
@@ -38,17 +46,33 @@ def _trimmed(entry: list[Any]) -> list[Any]:
 
 
 class _Tails:
-    """The distinct tails of one page, each stored once."""
+    """The distinct tails of one page, each stored once.
+
+    A field test's tail depends only on the field and on whether the test reads the
+    value or its provenance (`Tracer` gives every test of a field the same value for one
+    company), so it is worded once per field: a page has about 350 traced nodes and a
+    hundred fields.
+    """
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
+        self.by_field: dict[tuple[str, bool], int] = {}
 
     def code(self, node: dict[str, Any]) -> int:
-        tail = trace_tail(node)
+        passed = 1 if node["passed"] else 0
+        if node["kind"] == "test":
+            key = (node["field"], node["test"] in PROVENANCE_TESTS)
+            found = self.by_field.get(key)
+            if found is None:
+                found = self.by_field[key] = self._position(trace_tail(node))
+            return 2 * found + passed
+        return 2 * self._position(trace_tail(node)) + passed
+
+    def _position(self, tail: str) -> int:
         found = self.index.get(tail)
         if found is None:
             found = self.index[tail] = len(self.index)
-        return 2 * found + (1 if node["passed"] else 0)
+        return found
 
     def texts(self) -> list[str]:
         return [inert(tail) for tail in self.index]
@@ -91,18 +115,15 @@ def card_data(explanation: dict[str, Any], cumulative: Sequence[bool]) -> dict[s
     tails = _Tails()
     disclosures: dict[str, list[Any]] = {}
     criteria: list[list[Any]] = []
-    traced: list[list[list[dict[str, Any]]]] = []  # per criterion, per level, its nodes
-    for item in explanation["criteria"]:
+    improvements, wanted = _improvements(explanation, cumulative)
+    for c, item in enumerate(explanation["criteria"]):
         if not item["applicable"]:
             because = item["not_applicable_because"]
             lines = trace_lines(because["trace"]) if because["trace"] else []
             reason = [inert(because["node"]), [[d, inert(t), p] for d, t, p in lines]]
             criteria.append([item["level"], item["points"], item["contribution"], *[None] * 3])
             criteria[-1].append(reason)
-            traced.append([])
             continue
-        levels = [trace_nodes(level["trace"]) for level in item["levels"]]
-        traced.append(levels)
         value = item.get("value")
         shown = None
         if value is not None and item["kind"] != "levels":
@@ -110,14 +131,25 @@ def card_data(explanation: dict[str, Any], cumulative: Sequence[bool]) -> dict[s
         for entry in item["evidence"]:
             if entry["field"] not in disclosures:
                 disclosures[entry["field"]] = _disclosure(entry)
+        levels = item["levels"]
+        # The page shows the traces of the level reached and of the next one, and those
+        # the improvement path points into; the others stay out of the page (null).
+        shown_levels = {item["level"] - 1, item["level"], *wanted.get(c, ())}
+        code = tails.code
         criteria.append(
             _trimmed(
                 [
                     item["level"],
                     item["points"],
                     item["contribution"],
-                    "".join("1" if level["holds"] else "0" for level in item["levels"]),
-                    [[tails.code(node) for node in nodes] for nodes in levels] or None,
+                    "".join("1" if level["holds"] else "0" for level in levels),
+                    [
+                        [code(node) for node in trace_nodes(level["trace"])]
+                        if k in shown_levels
+                        else None
+                        for k, level in enumerate(levels)
+                    ]
+                    or None,
                     shown,
                 ]
             )
@@ -137,7 +169,7 @@ def card_data(explanation: dict[str, Any], cumulative: Sequence[bool]) -> dict[s
         "criteria": criteria,
         "tails": tails.texts(),
         "disclosures": {inert(field): entry for field, entry in disclosures.items()},
-        "improvements": _improvements(explanation, traced, cumulative),
+        "improvements": improvements,
         "adjustments": [
             [
                 inert(a["title"]),
@@ -156,25 +188,26 @@ def card_data(explanation: dict[str, Any], cumulative: Sequence[bool]) -> dict[s
 
 
 def _improvements(
-    explanation: dict[str, Any],
-    traced: list[list[list[dict[str, Any]]]],
-    cumulative: Sequence[bool],
-) -> list[list[Any]]:
-    column = {item["id"]: c for c, item in enumerate(explanation["criteria"])}
+    explanation: dict[str, Any], cumulative: Sequence[bool]
+) -> tuple[list[list[Any]], dict[int, set[int]]]:
+    """The improvement path, and per criterion the levels whose traces it points into."""
+    criteria = explanation["criteria"]
+    column = {item["id"]: c for c, item in enumerate(criteria)}
     out = []
+    wanted: dict[int, set[int]] = {}
     for step in explanation["improvements"]:
         c = column[step["criterion"]]
         target = step["target_level"]
         missing: list[list[int]] | str
         if target is not None:
             # The levels `Explainer` reads its missing tests from, in the same order.
-            item = explanation["criteria"][c]
-            wanted = range(target) if cumulative[c] else (target - 1,)
+            levels = criteria[c]["levels"]
             missing = []
-            for index in wanted:
-                if item["levels"][index]["holds"]:
+            for index in range(target) if cumulative[c] else (target - 1,):
+                if levels[index]["holds"]:
                     continue
-                nodes = traced[c][index]
+                wanted.setdefault(c, set()).add(index)
+                nodes = trace_nodes(levels[index]["trace"])
                 position = {id(node): k for k, node in enumerate(nodes)}
                 missing += [[index, *found] for found in _failing(nodes[0], position)]
         elif step["missing"]:
@@ -182,4 +215,4 @@ def _improvements(
         else:
             missing = []
         out.append([c, step["gain_next"], step["gain_top"], missing])
-    return out
+    return out, wanted

@@ -2,9 +2,11 @@
 
 Pages are jinja2 templates with autoescaping on, and every expression also passes through
 `textsafe.visible`, so no text from input or rubric becomes markup or a live control
-character; the scorecards' repeated parts are built with the same two steps in
-`fragments.py`. Charts are plotly figures read by plotly.js, which is written once into
-`assets/`; nothing on any page loads from another host.
+character. A scorecard is a small page that holds its company's data as JSON
+(`carddata.py`); what every scorecard of the rubric shows alike is written once into
+`assets/rubric.js` (`cardshared.py`), and `assets/scorecard.js` draws the two with DOM
+calls. Charts are plotly figures read by plotly.js, which is written once into `assets/`;
+nothing on any page loads from another host.
 """
 
 from __future__ import annotations

@@ -76,20 +76,31 @@ def _node_words(node: dict[str, Any]) -> tuple[str, str]:
     this company disclosed."""
     kind = node["kind"]
     if kind in COMBINED_HEADS:
-        return COMBINED_HEADS[kind], ""
+        head = COMBINED_HEADS[kind]
+    elif kind == "violations":
+        head = _violations_head(node["filter"])
+    elif kind == "published_within_days":
+        head = _published_head(node["expected"])
+    else:
+        head = _test_head(node["test"], node["field"], node["expected"])
+    return head, trace_tail(node)
+
+
+def trace_tail(node: dict[str, Any]) -> str:
+    """What a traced node's line says of the company (empty for all, any and not)."""
+    kind = node["kind"]
+    if kind in COMBINED_HEADS:
+        return ""
     if kind == "violations":
         found = len(node["records"]) if node["records"] else node["actual"]
-        head = _violations_head(node["filter"])
-        return head, f"{found} (rule {value_text(node['expected'])})"
-    if kind == "published_within_days":
-        actual = f"{node['actual']} days" if node["present"] else "not disclosed"
-        return _published_head(node["expected"]), actual
-    head = _test_head(node["test"], node["field"], node["expected"])
+        return f"{found} (rule {value_text(node['expected'])})"
     if not node["present"]:
-        return head, "not disclosed"
+        return "not disclosed"
+    if kind == "published_within_days":
+        return f"{node['actual']} days"
     if node["test"] in PROVENANCE_TESTS:
-        return head, _provenance_words(node["actual"])
-    return head, value_text(node["actual"])
+        return _provenance_words(node["actual"])
+    return value_text(node["actual"])
 
 
 # Tests of how a value is backed; the trace gives them the assurance flag and the evidence,
@@ -118,11 +129,6 @@ def _published_head(days: Any) -> str:
 
 def _test_head(op: str, field: str, expected: Any) -> str:
     return f"{_test_text(op, field, expected)}; disclosed: "
-
-
-def trace_tail(node: dict[str, Any]) -> str:
-    """What a traced node's line says of the company (empty for all, any and not)."""
-    return _node_words(node)[1]
 
 
 def trace_lines(node: dict[str, Any], depth: int = 0) -> list[Line]:
