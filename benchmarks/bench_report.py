@@ -13,6 +13,7 @@ jobs than about the build.
 
     .venv/bin/python -m benchmarks.bench_report [company-years]     # one table, all sets
     .venv/bin/python -m benchmarks.bench_report 2000 --profile      # cProfile, one process
+    .venv/bin/python -m benchmarks.bench_report 2000 --parts        # explanation's share
     .venv/bin/pytest benchmarks/bench_report.py --benchmark-enable
 """
 
@@ -158,6 +159,37 @@ def main(n: int) -> None:
             shutil.rmtree(folder)
 
 
+def parts(n: int) -> None:
+    """CPU per scorecard of the explanation alone (`Explainer.explain` for every
+    company-year, as the build calls it) and of a whole one-process build, in one process:
+    what the build spends beyond the explanation is the site's own cost."""
+    from csrscore.explain import Explainer
+    from csrscore.gcpause import paused_gc
+
+    print(f"{'data':<10} {'explain ms/card':>15} {'build ms/card':>13} {'explain share':>13}")
+    for name, make in DATA.items():
+        scores = make(n)
+        folder = Path(tempfile.mkdtemp(prefix="bench-report-"))
+        try:
+            start = time.process_time()
+            explainer = Explainer(scores)
+            with paused_gc():
+                for row in range(len(scores)):
+                    explainer.explain(row).to_dict()
+            explained = time.process_time() - start
+            del explainer
+            start = time.process_time()
+            build(scores, folder, workers=1)
+            built = time.process_time() - start
+            print(
+                f"{name:<10} {explained / n * 1000:15.2f} {built / n * 1000:13.2f} "
+                f"{explained / built:13.0%}",
+                flush=True,
+            )
+        finally:
+            shutil.rmtree(folder)
+
+
 def profile(n: int) -> None:
     """Where a one-process build of the replicated examples spends its time."""
     scores = realistic_scores(n)
@@ -176,5 +208,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("company_years", nargs="?", type=int, default=COMPANY_YEARS)
     parser.add_argument("--profile", action="store_true", help="cProfile one build instead")
+    parser.add_argument(
+        "--parts", action="store_true", help="the explanation's share of a one-process build"
+    )
     options = parser.parse_args()
-    (profile if options.profile else main)(options.company_years)
+    run = profile if options.profile else parts if options.parts else main
+    run(options.company_years)

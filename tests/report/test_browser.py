@@ -199,6 +199,11 @@ def test_scorecard_numbers_equal_explain_json(
             continue
         assert float(shown[0]) == item["points"]
         assert shown[1] == display_number(item["points"], 2)
+    peers = page.eval_on_selector_all(
+        "#peer-rows tr", "rows => rows.map(row => row.cells[1].textContent)"
+    )
+    assert peers == [display_number(g["score"], 1) for g in explanation["groups"]]
+    assert page.locator("#chart-peers .main-svg").count() >= 1
     gains = page.eval_on_selector_all(
         "ol.improvements > li > span[data-value]", "spans => spans.map(s => s.dataset.value)"
     )

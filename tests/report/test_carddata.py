@@ -19,7 +19,7 @@ from csrscore.report.carddata import card_data
 from csrscore.report.cardshared import GLOBAL, RUBRIC_SCRIPT, shared_data
 from csrscore.report.fragments import inert
 from csrscore.report.pages import scorecard_page
-from csrscore.report.scorecard import group_rows
+from csrscore.report.scorecard import group_rows, sector_stats
 from csrscore.report.words import trace_lines
 from tests.cli.runner import EXAMPLES, ROOT
 
@@ -152,12 +152,19 @@ def _shared(site: Path) -> dict[str, Any]:
 def test_written_cards_say_what_explain_says(example_site: Path) -> None:
     scores = score(load_reports(str(ROOT / EXAMPLES)), load_rubric("iso26000"))
     shared = _shared(example_site)
+    stats = sector_stats(scores)
     explainer = Explainer(scores)
     for row in range(len(scores)):
         explanation = explainer.explain(row).to_dict()
         company = explanation["company"]
         page = example_site / scorecard_page(company["id"], company["year"])
-        check_card(shared, _island(page.read_text(encoding="utf-8")), explanation)
+        data = _island(page.read_text(encoding="utf-8"))
+        check_card(shared, data, explanation)
+        # The peer chart: the sector's median and best of each top-level group.
+        cohort = stats[(company["year"], company["sector"])]
+        assert data["peers"]["median"] == [None if v != v else v for v in cohort.median.tolist()]
+        assert data["peers"]["best"] == [None if v != v else v for v in cohort.best.tolist()]
+        assert company["sector"] in data["peers"]["title"]
 
 
 def test_card_data_is_not_markup(hostile_site: Path) -> None:

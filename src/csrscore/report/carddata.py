@@ -31,6 +31,7 @@ from typing import Any
 from csrscore.report.fragments import inert
 from csrscore.report.scorecard import group_rows, safe_link
 from csrscore.report.words import (
+    COMBINED_HEADS,
     PROVENANCE_TESTS,
     trace_lines,
     trace_nodes,
@@ -56,17 +57,21 @@ class _Tails:
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
-        self.by_field: dict[tuple[str, bool], int] = {}
+        self.known: dict[object, int] = {}  # by (field, provenance) or by all/any/not
 
     def code(self, node: dict[str, Any]) -> int:
-        passed = 1 if node["passed"] else 0
-        if node["kind"] == "test":
+        kind = node["kind"]
+        key: object
+        if kind == "test":
             key = (node["field"], node["test"] in PROVENANCE_TESTS)
-            found = self.by_field.get(key)
-            if found is None:
-                found = self.by_field[key] = self._position(trace_tail(node))
-            return 2 * found + passed
-        return 2 * self._position(trace_tail(node)) + passed
+        elif kind in COMBINED_HEADS:
+            key = kind
+        else:  # violation counts and publication delays: rare, worded each time
+            return 2 * self._position(trace_tail(node)) + (1 if node["passed"] else 0)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._position(trace_tail(node))
+        return 2 * found + (1 if node["passed"] else 0)
 
     def _position(self, tail: str) -> int:
         found = self.index.get(tail)

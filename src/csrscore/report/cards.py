@@ -26,8 +26,9 @@ from jinja2.utils import htmlsafe_json_dumps
 from csrscore.explain import Explainer
 from csrscore.gcpause import paused_gc
 from csrscore.report.carddata import card_data
+from csrscore.report.charts import PEERS_TITLE, peer_caption
 from csrscore.report.pages import scorecard_page
-from csrscore.report.scorecard import SectorStats, peer_chart
+from csrscore.report.scorecard import SectorStats, peer_data
 from csrscore.report.writer import unwritable
 
 CHUNK = 100  # scorecards a worker renders between two reports back
@@ -60,9 +61,11 @@ class Scorecards:
             root="../",
             e=data,
             data=htmlsafe_json_dumps(
-                card_data(data, self.cumulative), ensure_ascii=False, separators=(",", ":")
+                card_data(data, self.cumulative) | {"peers": peer_data(company["sector"], stats)},
+                separators=(",", ":"),
             ),
-            chart=peer_chart(data, stats, self.common["group_titles"]),
+            peers_title=PEERS_TITLE,
+            peers_caption=peer_caption(company["sector"]),
             year_page=self.year_page[company["year"]],
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 from csrscore.engine import Scores
 from csrscore.precision import display_number
 from csrscore.report.fragments import inert
+from csrscore.report.scorecard import peer_figure
 from csrscore.report.words import condition_heads
 from csrscore.rubric.model import Criterion, Group
 
@@ -78,6 +79,7 @@ def shared_data(scores: Scores) -> dict[str, Any]:
             for depth, group in group_order(scores.rubric.root)
         ],
         "criteria": [_criterion(criterion) for criterion in scores.plan.criteria],
+        "peers": peer_figure([node.title for node in scores.rubric.root.children]),
     }
 
 

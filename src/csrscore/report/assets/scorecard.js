@@ -334,6 +334,46 @@
     }
   }
 
+  // The peer chart: the rubric's figure with this page's title and numbers, written into
+  // the JSON island that site.js draws (after the load event), and the table behind it.
+  function peers() {
+    var island = document.getElementById("figure-peers");
+    var figure = rubric.peers;
+    var company = [];
+    rubric.groups.forEach(function (group, k) {
+      if (group[2] === 0) {
+        company.push(data.groups[k][0]);
+      }
+    });
+    var columns = [company, data.peers.median, data.peers.best];
+    figure.data.forEach(function (trace, k) {
+      trace.y = columns[k];
+    });
+    figure.layout.title.text = data.peers.title;
+    island.textContent = JSON.stringify(figure);
+    var body = document.getElementById("peer-rows");
+    var k = 0;
+    rubric.groups.forEach(function (group) {
+      if (group[2] !== 0) {
+        return;
+      }
+      var title = element("th", group[1]);
+      title.setAttribute("scope", "row");
+      append(
+        body,
+        append(
+          element("tr"),
+          title,
+          element("td", number(company[k], 1)),
+          element("td", number(data.peers.median[k], 1)),
+          element("td", number(data.peers.best[k], 1))
+        )
+      );
+      k += 1;
+    });
+  }
+
+  peers();
   groups();
   criteria();
   adjustments();
