@@ -21,7 +21,7 @@ from csrscore.report.pages import company_stem, scorecard_page
 from csrscore.report.ranking import cells, year_views
 from csrscore.report.scorecard import safe_link
 from csrscore.report.site import PAGE_ROWS
-from csrscore.report.words import trace_lines
+from csrscore.report.words import trace_lines, value_text
 from csrscore.textsafe import visible
 from tests.cli.runner import EXAMPLES, ROOT
 from tests.report.hostile import SCRIPT_NAME
@@ -293,3 +293,15 @@ def test_ranking_data_holds_every_row(paged_site: Path, paged_scores: Scores) ->
         expected = [value if value == shown else [value, shown] for value, shown in cells(row)]
         assert listed[5] == expected
         assert float(expected[4][0]) == paged_scores.totals[row.position]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_value_text_is_json_dumps(value: Any) -> None:
+    assert value_text(value) == json.dumps(value, ensure_ascii=False, default=str)
