@@ -18,6 +18,7 @@ from csrscore.report import build
 from csrscore.report.carddata import card_data
 from csrscore.report.cardshared import GLOBAL, RUBRIC_SCRIPT, shared_data
 from csrscore.report.fragments import inert
+from csrscore.report.inertjson import inert_dumps
 from csrscore.report.pages import scorecard_page
 from csrscore.report.scorecard import group_rows, sector_stats
 from csrscore.report.words import trace_lines
@@ -128,7 +129,7 @@ def test_every_card_says_what_its_explanation_says(spread_scores: Scores) -> Non
     kinds = set()
     for row in range(len(spread_scores)):
         explanation = explainer.explain(row).to_dict()
-        data = json.loads(json.dumps(card_data(explanation, cumulative)))
+        data = json.loads(inert_dumps(card_data(explanation, cumulative)))
         check_card(shared, data, explanation)
         kinds |= {item["applicable"] for item in explanation["criteria"]}
     assert kinds == {True, False}  # the spread data has N/A criteria as well

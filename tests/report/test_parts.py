@@ -17,6 +17,7 @@ from csrscore import Scores, load_reports, load_rubric, score, sensitivity_analy
 from csrscore.errors import UsageError
 from csrscore.report import build
 from csrscore.report.fragments import lines_html, number, raw
+from csrscore.report.inertjson import inert_dumps
 from csrscore.report.pages import company_stem, scorecard_page
 from csrscore.report.ranking import cells, year_views
 from csrscore.report.scorecard import safe_link
@@ -305,3 +306,29 @@ _JSON_VALUES = st.recursive(
 @given(_JSON_VALUES)
 def test_value_text_is_json_dumps(value: Any) -> None:
     assert value_text(value) == json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _deep_inert(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_deep_inert(item) for item in value]
+    if isinstance(value, dict):
+        return {visible(key): _deep_inert(item) for key, item in value.items()}
+    return value
+
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\\\x7f\x07\u202e\n"))
+_STRINGY = st.recursive(
+    st.none() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=16,
+)
+
+
+@given(_STRINGY)
+def test_inert_json_is_json_of_inert_strings(value: Any) -> None:
+    text = inert_dumps(value, separators=(",", ":"))
+    assert json.loads(text) == _deep_inert(value)
+    assert text.isascii()
+    assert text.isprintable()

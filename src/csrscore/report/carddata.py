@@ -18,9 +18,10 @@ this company-year adds, as compact JSON in the page, which `assets/scorecard.js`
   as [level, node, negated] or the word "value"], in the explanation's order;
 - `adjustments` and `behind` (criteria on which most sector peers are ahead).
 
-Numbers are the explanation's own floats (JSON keeps them exactly); strings pass through
-`inert`, and the page embeds the JSON with `<`, `>` and `&` escaped, so nothing in it is
-markup.
+Numbers are the explanation's own floats (JSON keeps them exactly). The page embeds the
+JSON through `inertjson.inert_dumps`, which makes every string inert (control and
+invisible characters shown as escapes), with `<`, `>` and `&` escaped, so nothing in it
+is markup or a live control character.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from csrscore.report.fragments import inert
 from csrscore.report.scorecard import group_rows, safe_link
 from csrscore.report.words import (
     COMBINED_HEADS,
@@ -80,7 +80,7 @@ class _Tails:
         return found
 
     def texts(self) -> list[str]:
-        return [inert(tail) for tail in self.index]
+        return list(self.index)
 
 
 def _disclosure(entry: dict[str, Any]) -> list[Any]:
@@ -92,12 +92,12 @@ def _disclosure(entry: dict[str, Any]) -> list[Any]:
     link = safe_link(url) if url else None
     return _trimmed(
         [
-            inert(shown),
+            shown,
             1 if entry["assured"] else 0,
-            None if page is None else inert(str(page)),
-            inert(quote) if quote else None,
-            inert(url) if url else None,
-            None if link is None else inert(link),
+            None if page is None else str(page),
+            quote or None,
+            url or None,
+            link,
         ]
     )
 
@@ -125,14 +125,14 @@ def card_data(explanation: dict[str, Any], cumulative: Sequence[bool]) -> dict[s
         if not item["applicable"]:
             because = item["not_applicable_because"]
             lines = trace_lines(because["trace"]) if because["trace"] else []
-            reason = [inert(because["node"]), [[d, inert(t), p] for d, t, p in lines]]
+            reason = [because["node"], [list(line) for line in lines]]
             criteria.append([item["level"], item["points"], item["contribution"], *[None] * 3])
             criteria[-1].append(reason)
             continue
         value = item.get("value")
         shown = None
         if value is not None and item["kind"] != "levels":
-            shown = inert(value_text(value["actual"]) if value["present"] else "not disclosed")
+            shown = value_text(value["actual"]) if value["present"] else "not disclosed"
         for entry in item["evidence"]:
             if entry["field"] not in disclosures:
                 disclosures[entry["field"]] = _disclosure(entry)
@@ -173,20 +173,20 @@ def card_data(explanation: dict[str, Any], cumulative: Sequence[bool]) -> dict[s
         ],
         "criteria": criteria,
         "tails": tails.texts(),
-        "disclosures": {inert(field): entry for field, entry in disclosures.items()},
+        "disclosures": disclosures,
         "improvements": improvements,
         "adjustments": [
             [
-                inert(a["title"]),
-                inert(a["id"]),
+                a["title"],
+                a["id"],
                 1 if a["applies"] else 0,
                 a["effect"],
-                [inert(r) for r in a.get("records") or ()],
+                list(a.get("records") or ()),
             ]
             for a in explanation["adjustments"]
         ],
         "behind": [
-            [inert(b["criterion"]), b["peers_ahead"], b["peers"]]
+            [b["criterion"], b["peers_ahead"], b["peers"]]
             for b in explanation["peers"]["behind_most_peers"]
         ],
     }

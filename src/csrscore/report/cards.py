@@ -27,6 +27,7 @@ from csrscore.explain import Explainer
 from csrscore.gcpause import paused_gc
 from csrscore.report.carddata import card_data
 from csrscore.report.charts import PEERS_TITLE, peer_caption
+from csrscore.report.inertjson import inert_dumps
 from csrscore.report.pages import scorecard_page
 from csrscore.report.scorecard import SectorStats, peer_data
 from csrscore.report.writer import unwritable
@@ -62,6 +63,7 @@ class Scorecards:
             e=data,
             data=htmlsafe_json_dumps(
                 card_data(data, self.cumulative) | {"peers": peer_data(company["sector"], stats)},
+                dumps=inert_dumps,
                 separators=(",", ":"),
             ),
             peers_title=PEERS_TITLE,
