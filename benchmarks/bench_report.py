@@ -162,11 +162,18 @@ def main(n: int) -> None:
 def parts(n: int) -> None:
     """CPU per scorecard of the explanation alone (`Explainer.explain` for every
     company-year, as the build calls it) and of a whole one-process build, in one process:
-    what the build spends beyond the explanation is the site's own cost."""
+    what the build spends beyond the explanation is the site's own cost. Also the size of a
+    scorecard. It runs the csrscore on the path, so the same command with `PYTHONPATH` set
+    to an older checkout's `src` measures that one (the comparison in docs/benchmarks.md)."""
+    import csrscore
     from csrscore.explain import Explainer
     from csrscore.gcpause import paused_gc
 
-    print(f"{'data':<10} {'explain ms/card':>15} {'build ms/card':>13} {'explain share':>13}")
+    print(f"csrscore from {Path(csrscore.__file__).parent}")
+    print(
+        f"{'data':<10} {'explain ms/card':>15} {'build ms/card':>13} {'explain share':>13} "
+        f"{'kB/card':>8} {'site MB':>8}"
+    )
     for name, make in DATA.items():
         scores = make(n)
         folder = Path(tempfile.mkdtemp(prefix="bench-report-"))
@@ -181,9 +188,10 @@ def parts(n: int) -> None:
             start = time.process_time()
             build(scores, folder, workers=1)
             built = time.process_time() - start
+            cards = site_bytes(folder / "companies") / len(scores)
             print(
                 f"{name:<10} {explained / n * 1000:15.2f} {built / n * 1000:13.2f} "
-                f"{explained / built:13.0%}",
+                f"{explained / built:13.0%} {cards / 1000:8.1f} {site_bytes(folder) / 1e6:8.1f}",
                 flush=True,
             )
         finally:
