@@ -3,6 +3,7 @@ message for each mistake (`rubric check` reports them all)."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -223,3 +224,33 @@ def test_rubric_check_exits_1_with_located_lines(tmp_path: Path) -> None:
     assert "Traceback" not in out
     assert f"{path}:10 derived.env.ghg.intensity.ratio[1]: derived field" in out
     assert f"{path}:11 derived.env.ghg.a: derived fields form a cycle" in out
+
+
+def test_rubric_show_lists_each_derived_field_with_its_formula(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        derived:
+          env.ghg.intensity.change: {change: env.ghg.intensity, as: percent}
+          env.ghg.intensity: {ratio: [env.ghg.scope1, fin.revenue], unit: t/M}
+          fin.total: {sum: [fin.revenue, env.ghg.scope1]}
+        """,
+    )
+    text = run_cli(["rubric", "show", str(path)])
+    assert text.code == 0
+    assert text.out.splitlines()[-4:] == [
+        "derived fields:",
+        "  env.ghg.intensity = env.ghg.scope1 / fin.revenue (in t/M)",
+        "  env.ghg.intensity.change = (env.ghg.intensity - env.ghg.intensity of the year "
+        "before) / |env.ghg.intensity of the year before| x 100 (in %)",
+        "  fin.total = fin.revenue + env.ghg.scope1",
+    ]
+    document = json.loads(run_cli(["rubric", "show", str(path), "--format", "json"]).out)
+    assert document["derived"][0] == {
+        "field": "env.ghg.intensity",
+        "form": "ratio",
+        "inputs": ["env.ghg.scope1", "fin.revenue"],
+        "rule": "env.ghg.scope1 / fin.revenue (in t/M)",
+    }
+    markdown = run_cli(["rubric", "show", str(path), "--format", "markdown"]).out
+    assert "| fin.total | fin.revenue + env.ghg.scope1 |" in markdown

@@ -9,7 +9,7 @@ from typing import Any
 from csrscore.cli.render import json_text, markdown_table
 from csrscore.cli.reports import add_allow_path
 from csrscore.rubric import Criterion, Group, Rubric, check_rubric, list_rubrics, load_rubric
-from csrscore.rubric.methodology import adjustment_words, methodology_rows
+from csrscore.rubric.methodology import adjustment_words, derived_words, methodology_rows
 from csrscore.textsafe import markdown_cell, visible
 
 
@@ -122,6 +122,9 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     for child, share in zip(rubric.root.children, child_shares(rubric.root), strict=True):
         _tree(child, 0, lines, _default_group_weight(rubric), (share, share), rubric.scale)
+    if rubric.derived:
+        lines += ["", "derived fields:"]
+        lines += [f"  {d.name} = {derived_words(d)}" for d in rubric.derived]
     if rubric.adjustments:
         lines += ["", "adjustments:"]
         lines += [f"  {a.id}  {a.title}  [{a.kind}]" for a in rubric.adjustments]
@@ -146,6 +149,10 @@ def _methodology_document(rubric: Rubric) -> dict[str, Any]:
         "na_policy": rubric.na_policy,
         "weights": rubric.weights,
         "nodes": [row.to_dict() for row in methodology_rows(rubric)],
+        "derived": [
+            {"field": d.name, "form": d.form, "inputs": list(d.inputs), "rule": derived_words(d)}
+            for d in rubric.derived
+        ],
         "adjustments": [
             {"id": a.id, "title": a.title, "kind": a.kind, "rule": adjustment_words(a)}
             for a in rubric.adjustments
@@ -186,6 +193,9 @@ def _methodology_markdown(rubric: Rubric) -> str:
             "Shares are those of a company to which every criterion applies; a criterion "
             "that does not apply leaves its weight to the others.",
         ]
+    if rubric.derived:
+        derived = [[d.name, derived_words(d)] for d in rubric.derived]
+        parts += ["", markdown_table(["derived field", "computed as"], derived, [False, False])]
     if rubric.adjustments:
         adjustments = [[a.id, a.title, adjustment_words(a)] for a in rubric.adjustments]
         parts += ["", markdown_table(["adjustment", "title", "rule"], adjustments, [False] * 3)]

@@ -9,7 +9,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeAlias
@@ -20,6 +20,13 @@ from csrscore.boundedread import RefusedInputError, read_bounded, read_stream
 from csrscore.errors import Location, ReportError
 from csrscore.gcpause import paused_gc
 from csrscore.records.errors import record_problems
+from csrscore.records.jsonparse import (
+    DuplicateKey,
+    DuplicateKeyError,
+    parse_json,
+    record_rejection,
+    split_by_record,
+)
 from csrscore.records.model import Report
 
 if TYPE_CHECKING:
@@ -238,11 +245,11 @@ def _load_bytes(data: bytes, source: str | None) -> ReportSet:
     if first is None:
         raise ReportError(_EMPTY, Location(source))
     head = data[first.start() : first.start() + 1]
-    fast = _fast_path(data, head, source)
-    if fast is not None:
-        return fast
+    duplicates: tuple[DuplicateKey, ...] = ()
     try:
-        document = _parse_json(data)
+        document = parse_json(data)
+    except DuplicateKeyError as exc:
+        document, duplicates = exc.document, exc.duplicates
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and head == b"{":
             return _load_jsonl(io.BytesIO(data), source)
@@ -254,7 +261,8 @@ def _load_bytes(data: bytes, source: str | None) -> ReportSet:
     if _is_single_record(document) and b"\n" not in data.strip():
         # One record on one line is JSON Lines with a single line, e.g. from `jq -c`.
         return _load_jsonl(io.BytesIO(data), source)
-    return _from_document(document, source)
+    fast = None if duplicates else _fast_path(document, source)
+    return fast if fast is not None else _from_document(document, source, duplicates)
 
 
 def _is_single_record(document: Any) -> bool:
@@ -264,42 +272,20 @@ def _is_single_record(document: Any) -> bool:
 _EMPTY = "the input is empty; expected JSON or JSON Lines"
 
 
-def _parse_json(text: str | bytes) -> Any:
-    """`json.loads`, except that integers too long for Python's int parser become floats.
-
-    Python refuses to parse integers of more than 4300 digits (a guard against slow
-    conversions) and raises ValueError from deep inside the decoder, which would lose the
-    whole file. Read as a float, such a number becomes infinity, and the record that holds it
-    is rejected with a located message like any other out-of-range value.
-    """
-    try:
-        return json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise
-    except ValueError:
-        return json.loads(text, parse_int=_int_or_float)
-
-
-def _int_or_float(digits: str) -> int | float:
-    try:
-        return int(digits)
-    except ValueError:
-        return float(digits)
-
-
-def _fast_path(data: bytes, head: bytes, source: str | None) -> ReportSet | None:
+def _fast_path(document: Any, source: str | None) -> ReportSet | None:
     """Validate the whole document inside pydantic-core when it is entirely valid.
 
-    Most real files are clean, and this skips building Python dicts for every record.
-    Any failure (bad JSON, a bad record) falls back to the per-record path, which
-    produces located messages and keeps the valid records.
+    Most real files are clean, and one call for all records skips the per-record loop.
+    Any failure (a bad record) falls back to the per-record path, which produces located
+    messages and keeps the valid records. The document is parsed already (`parse_json`
+    checks it for repeated keys, which pydantic's own JSON parser would silently drop).
     """
     try:
-        if head == b"[":
-            reports = _REPORT_LIST.validate_json(data)
+        if isinstance(document, list):
+            reports = _REPORT_LIST.validate_python(document)
             metadata: dict[str, Any] = {}
-        elif head == b"{":
-            wrapped = _WRAPPED.validate_json(data)
+        elif isinstance(document, dict):
+            wrapped = _WRAPPED.validate_python(document)
             reports, metadata = wrapped.reports, dict(wrapped.model_extra or {})
         else:
             return None
@@ -343,9 +329,18 @@ def _encoding_error(exc: UnicodeDecodeError, data: bytes, source: str | None) ->
     return ReportError(f"not UTF-8 text ({exc.reason})", location)
 
 
-def _from_document(document: Any, source: str | None) -> ReportSet:
+def _from_document(
+    document: Any, source: str | None, duplicates: tuple[DuplicateKey, ...] = ()
+) -> ReportSet:
+    records_at = () if isinstance(document, list) else ("reports",)
+    outside, inside = split_by_record(duplicates, records_at)
+    if outside:
+        # Outside the records a repeat is the file's own structure (two 'reports' arrays):
+        # no record can be trusted to be the one the author meant.
+        path, message = outside[0].located()
+        raise ReportError(message, Location(source, path=path))
     if isinstance(document, list):
-        return _validate_records(document, source)
+        return _validate_records(document, source, inside)
     if isinstance(document, Mapping):
         if "reports" not in document:
             hint = "; this one looks like a single report: wrap it in [ ]"
@@ -358,7 +353,7 @@ def _from_document(document: Any, source: str | None) -> ReportSet:
         if not isinstance(records, list):
             raise ReportError("'reports' must be an array", Location(source, path="reports"))
         metadata = {key: value for key, value in document.items() if key != "reports"}
-        loaded = _validate_records(records, source)
+        loaded = _validate_records(records, source, inside)
         return ReportSet(loaded.reports, loaded.rejected, source, metadata, loaded.positions)
     raise ReportError(
         f"expected a JSON array of reports, got {_json_type(document)}", Location(source)
@@ -386,7 +381,10 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
         if not text.strip():
             continue
         try:
-            raw: Any = _parse_json(text)
+            raw: Any = parse_json(text)
+        except DuplicateKeyError as exc:
+            repeat = _repeated_keys(exc.document, exc.duplicates, index, line_number, source)
+            rejected.append(repeat)
         except json.JSONDecodeError as exc:
             message = json_line_problem(exc)
             rejected.append(Rejection(index, message, line=line_number, source=source))
@@ -405,15 +403,33 @@ def _load_jsonl(handle: Iterable[bytes | str], source: str | None) -> ReportSet:
     )
 
 
-def _validate_records(records: list[Any], source: str | None) -> ReportSet:
+def _validate_records(
+    records: list[Any],
+    source: str | None,
+    repeating: Mapping[int, list[DuplicateKey]] | None = None,
+) -> ReportSet:
     reports: list[Report] = []
     rejected: list[Rejection] = []
     first_seen: dict[tuple[str, int], tuple[int, int | None]] = {}
     positions: list[int] = []
     for index, raw in enumerate(records):
-        if _accept(raw, index, source, None, reports, rejected, first_seen):
+        if repeating and index in repeating:
+            rejected.append(_repeated_keys(raw, repeating[index], index, None, source))
+        elif _accept(raw, index, source, None, reports, rejected, first_seen):
             positions.append(index)
     return ReportSet(tuple(reports), tuple(rejected), source, {}, tuple(positions))
+
+
+def _repeated_keys(
+    raw: Any,
+    duplicates: Sequence[DuplicateKey],
+    index: int,
+    line: int | None,
+    source: str | None,
+) -> Rejection:
+    """The rejection of a record that repeats a key (`duplicates` has paths from it)."""
+    path, message = record_rejection(duplicates)
+    return Rejection(index, message, path, _readable_id(raw), line, source)
 
 
 def _accept(

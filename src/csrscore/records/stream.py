@@ -19,13 +19,20 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from csrscore.errors import Location, ReportError
+from csrscore.records.jsonparse import (
+    DuplicateKey,
+    DuplicateKeyError,
+    parse_json,
+    record_rejection,
+    split_by_record,
+)
 from csrscore.records.load import (
     _JSONL_SUFFIXES,
     _UTF8_BOM,
     Rejection,
     ReportSet,
     _accept,
-    _parse_json,
+    _readable_id,
     json_line_problem,
     load_reports,
 )
@@ -114,10 +121,18 @@ def file_chunks(name: str, chunk_size: int, seen: Seen | None = None) -> Iterato
 
 
 class _Unreadable:
-    """A line that is not a JSON value: rejected with this message, never validated."""
+    """A line that is not a JSON value, or a record that repeats a key: rejected with this
+    message, never validated."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, path: str = "", company_id: str | None = None) -> None:
         self.message = message
+        self.path = path
+        self.company_id = company_id
+
+    @classmethod
+    def repeating(cls, raw: Any, duplicates: list[DuplicateKey]) -> _Unreadable:
+        path, message = record_rejection(duplicates)
+        return cls(message, path, _readable_id(raw))
 
 
 def _jsonl_rows(handle: Iterable[bytes], name: str) -> Iterator[tuple[Any, int | None]]:
@@ -136,7 +151,9 @@ def _jsonl_rows(handle: Iterable[bytes], name: str) -> Iterator[tuple[Any, int |
         if not text.strip():
             continue
         try:
-            yield _parse_json(text), line_number
+            yield parse_json(text), line_number
+        except DuplicateKeyError as exc:
+            yield _Unreadable.repeating(exc.document, list(exc.duplicates)), line_number
         except json.JSONDecodeError as exc:
             yield _Unreadable(json_line_problem(exc)), line_number
         except RecursionError:
@@ -148,8 +165,15 @@ def _json_rows(name: str) -> Iterator[tuple[Any, int | None]]:
     document is parsed whole, so memory is bounded only for JSON Lines and Parquet."""
     with open(name, "rb") as handle:
         data = handle.read().removeprefix(_UTF8_BOM)
+    inside: dict[int, list[DuplicateKey]] = {}
     try:
-        document = _parse_json(data)
+        document = parse_json(data)
+    except DuplicateKeyError as exc:
+        document = exc.document
+        records_at = ("reports",) if isinstance(document, Mapping) else ()
+        outside, inside = split_by_record(exc.duplicates, records_at)
+        if outside:
+            document = None  # a repeat in the file's own structure: the loader refuses it
     except (ValueError, RecursionError):
         document = None
     records = document.get("reports") if isinstance(document, Mapping) else document
@@ -160,8 +184,8 @@ def _json_rows(name: str) -> Iterator[tuple[Any, int | None]]:
         yield from _jsonl_rows(data.splitlines(keepends=True), name)
         return
     del document
-    for raw in records:
-        yield raw, None
+    for index, raw in enumerate(records):
+        yield (_Unreadable.repeating(raw, inside[index]) if index in inside else raw), None
 
 
 def _parquet_rows(name: str, chunk_size: int) -> Iterator[tuple[Any, int | None]]:
@@ -187,11 +211,18 @@ def parquet_record(row: Mapping[str, Any]) -> Any:
             value = value.tolist()
         if key in JSON_COLUMNS and isinstance(value, str):
             try:
-                value = _parse_json(value)
+                value = parse_json(value)
+            except DuplicateKeyError as exc:
+                return _Unreadable.repeating(row, [_under(key, d) for d in exc.duplicates])
             except (ValueError, RecursionError):
                 return _Unreadable(f"{key}: invalid JSON text in the Parquet column")
         record[key] = value
     return record
+
+
+def _under(column: str, duplicate: DuplicateKey) -> DuplicateKey:
+    """A repeat in a JSON column, with its path from the record."""
+    return DuplicateKey((column, *duplicate.path), duplicate.count)
 
 
 def write_parquet(records: Iterable[Mapping[str, Any]], path: str | os.PathLike[str]) -> None:
@@ -243,7 +274,7 @@ def validated_chunks(
 
     for index, (raw, line) in enumerate(rows):
         if isinstance(raw, _Unreadable):
-            rejected.append(Rejection(index, raw.message, line=line, source=source))
+            rejected.append(Rejection(index, raw.message, raw.path, raw.company_id, line, source))
         elif _accept(raw, index, source, line, reports, rejected, seen):
             positions.append(index)
             lines.append(line)

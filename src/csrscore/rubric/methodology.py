@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from csrscore.rubric.derived import DerivedField
 from csrscore.rubric.model import Adjustment, Criterion, Group, Rubric
 
 
@@ -107,3 +108,24 @@ def adjustment_words(adjustment: Adjustment) -> str:
     if adjustment.kind == "points":
         return f"{adjustment.points:+g} points when the condition holds"
     return f"the total is capped at {adjustment.cap:g} when the condition holds"
+
+
+_OPERATORS = {"ratio": "/", "share": "/", "sum": "+", "difference": "-"}
+
+
+def derived_words(field: DerivedField) -> str:
+    """A derived field's formula in words, with the inputs named as the rubric names them."""
+    if field.form == "change":
+        (name,) = field.inputs
+        before = f"{name} of the year before"
+        if field.change_as == "percent":
+            formula = f"({name} - {before}) / |{before}| x 100"
+        else:
+            formula = f"{name} - {before}"
+    else:
+        formula = f" {_OPERATORS[field.form]} ".join(field.inputs)
+        if field.form == "share":
+            formula += " x 100"
+    percent = field.form == "share" or (field.form == "change" and field.change_as == "percent")
+    unit = "%" if percent else field.unit
+    return formula + (f" (in {unit})" if unit else "")
