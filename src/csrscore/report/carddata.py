@@ -16,7 +16,9 @@ this company-year adds, as compact JSON in the page, which `assets/scorecard.js`
   (`link` is the URL when it may be a link: http or https with a host);
 - `improvements`: [criterion, gain at the next level, gain at the top, what is missing
   as [level, node, negated] or the word "value"], in the explanation's order;
-- `adjustments` and `behind` (criteria on which most sector peers are ahead).
+- `adjustments` and `behind` (criteria on which most sector peers are ahead);
+- `peers`, added by `Scorecards.render` (`scorecard.peer_data`): the peer chart's title and
+  the sector's median and best per top-level group.
 
 Numbers are the explanation's own floats (JSON keeps them exactly). The page embeds the
 JSON through `inertjson.inert_dumps`, which makes every string inert (control and
