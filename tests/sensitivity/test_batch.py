@@ -7,6 +7,9 @@ condition checked by the reference evaluator.
 
 from __future__ import annotations
 
+import json
+import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +23,7 @@ from csrscore.engine.columns import FloatArray
 from csrscore.rank import rank_totals
 from csrscore.reference import holds
 from csrscore.rubric.model import Aggregation, NaPolicy
-from csrscore.sensitivity import Dirichlet, Uniform, batch
+from csrscore.sensitivity import Dirichlet, Uniform, batch, design, sensitivity
 from csrscore.sensitivity.batch import BatchScorer, competition_ranks
 from csrscore.sensitivity.design import Draws, draw, factors_for, saltelli_rows
 from tests.engine.strategies import report_records, rubrics
@@ -96,21 +99,9 @@ def test_nominal_inputs_reproduce_the_engine_totals(iso26000: Scores) -> None:
     )
 
 
-def _weighs_nothing(node: Any) -> bool:
-    """Whether any group or criterion in `node` has weight 0."""
-    if isinstance(node, dict):
-        return node.get("weight") == 0 or any(_weighs_nothing(v) for v in node.values())
-    if isinstance(node, list):
-        return any(_weighs_nothing(v) for v in node)
-    return False
-
-
-# Known gap (#23 weight 0): a group whose only counting children weigh 0 is N/A in the
-# engine but 0/0 in the batch scorer, so weight-0 rubrics are left out here until the
-# batch scorer follows; every other shape is still drawn.
 @settings(max_examples=12)
 @given(
-    rubric_data=rubrics().filter(lambda data: not _weighs_nothing(data)),
+    rubric_data=rubrics(),
     records=report_records(),
     seed=st.integers(0, 2**32 - 1),
     switches=st.sampled_from([(0.0, 0.0), (0.5, 0.0), (0.0, 0.5), (0.5, 0.5)]),
@@ -259,3 +250,49 @@ def test_the_scorers_own_pieces_do_not_change_totals(
     monkeypatch.setattr(batch, "GROUP_PATH_ELEMENTS", 3 * len(iso26000))
     pieces = BatchScorer(iso26000, max_classes=max_classes).totals(draws)
     np.testing.assert_allclose(pieces, whole, rtol=0, atol=1e-12)
+
+
+def _weight_zero() -> Scores:
+    fixtures = Path(__file__).parent / "fixtures"
+    records = json.loads((fixtures / "weight_zero.json").read_text(encoding="utf-8"))
+    return score(records, load_rubric(fixtures / "weight_zero.yaml"))
+
+
+def test_a_group_whose_counting_children_weigh_nothing_has_no_score() -> None:
+    """Worked in fixtures/weight_zero.yaml: p and r have no t.a2, so `a` counts only a1,
+    which weighs 0."""
+    scores = _weight_zero()
+    np.testing.assert_array_equal(scores.totals, [50.0, 37.5, 75.0, 75.0])
+    # Under the zero policy a2 counts as 0 where it is N/A: `a` scores 0 and weighs 2 of 4.
+    zero = sensitivity(scores, 3, 0, weights=None, na_policy=1.0, indices=False)
+    np.testing.assert_allclose(zero.total_samples, [[25.0, 37.5, 37.5, 75.0]] * 3, atol=1e-12)
+    # Geometric: a1 is 0 for q but weighs nothing, so it does not force `a` to 0; b2 and
+    # b1 are 0 for q and r with weight, and force `b` and then the total to 0.
+    b_of_s = math.exp((math.log(0.2) + 3 * math.log(0.6)) / 4)
+    geometric = sensitivity(scores, 3, 0, weights=None, aggregation=1.0, indices=False)
+    np.testing.assert_allclose(
+        geometric.total_samples, [[50.0, 0.0, 0.0, 100 * math.sqrt(b_of_s)]] * 3, atol=1e-12
+    )
+    assert not np.isnan(sensitivity(scores, 50, 1, aggregation=0.5, na_policy=0.5).rank_low).any()
+
+
+@pytest.mark.parametrize(
+    "perturbation", [Uniform(0.5), Dirichlet(5.0)], ids=["uniform", "dirichlet"]
+)
+@pytest.mark.parametrize("max_classes", [None, 0], ids=["by-class", "by-group"])
+def test_weight_zero_every_configuration(
+    perturbation: Uniform | Dirichlet, max_classes: int | None
+) -> None:
+    scores = _weight_zero()
+    factors = factors_for(scores.plan, perturbation, 0.5, 0.5)
+    draws = draw(scores.plan, factors, 24, np.random.default_rng(3))
+    a1 = scores.criterion_ids.index("a1")
+    # A weight of 0 stays 0 in every draw: the children that count never change.
+    assert (draws.criterion_weights[:, a1] == 0.0).all()
+    assert (np.delete(draws.criterion_weights, a1, axis=1) > 0.0).all()
+    assert_batch_equals_reference(scores, draws, max_classes)
+
+
+def test_dirichlet_over_children_that_all_weigh_nothing_keeps_them_at_zero() -> None:
+    shares = design._perturb(Dirichlet(10.0), np.zeros(3), 4, np.random.default_rng(0))
+    np.testing.assert_array_equal(shares, np.zeros((4, 3)))

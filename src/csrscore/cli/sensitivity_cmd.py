@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from csrscore import __version__
@@ -28,7 +30,7 @@ from csrscore.cli.reports import (
     warn_on_stderr,
 )
 from csrscore.engine import score
-from csrscore.errors import UsageError
+from csrscore.errors import CsrscoreError, UsageError
 from csrscore.precision import display_number
 from csrscore.rubric import load_rubric
 from csrscore.sensitivity import (
@@ -142,6 +144,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="fail (exit 1) if any report is rejected"
     )
+    parser.add_argument(
+        "--dask",
+        choices=("local",),
+        help="evaluate the samples on a local Dask cluster (needs csrscore[dask]); "
+        "the same results as in one process",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="evaluate the samples on the Dask scheduler at ADDRESS",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -187,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "--rows indices is a CSV of the indices: use --format csv, not --no-indices"
         )
-    with Progress(["loading", "scoring", "sampling"]) as progress:
+    with Progress(["loading", "scoring", *SAMPLING_STAGES]) as progress:
         rubric = load_rubric(args.rubric, allow_paths=args.allow_path)
         loaded = read_reports(args.reports, max_bytes=args.max_input_size)
         progress.advance("scoring")
@@ -197,17 +210,21 @@ def run(args: argparse.Namespace) -> int:
         args.grouping = scores.ranking_fields(args.by)
         refuse_rejections(scores, args.strict)
         check_sample_memory(args.samples, len(scores))
-        progress.advance("sampling")
-        result = sensitivity(
-            scores,
-            args.samples,
-            args.seed,
-            weights=weight_spec(args),
-            aggregation=args.switch_aggregation,
-            na_policy=args.switch_na_policy,
-            indices=args.indices,
-            by=args.grouping[0] if len(args.grouping) == 1 else args.grouping,
-        )
+        on_progress = _sampling_progress(progress)
+        options: dict[str, Any] = {
+            "weights": weight_spec(args),
+            "aggregation": args.switch_aggregation,
+            "na_policy": args.switch_na_policy,
+            "indices": args.indices,
+            "by": args.grouping[0] if len(args.grouping) == 1 else args.grouping,
+        }
+        if args.dask or args.scheduler:
+            with _dask_client(args.scheduler):
+                from csrscore.dask_sensitivity import sensitivity_dask
+
+                result = sensitivity_dask(scores, args.samples, args.seed, **options)
+        else:
+            result = sensitivity(scores, args.samples, args.seed, progress=on_progress, **options)
     # Output starts once the progress bar has been erased, so they never interleave.
     renderer = {"table": render_table, "csv": render_csv, "json": render_json}[args.format]
     if args.rows == "indices":
@@ -219,6 +236,43 @@ def run(args: argparse.Namespace) -> int:
         unknown_keys=args.warn_unknown_keys,
     )
     return 0
+
+
+@contextmanager
+def _dask_client(address: str | None) -> Iterator[None]:
+    """A client of the scheduler at `address`, or of a local cluster made for the run."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise CsrscoreError(
+            "sensitivity on Dask needs the dask extra: pip install 'csrscore[dask]'"
+        ) from None
+    cluster = None if address else LocalCluster(dashboard_address=None)  # type: ignore[no-untyped-call]
+    try:
+        with Client(address or cluster):  # type: ignore[no-untyped-call]
+            yield
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+# The sampling is one call, which reports how much of its work is done: the bar moves
+# through these stages a tenth at a time.
+SAMPLING_STAGES = [f"sampling {percent}%" for percent in range(0, 100, 10)]
+
+
+def _sampling_progress(progress: Progress) -> Callable[[int, int], None]:
+    progress.advance(SAMPLING_STAGES[0])
+    reached = 0
+
+    def advance(done: int, total: int) -> None:
+        nonlocal reached
+        tenth = min(len(SAMPLING_STAGES) - 1, len(SAMPLING_STAGES) * done // max(total, 1))
+        if tenth > reached:
+            reached = tenth
+            progress.advance(SAMPLING_STAGES[tenth])
+
+    return advance
 
 
 # --- sensitivity -----------------------------------------------------------------------------

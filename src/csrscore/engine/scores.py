@@ -306,9 +306,9 @@ class Scores:
     def explain_all(self) -> Iterator[Any]:
         """Explanations of every company, in row order, sharing one set of precomputation.
 
-        Python's cyclic garbage collector is paused until the iterator is exhausted, closed
-        or dropped (with a young-generation pass every 512 companies), because rescanning
-        each fresh explanation made batch export several times slower.
+        Python's cyclic garbage collector is paused only while a batch of explanations is
+        built (rescanning each fresh one made batch export several times slower); it is on
+        whenever the caller holds the iterator, so an abandoned iterator never keeps it off.
         """
         return iter(self._explainer.explain_all())
 

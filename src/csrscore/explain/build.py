@@ -7,42 +7,33 @@ one company, or all of them, never scores anything again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from csrscore.compile.plan import conditions_of
-from csrscore.engine.aggregate import aggregate
-from csrscore.engine.columns import FloatArray, IntArray
+from csrscore.engine.columns import FloatArray
 from csrscore.engine.scores import Scores
-from csrscore.explain.advice import value_words
-from csrscore.explain.derived import DerivedExplainer
-from csrscore.explain.fresh import fresh
+from csrscore.explain.criteria import CriterionEntries
+from csrscore.explain.explanation import Explanation
+from csrscore.explain.groups import GroupEntries
 from csrscore.explain.improve import Suggester
+from csrscore.explain.path import Improvable, ImprovementPath
 from csrscore.explain.peers import Peers, compute_peers
-from csrscore.explain.relative import PeerExplainer
-from csrscore.explain.scored import checklist_detail, value_detail
 from csrscore.explain.shares import (
     GroupPoints,
     Shares,
-    Targets,
     compute_shares,
     group_points,
-    improvement_targets,
 )
 from csrscore.explain.trace import (
-    TraceBuilder,
     Tracer,
-    failing_tests,
     matching_violations,
     violation_filter_dict,
 )
 from csrscore.gcpause import paused_gc
-from csrscore.rubric.conditions import Condition
-from csrscore.rubric.model import Criterion, Group
 
 # Explanations built at once, with the garbage collector paused, by `explain_all`.
 EXPLAIN_BATCH = 256
@@ -53,75 +44,9 @@ SCHEMA_VERSION = "1"
 ZERO_NOISE = 1e-12
 
 
-def _flat_list_keys(references: Mapping[str, Any]) -> tuple[str, ...] | None:
-    keys = []
-    for key, value in references.items():
-        if isinstance(value, list) and not any(isinstance(v, (list, Mapping)) for v in value):
-            keys.append(key)
-        elif isinstance(value, (list, tuple, Mapping)):
-            return None
-    return tuple(keys)
-
-
 def _clean(value: float) -> float:
     """Float for JSON: rounds away -0.0 and tiny negative noise."""
     return 0.0 if abs(value) < ZERO_NOISE else float(value)
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why one company got its score: data first (`to_dict`), text via `str()`."""
-
-    data: dict[str, Any]
-    # Decimal places of the catalog fields that set them, for the text (the data keeps
-    # every number as computed).
-    decimals: Mapping[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
-
-    def __str__(self) -> str:
-        from csrscore.explain.render import render_text
-
-        return render_text(self.data, self.decimals)
-
-    def to_markdown(self) -> str:
-        """The explanation as Markdown: tables for the groups, criteria and improvements."""
-        from csrscore.explain.markdown import render_markdown
-
-        return render_markdown(self.data, self.decimals)
-
-
-class _CriterionStatic(NamedTuple):
-    """What an explanation says of a criterion whatever the company."""
-
-    criterion: Criterion
-    # The entry's fixed fields in output order, copied and then filled in per company.
-    item: dict[str, Any]
-    # References keys holding flat lists, copied one by one; None when a deep copy is needed.
-    list_references: tuple[str, ...] | None
-    labels: list[tuple[str | None, str | None] | None]  # by level; None where unlabelled
-    level_builders: list[tuple[dict[str, Any], int, TraceBuilder]]
-    scored_field: str | None
-    fields_used: list[str]
-
-
-class _GroupStatic(NamedTuple):
-    entry: dict[str, Any]  # the fixed fields in output order, copied and filled in
-    column: int  # in the group arrays of Scores
-    children: list[_GroupStatic | str]  # sub-groups, and criteria by id
-
-
-class _Improvable(NamedTuple):
-    """Flat arrays, company after company; company i's entries are start[i]:start[i + 1]."""
-
-    start: list[int]
-    criterion: IntArray
-    next_gain: FloatArray
-    top_gain: FloatArray
-    next_points: FloatArray
-    top_points: FloatArray
-    target: IntArray  # the ladder level to reach; 0 for bands and value scoring
 
 
 class Explainer:
@@ -134,9 +59,12 @@ class Explainer:
     # --- arrays for the whole set -------------------------------------------------------
 
     @cached_property
-    def fields_used(self) -> list[list[str]]:
-        """Per criterion, the fields its levels or value scoring read, sorted."""
-        return [sorted(criterion.fields_read) for criterion in self.scores.plan.criteria]
+    def criteria(self) -> CriterionEntries:
+        return CriterionEntries(self.scores, self.tracer)
+
+    @cached_property
+    def groups(self) -> GroupEntries:
+        return GroupEntries(self.scores)
 
     @cached_property
     def shares(self) -> Shares:
@@ -152,18 +80,8 @@ class Explainer:
         )
 
     @cached_property
-    def targets(self) -> Targets:
-        return improvement_targets(self.scores)
-
-    @cached_property
-    def gains(self) -> tuple[np.ndarray, np.ndarray]:
-        """Total points gained per (company, criterion) at the next level and at the top."""
-        scores, shares = self.scores, self.shares
-        next_points, top_points = self.targets.next_points, self.targets.top_points
-        scale = scores.rubric.scale / scores.plan.max_points[None, :]
-        next_gain = shares.criterion_share * (next_points - scores.points) * scale
-        top_gain = shares.criterion_share * (top_points - scores.points) * scale
-        return next_gain, top_gain
+    def path(self) -> ImprovementPath:
+        return ImprovementPath(self.scores, self.shares, self.suggester)
 
     @cached_property
     def ranks(self) -> dict[str, np.ndarray]:
@@ -182,33 +100,30 @@ class Explainer:
     def group_points(self) -> GroupPoints:
         return group_points(self.scores)
 
-    @cached_property
-    def na_conditions(self) -> dict[str, list[tuple[str, Condition]]]:
-        """Per criterion id, the applicability conditions from the outermost group inward."""
-        out: dict[str, list[tuple[str, Condition]]] = {}
-
-        def walk(node: Group, above: list[tuple[str, Condition]]) -> None:
-            for child in node.children:
-                condition = child.applies_when
-                here = above if condition is None else [*above, (child.id, condition)]
-                if isinstance(child, Group):
-                    walk(child, here)
-                else:
-                    out[child.id] = here
-
-        walk(self.scores.rubric.root, [])
-        return out
+    def prepare(self) -> None:
+        """Compute what explanations of the whole set share, every company's improvement
+        candidates included, e.g. once before forking workers that explain many companies
+        each. Without it, `explain` finds only its own company's candidates (cheap alone,
+        a little more per company than reading them from the set's) and `explain_all`
+        finds everyone's first."""
+        self.explain(0)
+        _ = self.path.everyone
 
     # --- one company ---------------------------------------------------------------------
 
     def explain(self, row: int) -> Explanation:
         with paused_gc(promote=True):
-            return self._explain(row)
+            path = self.path
+            if "everyone" in path.__dict__:  # a batch has found every company's candidates
+                return self._explain(row, path.everyone, row)
+            # Alone, only this company's: on a geometric rubric the whole set's take seconds.
+            return self._explain(row, path.improvable(np.array([row])), 0)
 
-    def _explain(self, row: int) -> Explanation:
+    def _explain(self, row: int, improvable: Improvable, k: int) -> Explanation:
         scores = self.scores
         rubric = scores.rubric
         report = scores.reports[row]
+        groups = self.groups
         self.tracer.start(row, report)
         # Plain lists for this company: indexing numpy scalars one by one is slow.
         self._row = {
@@ -224,7 +139,7 @@ class Explainer:
             "possible": self.group_points.possible[row].tolist(),
             "not_applicable": self.group_points.not_applicable[row].tolist(),
         }
-        criteria = self._criteria(row)
+        criteria = self.criteria.entries(row, self._row)
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "rubric": {"name": rubric.name, "version": rubric.version, "hash": rubric.content_hash},
@@ -236,10 +151,10 @@ class Explainer:
                 "year": int(scores.years[row]),
             },
             "summary": self._summary(row),
-            "groups": [self._group(group) for group in self.group_statics],
+            "groups": [groups.entry(group, self._row) for group in groups.statics],
             "criteria": criteria,
             "adjustments": self._adjustments(row, report),
-            "improvements": self._improvements(row, criteria),
+            "improvements": self.path.entries(improvable, k, report, self._row["points"], criteria),
             "peers": self._peers(row),
         }
         return Explanation(data, self._field_decimals)
@@ -256,10 +171,12 @@ class Explainer:
         # back on while the caller holds the iterator, so an abandoned iterator, even one
         # caught in a reference cycle that only the collector could free, never keeps it off.
         rows = len(self.scores)
+        everyone = self.path.everyone
         for start in range(0, rows, EXPLAIN_BATCH):
             with paused_gc(promote=True):
                 batch = [
-                    self._explain(row) for row in range(start, min(start + EXPLAIN_BATCH, rows))
+                    self._explain(row, everyone, row)
+                    for row in range(start, min(start + EXPLAIN_BATCH, rows))
                 ]
             yield from batch
             del batch
@@ -308,214 +225,6 @@ class Explainer:
         numbers[:, 2:4][noise] = 0.0
         return numbers
 
-    @cached_property
-    def group_statics(self) -> list[_GroupStatic]:
-        """The top-level groups, each with its sub-groups, as the tree explanations mirror."""
-        column = {group_id: g for g, group_id in enumerate(self.scores.group_ids)}
-
-        def static(group: Group) -> _GroupStatic:
-            entry = {
-                "id": group.id,
-                "title": group.title,
-                "score": None,
-                "weight": group.effective_weight,
-                "weight_in_total": 0.0,
-                "contribution": 0.0,
-                "points_earned": 0.0,
-                "points_possible": 0.0,
-                "not_applicable": 0,
-                "children": None,
-            }
-            return _GroupStatic(
-                entry,
-                column[group.id],
-                [
-                    static(child) if isinstance(child, Group) else child.id
-                    for child in group.children
-                ],
-            )
-
-        return [
-            static(child) for child in self.scores.rubric.root.children if isinstance(child, Group)
-        ]
-
-    def _group(self, static: _GroupStatic) -> dict[str, Any]:
-        template, column, children = static
-        row = self._row
-        entry = template.copy()
-        value = row["group_scores"][column]
-        if value == value:  # NaN: the group is N/A and has no score
-            entry["score"] = value * 100.0
-        entry["weight"] = row["group_weights"][column]
-        entry["weight_in_total"] = row["group_share"][column]
-        entry["contribution"] = row["group_contribution"][column]
-        entry["points_earned"] = row["earned"][column]
-        entry["points_possible"] = row["possible"][column]
-        entry["not_applicable"] = row["not_applicable"][column]
-        entry["children"] = listed = []
-        for child in children:
-            listed.append({"criterion": child} if isinstance(child, str) else self._group(child))
-        return entry
-
-    @cached_property
-    def level_builders(self) -> list[list[tuple[dict[str, Any], int, TraceBuilder]]]:
-        """Per criterion, each level's entry to copy (its number, points and label), result
-        column and trace builder."""
-        return [
-            [
-                (
-                    {"level": k, "points": lv.points, "label": lv.label, "holds": False},
-                    *self.tracer.compiled(lv.when),
-                )
-                for k, lv in enumerate(criterion.levels, start=1)
-            ]
-            for criterion in self.scores.plan.criteria
-        ]
-
-    @cached_property
-    def criterion_statics(self) -> list[_CriterionStatic]:
-        statics = []
-        for c, criterion in enumerate(self.scores.plan.criteria):
-            labels: list[tuple[str | None, str | None] | None]
-            if criterion.kind == "levels":
-                labels = [None] + [(lv.label, lv.description) for lv in criterion.levels]
-            elif criterion.bands is not None:
-                labels = [None] + [
-                    (step.label or f"step {k}", None)
-                    for k, step in enumerate(criterion.bands.steps, start=1)
-                ]
-            else:
-                labels = [None]
-            item = {
-                "id": criterion.id,
-                "title": criterion.title,
-                "description": criterion.description,
-                "references": None,
-                "kind": criterion.kind,
-                "applicable": True,
-                "level": 0,
-                "label": None,
-                "level_description": None,
-                "points": 0.0,
-                "max_points": criterion.max_points,
-                "contribution": 0.0,
-                "weight_in_total": 0.0,
-            }
-            statics.append(
-                _CriterionStatic(
-                    criterion,
-                    item,
-                    _flat_list_keys(criterion.references),
-                    labels,
-                    self.level_builders[c],
-                    criterion.scored_field,
-                    self.fields_used[c],
-                )
-            )
-        return statics
-
-    def _criteria(self, row: int) -> list[dict[str, Any]]:
-        report = self.scores.reports[row]
-        disclosures = report.disclosures
-        holds = self.tracer.holds
-        levels, points = self._row["levels"], self._row["points"]
-        contributions, shares = self._row["contribution"], self._row["share"]
-        out = []
-        statics = self.criterion_statics
-        for c, (
-            criterion,
-            template,
-            list_references,
-            labels,
-            level_builders,
-            scored_field,
-            fields_used,
-        ) in enumerate(statics):
-            level = levels[c]
-            if list_references is None:
-                references = fresh(criterion.references)
-            else:
-                references = dict(criterion.references)
-                for key in list_references:
-                    references[key] = list(references[key])
-            # Copying a prepared dict is about twice as fast as building one this size.
-            item = template.copy()
-            item["references"] = references
-            item["level"] = level
-            item["points"] = points[c]
-            item["contribution"] = contributions[c]
-            item["weight_in_total"] = shares[c]
-            out.append(item)
-            if level < 0:
-                item["applicable"] = False
-                item["not_applicable_because"] = self._na_reason(criterion, report.not_applicable)
-                continue
-            reached = labels[level] if level < len(labels) else None
-            if reached is not None:
-                item["label"], item["level_description"] = reached
-            traced = []
-            for entry, column, trace in level_builders:
-                entry = entry.copy()
-                entry["holds"] = holds[column]
-                entry["trace"] = trace()
-                traced.append(entry)
-            item["levels"] = traced
-            if criterion.checklist is not None:
-                item["checklist"] = checklist_detail(criterion, report)
-            elif scored_field is not None:
-                item["value"] = value_detail(criterion, scored_field, report)
-                self._computed_value(item["value"], c, scored_field, row)
-            if disclosures.keys().isdisjoint(fields_used):  # most criteria, in one C call
-                item["evidence"] = []
-                continue
-            item["evidence"] = [
-                {
-                    "field": key,
-                    "value": list(d.value) if isinstance(d.value, tuple) else d.value,
-                    "unit": d.unit,
-                    "assured": d.assured,
-                    "evidence": dict(d.evidence) if d.evidence else None,
-                }
-                for key in fields_used
-                if (d := disclosures.get(key)) is not None
-            ]
-        return out
-
-    @cached_property
-    def derived(self) -> DerivedExplainer:
-        scores = self.scores
-        return DerivedExplainer(scores.derived, scores.reports, scores.rubric.catalog)
-
-    @cached_property
-    def relative(self) -> dict[int, PeerExplainer]:
-        return {
-            c: PeerExplainer(result, self.scores.company_ids)
-            for c, result in self.scores.peers.items()
-        }
-
-    def _computed_value(self, value: dict[str, Any], c: int, field: str, row: int) -> None:
-        """A derived field's value with how it was computed; a peer-relative criterion's
-        peers and where the company stands among them."""
-        if field in self.scores.derived:
-            number = self.derived.value(field, row)
-            value["actual"], value["present"] = number, number is not None
-            value["derived"] = self.derived.detail(field, row)
-        if c in self.relative:
-            value["peers"] = self.relative[c].detail(row, self.scores.reports[row])
-
-    def _na_reason(self, criterion: Criterion, declared: Mapping[str, str]) -> dict[str, Any]:
-        fields = sorted(criterion.fields_read.intersection(declared))
-        if fields:  # declared by the company itself
-            return {
-                "node": criterion.id,
-                "trace": None,
-                "declared": [{"field": key, "reason": declared[key]} for key in fields],
-            }
-        for node_id, condition in self.na_conditions[criterion.id]:
-            if not self.tracer.passed(condition):  # the outermost exclusion is the reason
-                return {"node": node_id, "trace": self.tracer.trace(condition)}
-        return {"node": criterion.id, "trace": None}
-
     def _adjustments(self, row: int, report: Any) -> list[dict[str, Any]]:
         scores = self.scores
         out = []
@@ -550,144 +259,6 @@ class Explainer:
                 }
             )
         return out
-
-    @cached_property
-    def improvable(self) -> _Improvable:
-        """Every (company, criterion) that can gain points, listed company by company in
-        the improvement path's order: by gain at the next level, then at the top, then id."""
-        scores, targets = self.scores, self.targets
-        next_gain, top_gain = self.gains
-        rows, cols = np.nonzero((scores.levels >= 0) & (targets.next_points > scores.points))
-        next_at, top_at = next_gain[rows, cols], top_gain[rows, cols]
-        order = np.lexsort((self._id_order[cols], -top_at, -next_at, rows))
-        rows, cols = rows[order], cols[order]
-        ends = np.cumsum(np.bincount(rows, minlength=len(scores)))
-        return _Improvable(
-            [0, *ends.tolist()],
-            cols,
-            next_at[order],
-            top_at[order],
-            targets.next_points[rows, cols],
-            targets.top_points[rows, cols],
-            targets.next_level[rows, cols],
-        )
-
-    def _improvements(self, row: int, criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        scores = self.scores
-        found = self.improvable
-        span = slice(found.start[row], found.start[row + 1])
-        improvable = found.criterion[span].tolist()
-        next_gain = found.next_gain[span].tolist()
-        top_gain = found.top_gain[span].tolist()
-        next_row = found.next_points[span].tolist()
-        top_row = found.top_points[span].tolist()
-        targets = found.target[span].tolist()
-        points_row = self._row["points"]
-        arithmetic = self._arithmetic_path
-        criteria_plan = scores.plan.criteria
-        report = scores.reports[row]
-        suggest = self.suggester.failing
-        templates = self._improvement_templates
-        out = []
-        for k, c in enumerate(improvable):
-            criterion = criteria_plan[c]
-            gain_next, gain_top = next_gain[k], top_gain[k]
-            if not arithmetic[c]:
-                # Gains found by re-aggregation are sorted again below.
-                gain_next = self._exact_gain(row, c, next_row[k])
-                gain_top = self._exact_gain(row, c, top_row[k])
-            target = targets[k] or None
-            entry = templates[c].copy()
-            entry["current_points"] = points_row[c]
-            entry["next_points"] = next_row[k]
-            entry["top_points"] = top_row[k]
-            entry["gain_next"] = gain_next
-            entry["gain_top"] = gain_top
-            entry["target_level"] = target
-            entry["missing"] = []
-            if target is not None:
-                # The target's levels are already traced in this company's criterion entry.
-                traced = criteria[c]["levels"]
-                wanted = range(target) if criterion.cumulative else (target - 1,)
-                failing: list[dict[str, Any]] = []
-                patch: dict[str, Any] | None = {}
-                advice: list[str] = []
-                for index in wanted:
-                    if traced[index]["holds"]:
-                        continue
-                    failing += failing_tests(traced[index]["trace"])
-                    if patch is not None:
-                        when = criterion.levels[index].when
-                        part = suggest(when, report)
-                        # A part is already this explanation's own copy: merge only when
-                        # more than one level is missing.
-                        patch = None if part is None else {**patch, **part} if patch else part
-                        if part is not None:
-                            words = self.suggester.words(when, report, part)
-                            advice += [w for w in words if w not in advice]
-                entry["missing"] = failing
-                entry["suggestion"] = patch
-                entry["advice"] = advice if patch else []
-            elif criterion.scored_field is not None:
-                entry["missing"] = [{"kind": "value", "field": criterion.scored_field}]
-                entry["advice"] = [self._value_advice[c]]
-            else:
-                entry["advice"] = []
-            out.append(entry)
-        if not all(arithmetic):
-            out.sort(key=lambda e: (-e["gain_next"], -e["gain_top"], e["criterion"]))
-        return out
-
-    @cached_property
-    def _improvement_templates(self) -> list[dict[str, Any]]:
-        """Per criterion, an improvement entry's fields in output order, to copy and fill."""
-        return [
-            {
-                "criterion": criterion.id,
-                "title": criterion.title,
-                "current_points": 0.0,
-                "next_points": 0.0,
-                "top_points": 0.0,
-                "gain_next": 0.0,
-                "gain_top": 0.0,
-                "target_level": None,
-                "missing": None,
-                "suggestion": None,
-                "advice": None,
-            }
-            for criterion in self.scores.plan.criteria
-        ]
-
-    @cached_property
-    def _value_advice(self) -> list[str]:
-        """Per criterion, what raises a value, band or checklist criterion, in words."""
-        catalog = self.scores.rubric.catalog
-        return [value_words(criterion, catalog) for criterion in self.scores.plan.criteria]
-
-    @cached_property
-    def _id_order(self) -> IntArray:
-        """Each criterion's position when criteria are sorted by id."""
-        ids = self.scores.criterion_ids
-        order = np.empty(len(ids), dtype=np.int64)
-        order[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
-        return order
-
-    @cached_property
-    def _arithmetic_path(self) -> list[bool]:
-        return [bool(flag) for flag in self.shares.arithmetic_path]
-
-    def _exact_gain(self, row: int, c: int, points: float) -> float:
-        """Gain under geometric aggregation, by re-aggregating this one company."""
-        scores = self.scores
-        changed = scores.points[row : row + 1].copy()
-        changed[0, c] = points
-        after = aggregate(
-            scores.plan,
-            changed,
-            scores.applicable[row : row + 1],
-            scores.group_applicable[row : row + 1],
-        )
-        return float(after.base[0] - scores.base[row])
 
     def _peers(self, row: int) -> dict[str, Any]:
         scores, peers = self.scores, self.peers

@@ -1,19 +1,15 @@
 """Uncertainty and sensitivity analysis of ranks.
 
 The level matrix of a `Scores` is computed once; each Monte-Carlo sample re-weights it
-(`batch`), the samples come from `design`, and `indices` turns a Saltelli design into
-first-order and total-effect indices. See docs/sensitivity.md.
+(`batch`), the samples come from `design`, `run` evaluates them, and `indices` turns a
+Saltelli design into first-order and total-effect indices. See docs/sensitivity.md.
 """
 
 from csrscore.deprecation import make_module_callable
-from csrscore.sensitivity.analysis import (
-    RANK_INTERVAL,
-    SCORE_QUANTILES,
-    Sensitivity,
-    sensitivity,
-)
+from csrscore.sensitivity.analysis import Sensitivity, sensitivity
 from csrscore.sensitivity.design import Dirichlet, Factor, Perturbation, Uniform
 from csrscore.sensitivity.indices import SensitivityIndices
+from csrscore.sensitivity.run import RANK_INTERVAL, SCORE_QUANTILES
 
 __all__ = [
     "RANK_INTERVAL",

@@ -4,36 +4,30 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from csrscore.engine.columns import BoolArray, FloatArray, IntArray
 from csrscore.engine.scores import Scores
-from csrscore.sensitivity.batch import BatchScorer, RankArray, competition_ranks
+from csrscore.sensitivity.batch import RankArray
 from csrscore.sensitivity.design import (
-    Draws,
     Factor,
     SwitchSpec,
     Uniform,
     WeightSpec,
     draw,
     factors_for,
-    saltelli_rows,
 )
 from csrscore.sensitivity.indices import SensitivityIndices, saltelli_indices
+from csrscore.sensitivity.run import RANK_INTERVAL, SCORE_QUANTILES, SampleRun
 
-RANK_INTERVAL = (0.05, 0.95)
-SCORE_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_WEIGHTS = Uniform(0.2)
 # Elements of one S x N working array of the ranking (8 bytes each): a chunk of samples
 # stays near 4 MB per array, whatever the number of (distinct) companies.
 CHUNK_ELEMENTS = 1 << 19
-# Companies whose sample columns are sorted at once when the quantiles are taken.
-STATISTICS_COMPANIES = 256
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,6 +163,7 @@ def sensitivity(
     bootstrap: int = 200,
     chunk_size: int | None = None,
     threads: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Sensitivity:
     """Monte-Carlo uncertainty analysis of the ranks, with variance-based indices.
 
@@ -189,186 +184,130 @@ def sensitivity(
     - `chunk_size`: samples ranked at once (default: about 4 MB per working array);
       `threads`: chunks ranked in parallel (default: one per CPU, up to 4). Neither
       changes a rank.
+    - `progress`: called as ``progress(done, total)`` in the calling thread each time a
+      step of the work is finished (a matrix of samples scored, a chunk ranked, a block
+      of companies summarised), for a progress bar; `done` reaches `total` at the end.
     """
-    if samples < 1:
-        raise ValueError(f"samples must be at least 1, got {samples}")
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    if bootstrap < 0:
-        raise ValueError(f"bootstrap must be at least 0, got {bootstrap}")
-    plan = scores.plan
-    factors = factors_for(plan, weights, aggregation, na_policy)
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
-    # Three independent streams: A, B and the bootstrap. A never depends on `indices`.
-    streams = [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3)]
-    a = draw(plan, factors, samples, streams[0])
-    b = draw(plan, factors, samples, streams[1]) if indices else None
-    keys = None if by is None else scores.company_field(by)
-    run = _Run.start(scores, keys, factors, a, b)
+    setup = Setup.of(
+        scores,
+        samples,
+        seed,
+        weights=weights,
+        aggregation=aggregation,
+        na_policy=na_policy,
+        indices=indices,
+        by=by,
+        bootstrap=bootstrap,
+    )
+    run = setup.run
     workers = threads or min(4, os.cpu_count() or 1)
     # Memory decides the chunk, over the distinct companies actually ranked; a chunk per
     # worker at least, so that few distinct companies still keep every worker busy.
     chunk = chunk_size or max(
         1, min(CHUNK_ELEMENTS // max(run.scorer.n, 1), -(-samples // workers))
     )
-    statistics = run.execute(chunk, workers)
-    found = None
-    if b is not None:
-        found = saltelli_indices(
-            tuple(factor.name for factor in factors),
-            run.shifts[0],
-            run.shifts[1],
-            run.shifts[2:],
-            bootstrap=bootstrap,
-            rng=streams[2],
-        )
-    # From the distinct companies in working order to every company in the order of `scores`.
-    columns = run.scorer.columns
-    rank_quantiles, score_statistics = statistics[0][columns], statistics[1][columns]
-    return Sensitivity(
-        scores=scores,
-        samples=samples,
-        seed=seed,
-        by=by if by is None or isinstance(by, str) else tuple(by),
-        factors=factors,
-        nominal_rank=run.nominal[columns].astype(np.int64),
-        median_rank=rank_quantiles[:, 1],
-        rank_low=rank_quantiles[:, 0],
-        rank_high=rank_quantiles[:, 2],
-        score_mean=score_statistics[:, 0],
-        score_std=score_statistics[:, 1],
-        score_quantiles=score_statistics[:, 2:],
-        mean_rank_shift=run.shifts[0],
-        indices=found,
-        group_sizes=_group_sizes(keys, len(scores)),
-        working_ranks=run.ranks,
-        working_totals=run.totals,
-        working_columns=columns,
-    )
+    return setup.result(run.execute(chunk, workers, progress))
 
 
 @dataclass(frozen=True)
-class _Run:
-    """One analysis's inputs and output buffers; chunks write disjoint rows of them."""
+class Setup:
+    """An analysis before its samples are evaluated: the draws, the batch scorer and the
+    output buffers (`run`), and what turns the evaluations into a `Sensitivity`.
 
-    scorer: BatchScorer
-    a: Draws
-    b: Draws
+    `sensitivity` evaluates `run` in this process; `csrscore.dask_sensitivity` on a
+    cluster. Both start here and end in `result`, so the same seed gives the same draws.
+    """
+
+    scores: Scores
+    samples: int
+    seed: int
+    by: str | tuple[str, ...] | None
+    keys: list[Any] | None
     factors: tuple[Factor, ...]
-    nominal: RankArray  # working order
-    ranks: RankArray  # samples x N, working order: the samples of A
-    totals: FloatArray
-    shifts: FloatArray  # matrices x samples: mean absolute rank shift of each evaluation
+    run: SampleRun
+    indices: bool
+    bootstrap: int
+    bootstrap_rng: np.random.Generator
 
     @classmethod
-    def start(
+    def of(
         cls,
         scores: Scores,
-        keys: list[Any] | None,
-        factors: tuple[Factor, ...],
-        a: Draws,
-        b: Draws | None,
-    ) -> _Run:
-        scorer = BatchScorer(scores, keys)
-        scorer.prepare(
-            switch_aggregation=bool(a.switch_aggregation.any())
-            or (b is not None and bool(b.switch_aggregation.any())),
-            switch_policy=bool(a.switch_na_policy.any())
-            or (b is not None and bool(b.switch_na_policy.any())),
-        )
-        # Tie decisions as in `Scores.rank`: competition ranks of the rounded totals.
-        nominal = competition_ranks(
-            scores.totals[scorer.order][None, :],
-            scorer.segments,
-            scores.rubric.rounding,
-            scorer.counts,
-        )[0]
-        samples, n = len(a), scorer.n
+        samples: int,
+        seed: int | None,
+        *,
+        weights: WeightSpec,
+        aggregation: SwitchSpec,
+        na_policy: SwitchSpec,
+        indices: bool,
+        by: str | Sequence[str] | None,
+        bootstrap: int,
+    ) -> Setup:
+        if samples < 1:
+            raise ValueError(f"samples must be at least 1, got {samples}")
+        if bootstrap < 0:
+            raise ValueError(f"bootstrap must be at least 0, got {bootstrap}")
+        plan = scores.plan
+        factors = factors_for(plan, weights, aggregation, na_policy)
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+        # Three independent streams: A, B and the bootstrap. A never depends on `indices`.
+        streams = [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3)]
+        a = draw(plan, factors, samples, streams[0])
+        b = draw(plan, factors, samples, streams[1]) if indices else None
+        keys = None if by is None else scores.company_field(by)
         return cls(
-            scorer=scorer,
-            a=a,
-            b=a if b is None else b,
+            scores=scores,
+            samples=samples,
+            seed=seed,
+            by=by if by is None or isinstance(by, str) else tuple(by),
+            keys=keys,
             factors=factors,
-            nominal=nominal,
-            ranks=np.empty((samples, n), dtype=np.int32),
-            totals=np.empty((samples, n)),
-            shifts=np.zeros((1 if b is None else 2 + len(factors), samples)),
+            run=SampleRun.start(scores, keys, factors, a, b),
+            indices=indices,
+            bootstrap=bootstrap,
+            bootstrap_rng=streams[2],
         )
 
-    def execute(self, chunk: int, workers: int) -> tuple[IntArray, FloatArray]:
-        """Run every matrix of the design, then take the per-company statistics.
-
-        Returns, in working order, the rank percentiles (N x 3) and the score statistics
-        (N x (2 + len(SCORE_QUANTILES)): mean, standard deviation, quantiles).
-        """
-        samples, n = self.totals.shape
-        chunks = [np.arange(i, min(i + chunk, samples)) for i in range(0, samples, chunk)]
-        blocks = [
-            slice(i, min(i + STATISTICS_COMPANIES, n)) for i in range(0, n, STATISTICS_COMPANIES)
-        ]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-
-            def each(work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-                if workers == 1:
-                    return [work(item) for item in items]
-                return list(pool.map(work, items))
-
-            scratch = self.totals if len(self.shifts) == 1 else np.empty_like(self.totals)
-            for matrix in range(len(self.shifts)):
-                totals = self.totals if matrix == 0 else scratch
-                # All the matrix products first (the scorer chunks them itself), then all
-                # the sorting: BLAS threads left waiting for the next product would
-                # otherwise compete with the sorts for the CPUs.
-                self.score(matrix, totals)
-                each(partial(self.rank, matrix, totals=totals), chunks)
-            found = each(self.statistics, blocks)
-        if not found:
-            return np.empty((0, 3), np.int64), np.empty((0, 2 + len(SCORE_QUANTILES)))
-        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
-
-    def score(self, matrix: int, out: FloatArray) -> None:
-        rows = np.arange(len(out))
-        self.scorer.totals(saltelli_rows(self.a, self.b, self.factors, matrix, rows), out)
-
-    def rank(self, matrix: int, rows: IntArray, *, totals: FloatArray) -> None:
-        span = slice(int(rows[0]), int(rows[-1]) + 1)
-        counts = self.scorer.counts
-        rounding = self.scorer.plan.rubric.rounding
-        ranks = competition_ranks(totals[span], self.scorer.segments, rounding, counts)
-        if matrix == 0:
-            self.ranks[span] = ranks
-        if ranks.shape[1]:
-            np.subtract(ranks, self.nominal, out=ranks)
-            np.abs(ranks, out=ranks)
-            # Integer sums, so the shift does not depend on how companies were grouped.
-            if len(counts) == len(self.scorer.columns):  # every company distinct
-                shifted = ranks.sum(axis=1, dtype=np.int64)
-            else:
-                shifted = np.dot(ranks, counts)
-            self.shifts[matrix, span] = shifted / len(self.scorer.columns)
-
-    def statistics(self, block: slice) -> tuple[IntArray, FloatArray]:
-        """Per company of the block: rank 5th/50th/95th percentiles, then the score's
-        mean, standard deviation and quantiles.
-
-        Rank percentiles are empirical (the inverted CDF: a rank that some sample had);
-        score quantiles interpolate linearly between order statistics, as numpy does.
-        """
-        s = len(self.ranks)
-        levels = np.array([RANK_INTERVAL[0], 0.5, RANK_INTERVAL[1]])
-        rank_index = np.clip(np.ceil(levels * s - 1e-9).astype(np.int64) - 1, 0, s - 1)
-        position = np.array(SCORE_QUANTILES) * (s - 1)
-        below = np.floor(position).astype(np.int64)
-        above = np.minimum(below + 1, s - 1)
-        fraction = position - below
-        ranks = np.sort(self.ranks[:, block].T, axis=1)
-        totals = np.sort(self.totals[:, block].T, axis=1)
-        low, high = totals[:, below], totals[:, above]
-        rank_quantiles: IntArray = ranks[:, rank_index].astype(np.int64)
-        std = totals.std(axis=1, ddof=1) if s > 1 else np.zeros(len(totals))
-        moments = np.stack([totals.mean(axis=1), std], axis=1)
-        return rank_quantiles, np.concatenate([moments, low + (high - low) * fraction], axis=1)
+    def result(self, statistics: tuple[IntArray, FloatArray]) -> Sensitivity:
+        """The analysis, once `run` holds every evaluation and `statistics` its summary."""
+        run, factors = self.run, self.factors
+        found = None
+        if self.indices:
+            found = saltelli_indices(
+                tuple(factor.name for factor in factors),
+                run.shifts[0],
+                run.shifts[1],
+                run.shifts[2:],
+                bootstrap=self.bootstrap,
+                rng=self.bootstrap_rng,
+            )
+        # From the distinct companies in working order to every company in the order of
+        # `scores`.
+        columns = run.scorer.columns
+        rank_quantiles, score_statistics = statistics[0][columns], statistics[1][columns]
+        return Sensitivity(
+            scores=self.scores,
+            samples=self.samples,
+            seed=self.seed,
+            by=self.by,
+            factors=factors,
+            nominal_rank=run.nominal[columns].astype(np.int64),
+            median_rank=rank_quantiles[:, 1],
+            rank_low=rank_quantiles[:, 0],
+            rank_high=rank_quantiles[:, 2],
+            score_mean=score_statistics[:, 0],
+            score_std=score_statistics[:, 1],
+            score_quantiles=score_statistics[:, 2:],
+            mean_rank_shift=run.shifts[0],
+            indices=found,
+            group_sizes=_group_sizes(self.keys, len(self.scores)),
+            working_ranks=run.ranks,
+            working_totals=run.totals,
+            working_columns=columns,
+        )
 
 
 def _group_sizes(keys: list[Any] | None, n: int) -> IntArray:

@@ -5,7 +5,8 @@
 each row. No condition is evaluated per sample: the points, the applicability and the
 adjustment effects are the ones `Scores` holds.
 
-Weights stay positive, so which children count in a group (methodology §4), whether a
+Drawn weights keep the nominal ones' zeros and stay positive elsewhere (`design`), so
+which children count in a group (methodology §4; a child of weight 0 never does), whether a
 group has a score at all, and whether a score is forced to 0 (a geometric group with a
 zero child) depend on the company, the N/A policy and the aggregations, never on the
 weights. They are worked out once per configuration. What remains per sample is arithmetic
@@ -45,12 +46,36 @@ RankArray = NDArray[np.int32]
 # and the S x Q x C effective weights of the one-product path (about 4 and 32 MB).
 GROUP_PATH_ELEMENTS = 1 << 19
 SHARE_ELEMENTS = 1 << 22
+# The effective weights of the samples of A kept for the other matrices of the design
+# (`Shares`), in float64 elements: 64 MB at most; beyond it they are computed again.
+KEPT_SHARE_ELEMENTS = 1 << 23
 
 _OTHER_AGGREGATION: dict[Aggregation, Aggregation] = {
     "arithmetic": "geometric",
     "geometric": "arithmetic",
 }
 _OTHER_POLICY: dict[NaPolicy, NaPolicy] = {"exclude": "zero", "zero": "exclude"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Rows of a batch of draws, all of one configuration, scored in one product."""
+
+    switch_aggregation: bool
+    switch_policy: bool
+    rows: IntArray
+
+
+@dataclass
+class Shares:
+    """The effective weights of each piece of one matrix's products, kept to score another
+    matrix that differs only in the weights of one group's children (A_B^(i) of the
+    Saltelli design against A): below that group the shares change, everywhere else they
+    are the same numbers, which are copied instead of computed again. None for a piece
+    that was not kept (the group-by-group path, or over `KEPT_SHARE_ELEMENTS`)."""
+
+    pieces: list[tuple[IntArray, FloatArray, FloatArray] | None] = field(default_factory=list)
+    elements: int = 0
 
 
 @dataclass(frozen=True)
@@ -178,7 +203,7 @@ class BatchScorer:
         fraction_zero = self._fractions <= 0.0
         for g, group_plan in enumerate(plan.groups):
             crit, sub = group_plan.criterion_children, group_plan.group_children
-            counts = _child_counts(group_plan, self._applicable, valid, policy)
+            counts = _child_counts(plan, group_plan, self._applicable, valid, policy)
             child_zero = np.concatenate([fraction_zero[:, crit], zero[:, sub] | ~valid[:, sub]], 1)
             if aggregations[g] == "geometric":
                 forced = (counts & child_zero).any(axis=1)
@@ -209,7 +234,9 @@ class BatchScorer:
                 for k in range(len(bounds) - 1)
             )
             children = tuple(
-                _child_counts(g, self._applicable[first], valid[first], policy).astype(float)
+                _child_counts(self.plan, g, self._applicable[first], valid[first], policy).astype(
+                    float
+                )
                 for g in self.plan.groups
             )
             linear = tuple(np.ascontiguousarray(self._fractions[block].T) for block, _ in blocks)
@@ -229,7 +256,7 @@ class BatchScorer:
                 np.ascontiguousarray(
                     np.concatenate(
                         [
-                            _child_counts(group_plan, self._applicable, valid, policy),
+                            _child_counts(self.plan, group_plan, self._applicable, valid, policy),
                             ~valid[:, g : g + 1],
                         ],
                         axis=1,
@@ -266,15 +293,74 @@ class BatchScorer:
 
     # --- scoring -----------------------------------------------------------------------
 
-    def totals(self, draws: Draws, out: FloatArray | None = None) -> FloatArray:
+    def totals(
+        self,
+        draws: Draws,
+        out: FloatArray | None = None,
+        *,
+        keep: Shares | None = None,
+        known: tuple[Shares, int] | None = None,
+    ) -> FloatArray:
         """S x N totals: base, the adjustments' point effects, then caps, then the clamp.
 
         Point adjustments do not depend on the weights, so their summed effect is added as
         it is. Caps do (a base can rise above a cap), so the lowest cap that applies to a
         company is re-applied to each sample, and so is the clamp to [0, scale].
+
+        `keep` collects the effective weights of these draws; `known` = (shares, g) gives
+        those of draws that differ from these only in the weights of group g's children.
         """
         s = len(draws)
         result = np.empty((s, self.n)) if out is None else out
+        pieces = self.pieces(draws)
+        # Every row of one configuration: each piece is a run of rows, written in place.
+        whole = len({(p.switch_aggregation, p.switch_policy) for p in pieces}) == 1
+        for k, piece in enumerate(pieces):
+            rows = piece.rows
+            start = None if known is None else self._known_shares(known, k, rows)
+            target = result[int(rows[0]) : int(rows[-1]) + 1] if whole else None
+            found = np.empty((len(rows), self.n)) if target is None else target
+            shares = self._base(draws.take(rows), *self._inputs_of(piece), found, start)
+            if target is None:
+                result[rows] = found
+            if keep is not None:
+                size = 0 if shares is None else shares[0].size + shares[1].size
+                kept = shares is not None and keep.elements + size <= KEPT_SHARE_ELEMENTS
+                keep.pieces.append((rows, *shares) if kept and shares is not None else None)
+                keep.elements += size if kept else 0
+        self.finish(result)
+        return result
+
+    def _inputs_of(self, piece: Piece) -> tuple[_Configuration, _Classes | None]:
+        configuration = self._configuration(piece.switch_aggregation, piece.switch_policy)
+        return configuration, self._linear_classes(configuration)
+
+    def _known_shares(
+        self, known: tuple[Shares, int], k: int, rows: IntArray
+    ) -> tuple[FloatArray, FloatArray, list[int]] | None:
+        """Piece k's kept shares and the groups whose shares must be computed again: the
+        changed group and every group below it, parents first. None when nothing was kept
+        for the same rows."""
+        shares, changed = known
+        entry = shares.pieces[k] if k < len(shares.pieces) else None
+        if entry is None or not np.array_equal(entry[0], rows):
+            return None
+        below = [changed]
+        for g in below:  # breadth first: each group after its parent
+            below.extend(int(child) for child in self.plan.groups[g].group_children)
+        # The plan numbers groups in post-order (children before their parent), so in
+        # descending order every parent comes before its children.
+        return entry[1], entry[2], sorted(below, reverse=True)
+
+    def pieces(self, draws: Draws) -> list[Piece]:
+        """How `totals` splits the rows of `draws` into matrix products: by configuration,
+        then in runs that keep each product's working arrays within their budget.
+
+        BLAS may sum a product's terms in another order for another number of rows, so a
+        total is the same bits only when its row is computed in the same piece: a Dask run
+        (`csrscore.dask_sensitivity`) hands these same pieces to its workers.
+        """
+        pieces = []
         for switch_aggregation in (False, True):
             for switch_policy in (False, True):
                 selected = np.flatnonzero(
@@ -289,21 +375,22 @@ class BatchScorer:
                     step = max(1, SHARE_ELEMENTS // max(1, classes.count * len(self.plan.criteria)))
                 else:
                     step = max(1, GROUP_PATH_ELEMENTS // max(1, self.n))
-                whole = len(selected) == s
-                for start in range(0, len(selected), step):
-                    rows = selected[start : start + step]
-                    if whole:
-                        span = slice(int(rows[0]), int(rows[-1]) + 1)
-                        self._base(draws.take(rows), configuration, classes, result[span])
-                    else:
-                        piece = np.empty((len(rows), self.n))
-                        self._base(draws.take(rows), configuration, classes, piece)
-                        result[rows] = piece
+                pieces += [
+                    Piece(switch_aggregation, switch_policy, selected[start : start + step])
+                    for start in range(0, len(selected), step)
+                ]
+        return pieces
+
+    def base(self, draws: Draws, piece: Piece, out: FloatArray) -> None:
+        """The base totals of one piece's rows (`draws`, in the piece's order) into `out`."""
+        self._base(draws, *self._inputs_of(piece), out)
+
+    def finish(self, result: FloatArray) -> None:
+        """Base totals to totals, in place: row by row, company by company."""
         result += self._offset
         if self._has_cap:
             np.minimum(result, self._cap, out=result)
         np.clip(result, 0.0, self.scale, out=result)
-        return result
 
     def _base(
         self,
@@ -311,17 +398,21 @@ class BatchScorer:
         configuration: _Configuration,
         classes: _Classes | None,
         out: FloatArray,
-    ) -> None:
-        """Root fraction × scale into `out` (S x N), for rows of one configuration."""
+        start: tuple[FloatArray, FloatArray, list[int]] | None = None,
+    ) -> tuple[FloatArray, FloatArray] | None:
+        """Root fraction × scale into `out` (S x N), for rows of one configuration; the
+        effective weights of the one-product path (group, criterion), else None."""
         root = self.plan.root_index
+        shares = None
         if classes is not None:
-            self._linear_base(draws, configuration, classes, out)
+            shares = self._linear_base(draws, configuration, classes, out, start)
         else:
             out[...] = self._group_base(draws, configuration)
         if configuration.aggregations[root] == "geometric":
             np.exp(out, out=out)
             out *= configuration.keep[root]
         out *= self.scale
+        return shares
 
     def _linear_base(
         self,
@@ -329,14 +420,20 @@ class BatchScorer:
         configuration: _Configuration,
         classes: _Classes,
         out: FloatArray,
-    ) -> None:
+        start: tuple[FloatArray, FloatArray, list[int]] | None = None,
+    ) -> tuple[FloatArray, FloatArray]:
         plan = self.plan
         s = len(draws)
-        group_share = np.zeros((s, classes.count, len(plan.groups)))
-        criterion_share = np.zeros((s, classes.count, len(plan.criteria)))
-        group_share[:, :, plan.root_index] = 1.0
-        # Parents before children: the reverse of the plan's post-order.
-        for g in range(len(plan.groups) - 1, -1, -1):
+        if start is None:
+            group_share = np.zeros((s, classes.count, len(plan.groups)))
+            criterion_share = np.zeros((s, classes.count, len(plan.criteria)))
+            group_share[:, :, plan.root_index] = 1.0
+            # Parents before children: the reverse of the plan's post-order.
+            order: Sequence[int] = range(len(plan.groups) - 1, -1, -1)
+        else:
+            group_share, criterion_share = start[0].copy(), start[1].copy()
+            order = start[2]
+        for g in order:
             crit, sub = plan.groups[g].criterion_children, plan.groups[g].group_children
             weights = np.concatenate(
                 [draws.criterion_weights[:, crit], draws.group_weights[:, sub]], axis=1
@@ -353,6 +450,7 @@ class BatchScorer:
         inputs = classes.inputs(geometric)
         for (block, klass), block_inputs in zip(classes.blocks, inputs, strict=True):
             np.matmul(criterion_share[:, klass, :], block_inputs, out=out[:, block])
+        return group_share, criterion_share
 
     def _group_base(self, draws: Draws, configuration: _Configuration) -> FloatArray:
         """Each group's score (its log for a geometric group) in turn, children first."""
@@ -462,7 +560,7 @@ def _validity(
     """N x G: the group has a score (methodology §4; under `exclude`: it counts)."""
     valid = np.zeros(group_applicable.shape, dtype=bool)
     for g, group_plan in enumerate(plan.groups):
-        counts = _child_counts(group_plan, applicable, valid, policy)
+        counts = _child_counts(plan, group_plan, applicable, valid, policy)
         valid[:, g] = group_applicable[:, g] & counts.any(axis=1)
     return valid
 
@@ -485,13 +583,22 @@ def _applicable_ratio(plan: Plan, applicable: BoolArray) -> FloatArray | None:
 
 
 def _child_counts(
-    group_plan: GroupPlan, applicable: BoolArray, valid: BoolArray, policy: NaPolicy
+    plan: Plan, group_plan: GroupPlan, applicable: BoolArray, valid: BoolArray, policy: NaPolicy
 ) -> BoolArray:
-    """N x k: which children of a group take part in it (criteria, then sub-groups)."""
+    """N x k: which children of a group take part in it (criteria, then sub-groups).
+
+    A child of weight 0 never does: it adds nothing to the sums, so a group whose counting
+    children all weigh 0 has no score, as in the engine (methodology §4), rather than 0/0.
+    Drawn weights keep the nominal zeros (`design`), so this holds in every sample.
+    """
     crit, sub = group_plan.criterion_children, group_plan.group_children
+    weighed = np.concatenate([plan.criterion_weights[crit] > 0.0, plan.group_weights[sub] > 0.0])
     if policy == "zero":
-        return np.ones((len(applicable), len(crit) + len(sub)), dtype=bool)
-    return np.concatenate([applicable[:, crit], valid[:, sub]], axis=1)
+        return np.repeat(weighed[None, :], len(applicable), axis=0)
+    counts = np.concatenate([applicable[:, crit], valid[:, sub]], axis=1)
+    if not weighed.all():
+        counts &= weighed
+    return counts
 
 
 def _class_codes(applicable: BoolArray, valid: BoolArray, policy: NaPolicy) -> IntArray:

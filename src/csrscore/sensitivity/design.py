@@ -26,8 +26,9 @@ from csrscore.rubric.parse import suggest
 
 FactorKind: TypeAlias = Literal["weights", "aggregation", "na_policy"]
 
-# A Dirichlet share is floored here so that no weight becomes exactly zero: a zero weight
-# would change which children count (methodology §4), not just how much they count.
+# A Dirichlet share is floored here so that no positive weight becomes exactly zero: a zero
+# weight would change which children count (methodology §4), not just how much they count.
+# A child of nominal weight 0 keeps weight 0 in every draw, for the same reason.
 MIN_DIRICHLET_SHARE = 1e-12
 
 
@@ -227,8 +228,12 @@ def _perturb(
         return nominal[None, :] * factors
     assert isinstance(perturbation, Dirichlet)
     total = float(nominal.sum())
+    if total == 0.0:  # every child weighs 0: nothing to share out
+        return np.zeros((n, len(nominal)))
     shares: FloatArray = rng.dirichlet(perturbation.concentration * nominal / total, size=n)
-    return np.maximum(shares, MIN_DIRICHLET_SHARE) * total
+    # A child of weight 0 draws a share of 0 and keeps it: the floor would make it count.
+    floored = np.maximum(shares, MIN_DIRICHLET_SHARE, out=shares, where=nominal > 0.0)
+    return floored * total
 
 
 def saltelli_rows(
