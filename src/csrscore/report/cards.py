@@ -99,8 +99,9 @@ class Scorecards:
             yield lambda: _total(self._serial(chunks))
             return
         global _FORKED
-        # The explainer fills its arrays for the whole set on first use: once, before the fork.
-        self.explainer.explain(0)
+        # What explanations of the whole set share (improvement candidates included), once,
+        # before the fork, so that no worker computes it again.
+        self.explainer.prepare()
         _FORKED = self
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
