@@ -13,6 +13,7 @@ jobs than about the build.
 
     .venv/bin/python -m benchmarks.bench_report [company-years]     # one table, all sets
     .venv/bin/python -m benchmarks.bench_report 2000 --profile      # cProfile, one process
+    .venv/bin/python -m benchmarks.bench_report 2000 --parts        # explanation's share
     .venv/bin/pytest benchmarks/bench_report.py --benchmark-enable
 """
 
@@ -158,6 +159,45 @@ def main(n: int) -> None:
             shutil.rmtree(folder)
 
 
+def parts(n: int) -> None:
+    """CPU per scorecard of the explanation alone (`Explainer.explain` for every
+    company-year, as the build calls it) and of a whole one-process build, in one process:
+    what the build spends beyond the explanation is the site's own cost. Also the size of a
+    scorecard. It runs the csrscore on the path, so the same command with `PYTHONPATH` set
+    to an older checkout's `src` measures that one (the comparison in docs/benchmarks.md)."""
+    import csrscore
+    from csrscore.explain import Explainer
+    from csrscore.gcpause import paused_gc
+
+    print(f"csrscore from {Path(csrscore.__file__).parent}")
+    print(
+        f"{'data':<10} {'explain ms/card':>15} {'build ms/card':>13} {'explain share':>13} "
+        f"{'kB/card':>8} {'site MB':>8}"
+    )
+    for name, make in DATA.items():
+        scores = make(n)
+        folder = Path(tempfile.mkdtemp(prefix="bench-report-"))
+        try:
+            start = time.process_time()
+            explainer = Explainer(scores)
+            with paused_gc():
+                for row in range(len(scores)):
+                    explainer.explain(row).to_dict()
+            explained = time.process_time() - start
+            del explainer
+            start = time.process_time()
+            build(scores, folder, workers=1)
+            built = time.process_time() - start
+            cards = site_bytes(folder / "companies") / len(scores)
+            print(
+                f"{name:<10} {explained / n * 1000:15.2f} {built / n * 1000:13.2f} "
+                f"{explained / built:13.0%} {cards / 1000:8.1f} {site_bytes(folder) / 1e6:8.1f}",
+                flush=True,
+            )
+        finally:
+            shutil.rmtree(folder)
+
+
 def profile(n: int) -> None:
     """Where a one-process build of the replicated examples spends its time."""
     scores = realistic_scores(n)
@@ -176,5 +216,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("company_years", nargs="?", type=int, default=COMPANY_YEARS)
     parser.add_argument("--profile", action="store_true", help="cProfile one build instead")
+    parser.add_argument(
+        "--parts", action="store_true", help="the explanation's share of a one-process build"
+    )
     options = parser.parse_args()
-    (profile if options.profile else main)(options.company_years)
+    run = profile if options.profile else parts if options.parts else main
+    run(options.company_years)

@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csrscore import Scores
+from csrscore.precision import display_number
 from csrscore.report.pages import scorecard_page
+from csrscore.report.scorecard import group_rows
 from csrscore.report.site import PAGE_ROWS
 from tests.cli.runner import EXAMPLES, ROOT, run_cli
 from tests.report.browser import Watched, watch
@@ -168,22 +172,96 @@ def test_scorecard_numbers_equal_explain_json(
     assert page.locator("#grade").text_content() == summary["grade"]
     assert int(page.locator("#rank").text_content() or 0) == summary["rank"]
     assert int(page.locator("#sector-rank").text_content() or 0) == summary["sector_rank"]
-    for group in explanation["groups"]:
-        cell = page.locator(f"#group-{group['id']} td").first
-        expected = "" if group["score"] is None else str(group["score"])
-        assert cell.get_attribute("data-value") == expected
+    # The script draws the groups and criteria from the page's data: each number is the
+    # explanation's float (data-value) and shows as `display_number` rounds it.
+    groups = page.eval_on_selector_all(
+        "#group-rows tr",
+        """rows => Object.fromEntries(rows.map(row => [row.id.replace('group-', ''),
+            [row.cells[1].dataset.value, row.cells[1].textContent]]))""",
+    )
+    for _, group in group_rows(explanation["groups"]):
+        value, text = groups[group["id"]]
+        assert (None if value == "" else float(value)) == group["score"]
+        assert text == display_number(group["score"], 1)
     points = page.eval_on_selector_all(
         ".criterion",
-        """items => Object.fromEntries(items.map(item => [
-            item.id.replace('criterion-', ''),
-            item.querySelector('.points [data-value]')?.dataset.value ?? null]))""",
+        """items => Object.fromEntries(items.map(item => {
+            const shown = item.querySelector('.points [data-value]');
+            return [item.id.replace('criterion-', ''),
+                    shown ? [shown.dataset.value, shown.textContent] : null];
+        }))""",
     )
+    assert len(points) == len(explanation["criteria"])
     for item in explanation["criteria"]:
         shown = points[item["id"]]
-        assert (None if shown is None else float(shown)) == (
-            item["points"] if item["applicable"] else None
-        )
+        if not item["applicable"]:
+            assert shown is None
+            continue
+        assert float(shown[0]) == item["points"]
+        assert shown[1] == display_number(item["points"], 2)
+    peers = page.eval_on_selector_all(
+        "#peer-rows tr", "rows => rows.map(row => row.cells[1].textContent)"
+    )
+    assert peers == [display_number(g["score"], 1) for g in explanation["groups"]]
+    assert page.locator("#chart-peers .main-svg").count() >= 1
+    gains = page.eval_on_selector_all(
+        "ol.improvements > li > span[data-value]", "spans => spans.map(s => s.dataset.value)"
+    )
+    assert [float(g) for g in gains] == [i["gain_next"] for i in explanation["improvements"]]
     assert tab.problems == []
+
+
+# Exact halves in binary (0.125, 2.675 is not one), negative zeros, rounding into a new
+# digit, and the 9-place rounding that keeps float noise from tipping a half.
+TRICKY = [
+    0.125,
+    0.375,
+    2.5,
+    3.5,
+    -0.125,
+    2.675,
+    1.005,
+    -0.001,
+    -0.0,
+    0.0,
+    9.995,
+    99.999,
+    0.3749999999999999,
+    0.37499999999999994,
+    1e-10,
+    -1e-12,
+    12345.6785,
+    1 / 3,
+    2 / 3,
+    73.46938775510205,
+    0.0009765625,
+    1e20,
+    5e-324,
+]
+
+
+@settings(max_examples=1, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+        min_size=200,
+        max_size=200,
+    )
+)
+def test_script_rounds_as_python(browser: Any, example_site: Path, drawn: list[float]) -> None:
+    """scorecard.js formats numbers itself; it must agree with `display_number`."""
+    watched = watch(browser)
+    try:
+        watched.open(example_site / scorecard_page("northwind-textiles", 2024))
+        values = TRICKY + drawn
+        for places in (0, 1, 2):
+            shown = watched.page.evaluate(
+                "([values, places]) => values.map(v => window.CSRSCORE_NUMBER(v, places))",
+                [values, places],
+            )
+            assert shown == [display_number(v, places) for v in values]
+    finally:
+        watched.page.close()
 
 
 def test_hostile_text_stays_inert(tab: Watched, hostile_site: Path, tmp_path: Path) -> None:

@@ -17,11 +17,12 @@ from csrscore import Scores, load_reports, load_rubric, score, sensitivity_analy
 from csrscore.errors import UsageError
 from csrscore.report import build
 from csrscore.report.fragments import lines_html, number, raw
+from csrscore.report.inertjson import inert_dumps
 from csrscore.report.pages import company_stem, scorecard_page
 from csrscore.report.ranking import cells, year_views
 from csrscore.report.scorecard import safe_link
 from csrscore.report.site import PAGE_ROWS
-from csrscore.report.words import trace_lines
+from csrscore.report.words import trace_lines, value_text
 from csrscore.textsafe import visible
 from tests.cli.runner import EXAMPLES, ROOT
 from tests.report.hostile import SCRIPT_NAME
@@ -129,8 +130,12 @@ def test_hostile_markup_is_text(hostile_site: Path) -> None:
         parser = _Elements()
         parser.feed(html)
         scripts = [attrs.get("src") for tag, attrs in parser.tags if tag == "script"]
-        root = "" if page.parent == hostile_site else "../"
-        assert [src for src in scripts if src] == [f"{root}assets/site.js"]
+        if page.parent == hostile_site:
+            assert [src for src in scripts if src] == ["assets/site.js"]
+        else:  # a scorecard: the rubric's shared part, the scorecard's drawing, the site's
+            assert [src for src in scripts if src] == [
+                f"../assets/{name}" for name in ("rubric.js", "scorecard.js", "site.js")
+            ]
         assert not [t for t, _ in parser.tags if t in ("img", "iframe", "object")]
         assert not [a for t, a in parser.tags if t == "a" and "javascript" in (a.get("href") or "")]
         assert SCRIPT_NAME not in html
@@ -289,3 +294,41 @@ def test_ranking_data_holds_every_row(paged_site: Path, paged_scores: Scores) ->
         expected = [value if value == shown else [value, shown] for value, shown in cells(row)]
         assert listed[5] == expected
         assert float(expected[4][0]) == paged_scores.totals[row.position]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_value_text_is_json_dumps(value: Any) -> None:
+    assert value_text(value) == json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _deep_inert(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_deep_inert(item) for item in value]
+    if isinstance(value, dict):
+        return {visible(key): _deep_inert(item) for key, item in value.items()}
+    return value
+
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\\\x7f\x07\u202e\n"))
+_STRINGY = st.recursive(
+    st.none() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=16,
+)
+
+
+@given(_STRINGY)
+def test_inert_json_is_json_of_inert_strings(value: Any) -> None:
+    text = inert_dumps(value, separators=(",", ":"))
+    assert json.loads(text) == _deep_inert(value)
+    assert text.isascii()
+    assert text.isprintable()

@@ -21,12 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from csrscore.explain import Explainer
 from csrscore.gcpause import paused_gc
-from csrscore.report.fragments import RubricFragments, group_rows_html
+from csrscore.report.carddata import card_data
+from csrscore.report.charts import PEERS_TITLE, peer_caption
+from csrscore.report.inertjson import inert_dumps
 from csrscore.report.pages import scorecard_page
-from csrscore.report.scorecard import SectorStats, group_rows, peer_chart
+from csrscore.report.scorecard import SectorStats, peer_data
 from csrscore.report.writer import unwritable
 
 CHUNK = 100  # scorecards a worker renders between two reports back
@@ -47,7 +50,7 @@ class Scorecards:
     template: Template
     common: dict[str, Any]  # what every page of the site shares
     explainer: Explainer
-    parts: RubricFragments
+    cumulative: list[bool]  # per criterion of the rubric: whether its levels add up
     stats: dict[tuple[int, str | None], SectorStats]
     year_page: dict[int, str]
 
@@ -58,9 +61,13 @@ class Scorecards:
             self.common,
             root="../",
             e=data,
-            parts=self.parts,
-            group_rows=group_rows_html(group_rows(data["groups"])),
-            chart=peer_chart(data, stats, self.common["group_titles"]),
+            data=htmlsafe_json_dumps(
+                card_data(data, self.cumulative) | {"peers": peer_data(company["sector"], stats)},
+                dumps=inert_dumps,
+                separators=(",", ":"),
+            ),
+            peers_title=PEERS_TITLE,
+            peers_caption=peer_caption(company["sector"]),
             year_page=self.year_page[company["year"]],
         )
 
@@ -92,8 +99,9 @@ class Scorecards:
             yield lambda: _total(self._serial(chunks))
             return
         global _FORKED
-        # The explainer fills its arrays for the whole set on first use: once, before the fork.
-        self.explainer.explain(0)
+        # What explanations of the whole set share (improvement candidates included), once,
+        # before the fork, so that no worker computes it again.
+        self.explainer.prepare()
         _FORKED = self
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:

@@ -239,7 +239,7 @@ def peer_groups(
     best: list[float | None],
     sector: str | None,
 ) -> Chart:
-    cohort = f"sector {sector}" if sector else "companies without a sector"
+    cohort = peer_cohort(sector)
     x = [label(title) for title in group_titles]
     figure = {
         "data": [
@@ -258,9 +258,8 @@ def peer_groups(
     }
     return Chart(
         "peers",
-        "Groups against the sector",
-        f"Each top-level group's score (percent of possible) beside the median and the best "
-        f"of the {cohort} in the same year.",
+        PEERS_TITLE,
+        peer_caption(sector),
         figure,
         ("group", "this company", "sector median", "best in sector"),
         tuple(
@@ -268,3 +267,22 @@ def peer_groups(
             for t, c, m, b in zip(group_titles, company, median, best, strict=True)
         ),
     )
+
+
+PEERS_TITLE = "Groups against the sector"
+
+
+def peer_cohort(sector: str | None) -> str:
+    return f"sector {sector}" if sector else "companies without a sector"
+
+
+def peer_caption(sector: str | None) -> str:
+    return (
+        "Each top-level group's score (percent of possible) beside the median and the best "
+        f"of the {peer_cohort(sector)} in the same year."
+    )
+
+
+def peer_title(sector: str | None) -> str:
+    """The peer chart's title inside the figure, as plotly reads it (`label`)."""
+    return label(f"Groups against the {peer_cohort(sector)}")

@@ -16,7 +16,7 @@ import numpy as np
 
 from csrscore.engine import Scores
 from csrscore.engine.columns import FloatArray
-from csrscore.report.charts import Chart, peer_groups
+from csrscore.report.charts import peer_groups, peer_title
 
 LINK_SCHEMES = ("http", "https")
 
@@ -62,15 +62,22 @@ def _nullable(values: Any) -> list[float | None]:
     return [None if v != v else float(v) for v in values]
 
 
-def peer_chart(explanation: dict[str, Any], stats: SectorStats, group_titles: list[str]) -> Chart:
-    company = [group["score"] for group in explanation["groups"]]
-    return peer_groups(
-        group_titles,
-        company,
-        _nullable(stats.median.tolist()),
-        _nullable(stats.best.tolist()),
-        explanation["company"]["sector"],
-    )
+def peer_figure(group_titles: list[str]) -> dict[str, Any]:
+    """The scorecards' peer chart without its numbers and title, which each page fills in
+    from its data (`peer_data`): the same plotly figure for every company."""
+    empty: list[float | None] = [None] * len(group_titles)
+    return peer_groups(group_titles, empty, empty, empty, None).figure
+
+
+def peer_data(sector: str | None, stats: SectorStats) -> dict[str, Any]:
+    """What one scorecard's peer chart adds to the shared figure: its title (as plotly
+    reads it) and the sector's median and best per top-level group (the company's own
+    scores are the page's top-level group scores)."""
+    return {
+        "title": peer_title(sector),
+        "median": _nullable(stats.median.tolist()),
+        "best": _nullable(stats.best.tolist()),
+    }
 
 
 def group_rows(groups: list[dict[str, Any]], depth: int = 0) -> list[tuple[int, dict[str, Any]]]:

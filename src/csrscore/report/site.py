@@ -2,9 +2,11 @@
 
 Pages are jinja2 templates with autoescaping on, and every expression also passes through
 `textsafe.visible`, so no text from input or rubric becomes markup or a live control
-character; the scorecards' repeated parts are built with the same two steps in
-`fragments.py`. Charts are plotly figures read by plotly.js, which is written once into
-`assets/`; nothing on any page loads from another host.
+character. A scorecard is a small page that holds its company's data as JSON
+(`carddata.py`); what every scorecard of the rubric shows alike is written once into
+`assets/rubric.js` (`cardshared.py`), and `assets/scorecard.js` draws the two with DOM
+calls. Charts are plotly figures read by plotly.js, which is written once into `assets/`;
+nothing on any page loads from another host.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from csrscore.precision import display_number
 from csrscore.report import charts
 from csrscore.report.auditpage import AUDIT_PAGE, audit_tables
 from csrscore.report.cards import Scorecards
-from csrscore.report.fragments import RubricFragments, improvements_html, inert, lines_html
+from csrscore.report.cardshared import RUBRIC_SCRIPT, shared_script
+from csrscore.report.fragments import inert, lines_html
 from csrscore.report.methodology import methodology_context
 from csrscore.report.pages import METHODOLOGY_PAGE, year_page
 from csrscore.report.ranking import (
@@ -66,7 +69,6 @@ def environment() -> Environment:
     env.filters["number"] = display_number
     env.globals["lines"] = lines_html
     env.globals["condition_lines"] = condition_lines
-    env.globals["improvements"] = improvements_html
     env.globals["cells"] = cells
     return env
 
@@ -103,12 +105,13 @@ def build(
         "group_titles": group_titles,
     }
     writer.copy_assets()
+    writer.write_asset(RUBRIC_SCRIPT, shared_script(scores))
     cards = Scorecards(
         root=root,
         template=env.get_template("scorecard.html"),
         common=common,
         explainer=Explainer(scores),
-        parts=RubricFragments.of(rubric),
+        cumulative=[criterion.cumulative for criterion in scores.plan.criteria],
         stats=sector_stats(scores),
         year_page=year_pages,
     )

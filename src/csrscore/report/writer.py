@@ -9,7 +9,7 @@ from pathlib import Path
 from csrscore.errors import InputError, Location
 from csrscore.report.extra import plotly_script
 
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "site.js", "scorecard.js")
 
 
 def unwritable(path: Path, reason: str | None) -> InputError:
@@ -47,3 +47,12 @@ class SiteWriter:
             except OSError as exc:
                 raise unwritable(target, exc.strerror) from None
             self.bytes += target.stat().st_size
+
+    def write_asset(self, name: str, text: str) -> None:
+        target = self.root / "assets" / name
+        data = text.encode("utf-8")
+        try:
+            target.write_bytes(data)
+        except OSError as exc:
+            raise unwritable(target, exc.strerror) from None
+        self.bytes += len(data)
